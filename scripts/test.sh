@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The README's test command (`npm test`). On a fresh machine it installs what the tests
+# need (npm packages; Debian's chromium and docker.io), starts a private Docker engine for
+# the Docker tests and stops it afterwards, then runs: typecheck, build, unit and
+# integration tests, Docker tests, end-to-end tests in real Chromium.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export ELECTRON_SKIP_BINARY_DOWNLOAD=1
+
+step() { printf '\n== %s\n' "$*"; }
+
+apt_install() {
+  if [ "$(id -u)" != 0 ]; then echo "need root to install $*; install them and run again" >&2; return 1; fi
+  if [ -z "${APT_UPDATED:-}" ]; then apt-get update -qq; APT_UPDATED=1; fi
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "$@" >/dev/null
+}
+
+step "dependencies"
+node scripts/ensure-deps.mjs
+if [ ! -x /usr/bin/chromium ]; then
+  echo "installing Debian's chromium for the end-to-end tests"
+  apt_install chromium
+fi
+if ! command -v dockerd >/dev/null 2>&1; then
+  echo "installing Debian's docker.io for the Docker tests"
+  apt_install docker.io || [ -z "${CI:-}" ] || { echo "CI needs docker.io" >&2; exit 1; }
+fi
+
+step "typecheck"
+npm run --silent typecheck
+
+step "build"
+npx electron-vite build >/dev/null
+echo "built out/main, out/preload, out/renderer"
+
+step "unit and integration tests"
+npx vitest run --reporter=dot
+
+# --- Docker tests, against a private engine -----------------------------------------
+DOCKER_DIR=$(mktemp -d /tmp/tikv-stage-docker.XXXXXX)
+DOCKERD_PID=""
+cleanup() {
+  if [ -n "$DOCKERD_PID" ]; then
+    kill "$DOCKERD_PID" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.2; done
+  fi
+  rm -rf "$DOCKER_DIR" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+start_dockerd() {
+  command -v dockerd >/dev/null 2>&1 || { echo "no dockerd on this machine"; return 1; }
+  [ "$(id -u)" = 0 ] || { echo "dockerd needs root"; return 1; }
+  mkdir -p "$DOCKER_DIR/data" "$DOCKER_DIR/exec"
+  # --bridge=none: no default bridge to clash with a system engine; compose-style
+  # networks that the tests create still get their own bridges.
+  dockerd --host "unix://$DOCKER_DIR/docker.sock" --data-root "$DOCKER_DIR/data" \
+    --exec-root "$DOCKER_DIR/exec" --pidfile "$DOCKER_DIR/docker.pid" --bridge=none \
+    >"$DOCKER_DIR/dockerd.log" 2>&1 &
+  DOCKERD_PID=$!
+  for _ in $(seq 1 100); do
+    if DOCKER_HOST="unix://$DOCKER_DIR/docker.sock" docker info >/dev/null 2>&1; then return 0; fi
+    kill -0 "$DOCKERD_PID" 2>/dev/null || break
+    sleep 0.2
+  done
+  echo "dockerd did not start:"; tail -5 "$DOCKER_DIR/dockerd.log"
+  return 1
+}
+
+if [ -n "$(ls test/docker/*.test.ts 2>/dev/null)" ]; then
+  step "Docker tests (private engine)"
+  if start_dockerd; then
+    export TIKV_STAGE_DOCKER_HOST="unix://$DOCKER_DIR/docker.sock"
+    export TIKV_STAGE_DOCKERD_PID="$DOCKERD_PID"
+    npx vitest run --config vitest.docker.config.ts --reporter=dot
+  elif [ -n "${CI:-}" ]; then
+    echo "CI requires the Docker tests, and no engine could be started" >&2
+    exit 1
+  else
+    echo "SKIPPED the Docker tests: no Docker engine could be started here (see above)"
+  fi
+fi
+
+step "end-to-end tests (browser mode in Debian's chromium)"
+npx vitest run --config vitest.e2e.config.ts --reporter=dot

@@ -1,0 +1,371 @@
+// The app's services wired together, the same for Electron and browser mode: the cluster
+// (simulated or live), the PD poller, chaos with its ledger, the workload and the show.
+// The transports (IPC, WebSocket) only see `handlers`, `state()` and `subscribe()`.
+import { join } from 'node:path';
+import type { ChapterAction } from '../shared/actions';
+import { describeFault } from '../shared/actions';
+import { emptySnapshot, type ClusterSnapshot, type ContainerState, type Mode, type WorkloadPoint } from '../shared/cluster';
+import type { AppState, EventName, EventPayloads } from '../shared/contract';
+import type { ActionLogEntry, ShowState } from '../shared/show';
+import { buildSnapshot } from './cluster/snapshot';
+import { createPdPoller, type PdPoller } from './cluster/poller';
+import type { PdView } from './cluster/types';
+import type { ChaosDriver, NodeProcess } from './chaos/driver';
+import { createFaultService, type FaultService } from './chaos/faults';
+import { openLedger } from './chaos/ledger';
+import { createSimDriver } from './chaos/sim-driver';
+import { DEFAULT_PD, type AppConfig } from './config';
+import { decideMode, probePd, type Probe } from './mode';
+import { loadDeck } from './show/deck';
+import { createShow, type ShowRuntime } from './show/runtime';
+import { startSimCluster } from './sim';
+import type { SimCluster } from './sim/types';
+import type { Handlers } from './transport/dispatch';
+import { pushPoint } from './workload/history';
+import { createSimWorkload } from './workload/sim-workload';
+import type { WorkloadSource } from './workload/source';
+
+/** How the live mode reaches Docker; injected so that plain-Node tests can leave it out. */
+export interface LiveDeps {
+  probeDocker(): Promise<Probe>;
+  /** A chaos driver for the configured compose project, or an error in plain words. */
+  connectDocker(): Promise<{ ok: true; driver: ChaosDriver } | { ok: false; error: string }>;
+  /** PD's URL as published by the compose project's pd containers, when --pd is not given. */
+  discoverPd?(): Promise<string | null>;
+  workload?(): WorkloadSource | null;
+}
+
+export interface StageOptions {
+  config: AppConfig;
+  /** Where the ledger lives. */
+  dataDir: string;
+  /** The built-in deck, used when --deck is not given. */
+  builtinDeck: string;
+  live?: LiveDeps;
+  log?: (line: string) => void;
+}
+
+export interface Stage {
+  mode: Mode;
+  modeReason: string;
+  pdUrl: string;
+  handlers: Handlers;
+  state(): AppState;
+  subscribe(listener: <E extends EventName>(event: E, payload: EventPayloads[E]) => void): () => void;
+  close(): Promise<void>;
+}
+
+const LOG_LIMIT = 200;
+
+export async function createStage(opts: StageOptions): Promise<Stage> {
+  const { config } = opts;
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const listeners = new Set<<E extends EventName>(event: E, payload: EventPayloads[E]) => void>();
+  const emit = <E extends EventName>(event: E, payload: EventPayloads[E]): void => {
+    for (const l of listeners) l(event, payload);
+  };
+
+  // --- choose the mode -------------------------------------------------------------
+  let pdUrl = config.pd ?? DEFAULT_PD;
+  let dockerProbe: Probe | null = null;
+  let pdProbe: Probe | null = null;
+  if (config.mode !== 'sim') {
+    if (opts.live) {
+      dockerProbe = await opts.live.probeDocker();
+      if (!config.pd && dockerProbe.ok && opts.live.discoverPd) pdUrl = (await opts.live.discoverPd()) ?? pdUrl;
+    } else {
+      dockerProbe = { ok: false, detail: 'Docker support is not available in this build' };
+    }
+    pdProbe = await probePd(pdUrl);
+  }
+  const decision = decideMode(config.mode, dockerProbe, pdProbe);
+  log(`tikv-stage: mode ${decision.mode}: ${decision.reason}`);
+
+  // --- the cluster and its chaos driver ----------------------------------------------
+  let sim: SimCluster | null = null;
+  let driver: ChaosDriver | null = null;
+  let containerNote: string | null = null;
+  let workload: WorkloadSource | null = null;
+  let scope: string;
+  if (decision.mode === 'sim') {
+    sim = await startSimCluster({ speed: config.simSpeed });
+    pdUrl = sim.pdUrl;
+    driver = createSimDriver(sim.control);
+    workload = createSimWorkload(sim.control);
+    scope = `sim:${sim.pdUrl}`;
+  } else {
+    scope = config.project;
+    if (opts.live && dockerProbe?.ok) {
+      const d = await opts.live.connectDocker();
+      if (d.ok) driver = d.driver;
+      else containerNote = d.error;
+    } else {
+      containerNote = dockerProbe?.detail ?? 'no Docker engine';
+    }
+    workload = opts.live?.workload?.() ?? null;
+  }
+
+  const ledger = openLedger(join(opts.dataDir, 'fault-ledger.jsonl'));
+  let pdView: PdView | null = null;
+  let processes = new Map<string, NodeProcess>();
+  let workloadHistory: WorkloadPoint[] = [];
+  let perStoreOps: Record<string, number> = {};
+  let logEntries: ActionLogEntry[] = [];
+  let seq = 0;
+  const notices: string[] = [];
+  if (containerNote && decision.mode === 'live') notices.push(`Container states unknown: ${containerNote}`);
+
+  const addLog = (what: string, outcome: ActionLogEntry['outcome'], detail: string | null = null): void => {
+    logEntries = [...logEntries, { seq: ++seq, at: Date.now(), what, outcome, detail }].slice(-LOG_LIMIT);
+    emit('log', logEntries);
+  };
+  const notice = (text: string): void => {
+    notices.push(text);
+    if (notices.length > 20) notices.shift();
+  };
+
+  const faults: FaultService | null = driver
+    ? createFaultService({
+        driver,
+        ledger,
+        scope,
+        pdLeader: () => pdView?.leader ?? null,
+        onChange: () => publishShow()
+      })
+    : null;
+
+  // --- the cluster snapshot --------------------------------------------------------
+  const snapshot = (): ClusterSnapshot => {
+    const now = Date.now();
+    if (!pdView && processes.size === 0) return { ...emptySnapshot(decision.mode, pdUrl, now), containerNote };
+    const containers = driver
+      ? new Map<string, { state: ContainerState; partitioned: boolean }>(
+          [...processes.values()].map((p) => [p.name, { state: p.state, partitioned: p.partitioned }])
+        )
+      : null;
+    const w = workload?.sample();
+    return buildSnapshot({
+      mode: decision.mode,
+      pd: pdView ?? {
+        pdUrl,
+        takenAt: 0,
+        stale: true,
+        error: 'PD has not answered yet',
+        clusterId: null,
+        leader: null,
+        regionCount: null,
+        stores: [],
+        members: []
+      },
+      containers,
+      containerNote,
+      workload: workload
+        ? { running: w?.running ?? false, source: workload.kind, current: w?.current ?? null, history: workloadHistory }
+        : null,
+      perStoreOps,
+      now
+    });
+  };
+
+  let lastCluster: ClusterSnapshot = snapshot();
+  let clusterTimer: NodeJS.Timeout | null = null;
+  // Coalesce bursts (a poll and a Docker event in the same tick) into one publish.
+  const publishCluster = (): void => {
+    if (clusterTimer) return;
+    clusterTimer = setTimeout(() => {
+      clusterTimer = null;
+      lastCluster = snapshot();
+      show.observeCluster(lastCluster);
+      emit('cluster', lastCluster);
+    }, 50);
+  };
+
+  // --- the show --------------------------------------------------------------------
+  const executor = {
+    async run(action: ChapterAction): Promise<{ ok: boolean; message: string }> {
+      return runAction(action);
+    }
+  };
+
+  async function runAction(action: ChapterAction): Promise<{ ok: boolean; message: string }> {
+    switch (action.type) {
+      case 'fault': {
+        const what = describeFault(action.fault);
+        if (!faults) {
+          const message = `cannot ${what}: ${containerNote ?? 'no chaos driver'}`;
+          addLog(what, 'failed', message);
+          notice(message);
+          return { ok: false, message };
+        }
+        try {
+          const r = await faults.inject(action.fault);
+          const message = `${pastTense(r.spec.kind)} ${r.node}`;
+          show.recordEvent({ at: r.injectedAt, kind: 'fault-injected', node: r.node, text: message });
+          addLog(what, 'ok', message);
+          return { ok: true, message };
+        } catch (e) {
+          const message = (e as Error).message;
+          addLog(what, 'failed', message);
+          notice(message);
+          return { ok: false, message };
+        }
+      }
+      case 'restore':
+      case 'restore-all': {
+        if (!faults) return { ok: true, message: 'nothing to restore' };
+        const res = await faults.restoreAll();
+        for (const r of res.restored)
+          show.recordEvent({ at: Date.now(), kind: 'restored', node: r.node, text: `restarted ${r.node}` });
+        for (const f of res.failed) notice(f.error);
+        const message = res.restored.length
+          ? `restored ${res.restored.map((r) => r.node).join(', ')}`
+          : res.failed.length
+            ? 'restore failed'
+            : 'nothing to restore';
+        addLog(action.type === 'restore' ? 'restore' : 'restore all', res.failed.length ? 'failed' : 'ok', [message, ...res.failed.map((f) => f.error)].join('; '));
+        return { ok: res.failed.length === 0, message };
+      }
+      case 'start-workload':
+      case 'stop-workload': {
+        if (!workload) return { ok: false, message: 'no workload is available in this mode' };
+        try {
+          await (action.type === 'start-workload' ? workload.start() : workload.stop());
+          addLog(action.type, 'ok');
+          return { ok: true, message: action.type === 'start-workload' ? 'workload running' : 'workload stopped' };
+        } catch (e) {
+          const message = (e as Error).message;
+          addLog(action.type, 'failed', message);
+          notice(message);
+          return { ok: false, message };
+        }
+      }
+    }
+  }
+
+  const deckFile = config.deck ?? opts.builtinDeck;
+  const deck = await loadDeck(deckFile);
+  if (!deck.ok) throw new Error(deck.errors.map((e) => e.message).join('\n'));
+
+  const show: ShowRuntime = createShow({
+    deck: deck.deck,
+    executor,
+    extras: () => ({
+      mode: decision.mode,
+      modeReason: decision.reason,
+      faults: faults?.all() ?? [],
+      notices: [...notices, ...(lastCluster.pdError ? [`PD: ${lastCluster.pdError}`] : [])]
+    }),
+    onChange: () => publishShow()
+  });
+
+  function publishShow(): ShowState {
+    const s = show.state();
+    emit('show', s);
+    return s;
+  }
+
+  // --- wire the sources ----------------------------------------------------------------
+  const poller: PdPoller = createPdPoller({
+    pdUrl,
+    onView: (v) => {
+      pdView = v;
+      publishCluster();
+    }
+  });
+  poller.start();
+
+  let unwatch: (() => void) | null = null;
+  if (driver) {
+    unwatch = driver.watch((p) => {
+      processes = new Map(processes).set(p.name, p);
+      publishCluster();
+    });
+    try {
+      processes = new Map((await driver.list()).map((p) => [p.name, p]));
+    } catch (e) {
+      notice(`could not list the cluster's containers: ${(e as Error).message}`);
+    }
+  }
+
+  const workloadTimer = setInterval(() => {
+    if (!workload) return;
+    const w = workload.sample();
+    perStoreOps = w.perStoreOps;
+    if (w.current) workloadHistory = pushPoint(workloadHistory, w.current);
+    publishCluster();
+  }, 1000);
+
+  // Open faults from an earlier run (a crash, a quit mid-show): restore them now.
+  if (faults && decision.mode === 'live') {
+    const open = faults.unresolved();
+    if (open.length) {
+      const res = await faults.restoreAll();
+      const names = res.restored.map((r) => r.node).join(', ');
+      if (res.restored.length) addLog('restore faults left open by the last run', 'ok', names);
+      for (const f of res.failed) notice(`a fault left open by the last run could not be undone: ${f.error}`);
+    }
+  }
+
+  const handlers: Handlers = {
+    getState: async () => state(),
+    next: async () => (show.next(), publishShow()),
+    prev: async () => (show.prev(), publishShow()),
+    first: async () => (show.first(), publishShow()),
+    last: async () => (show.last(), publishShow()),
+    goTo: async (i) => (show.goTo(i), publishShow()),
+    blackout: async (on) => (show.blackout(on), publishShow()),
+    injectFault: async (spec) => {
+      const r = await runAction({ type: 'fault', fault: spec });
+      if (!r.ok) throw new Error(r.message);
+      return publishShow();
+    },
+    restoreFault: async (id) => {
+      if (!faults) throw new Error('no chaos driver in this mode');
+      const r = await faults.restore(id);
+      show.recordEvent({ at: Date.now(), kind: 'restored', node: r.node, text: `restored ${r.node}` });
+      addLog(`restore ${r.node}`, 'ok');
+      return publishShow();
+    },
+    restoreAll: async () => {
+      await runAction({ type: 'restore-all' });
+      return publishShow();
+    },
+    panic: async () => {
+      // Black the audience first (instant), then bring every node back.
+      show.blackout(true);
+      publishShow();
+      await runAction({ type: 'restore-all' });
+      return publishShow();
+    }
+  };
+
+  function state(): AppState {
+    return { show: show.state(), cluster: lastCluster, log: logEntries };
+  }
+
+  return {
+    mode: decision.mode,
+    modeReason: decision.reason,
+    pdUrl,
+    handlers,
+    state,
+    subscribe(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    async close() {
+      clearInterval(workloadTimer);
+      if (clusterTimer) clearTimeout(clusterTimer);
+      unwatch?.();
+      show.dispose();
+      await poller.stop();
+      await workload?.close();
+      await driver?.close();
+      await sim?.close();
+    }
+  };
+}
+
+function pastTense(kind: string): string {
+  return { kill: 'killed', stop: 'stopped', pause: 'paused', partition: 'cut off' }[kind] ?? kind;
+}

@@ -1,0 +1,21 @@
+// Where things are, in both entry points. The data folder matches Electron's userData for
+// this app, so browser mode and the Electron app share one fault ledger.
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+
+export const APP_NAME = 'tikv-stage';
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: NodeJS.Platform = process.platform): string {
+  if (platform === 'darwin') return join(homedir(), 'Library', 'Application Support', APP_NAME);
+  if (platform === 'win32') return join(env.APPDATA ?? join(homedir(), 'AppData', 'Roaming'), APP_NAME);
+  return join(env.XDG_CONFIG_HOME ?? join(homedir(), '.config'), APP_NAME);
+}
+
+/** The project root, from the built main bundle (out/main) or from src/main in tests. */
+export function appRoot(fromDir: string): string {
+  return resolve(fromDir, '..', '..');
+}
+
+export function builtinDeckPath(root: string): string {
+  return join(root, 'resources', 'decks', 'tikv-resilience.md');
+}

@@ -1,0 +1,11 @@
+// A rolling window of workload points for the chart: pure, bounded.
+import type { WorkloadPoint } from '../../shared/cluster';
+
+export const HISTORY_MS = 120_000;
+
+export function pushPoint(history: readonly WorkloadPoint[], p: WorkloadPoint, windowMs = HISTORY_MS): WorkloadPoint[] {
+  const cutoff = p.t - windowMs;
+  const kept = history.filter((x) => x.t > cutoff && x.t < p.t);
+  kept.push(p);
+  return kept;
+}

@@ -1,0 +1,127 @@
+// The cluster as the renderer sees it: one snapshot type for both modes (sim and live).
+// PD's view (state) and Docker's view (container) sit side by side on purpose: the gap
+// between them is the story of the Detection chapter.
+
+export type Mode = 'sim' | 'live';
+
+/** Store state as PD reports it (state_name), lower-cased; `unknown` when PD cannot be asked. */
+export type PdState = 'up' | 'disconnected' | 'down' | 'offline' | 'tombstone' | 'unknown';
+
+/** Process state as Docker (or the simulator, the way Docker would) reports it. */
+export type ContainerState = 'running' | 'exited' | 'paused' | 'missing' | 'unknown';
+
+export interface TikvNode {
+  kind: 'tikv';
+  /** PD's store id, as a decimal string (ids are parsed without loss). */
+  storeId: string;
+  /** Host part of the store's address: tikv0, tikv1, ... */
+  name: string;
+  address: string;
+  state: PdState;
+  container: ContainerState;
+  /** True while the container is disconnected from the compose network by a partition fault. */
+  partitioned: boolean;
+  leaderCount: number;
+  regionCount: number;
+  /** Unix ms of the last store heartbeat PD saw, or null when PD did not say. */
+  lastHeartbeatMs: number | null;
+  /** Per-store request rate (ops/s) when it is known (TiKV /metrics or the simulator). */
+  opsPerSec: number | null;
+}
+
+export interface PdNode {
+  kind: 'pd';
+  /** PD's member_id as a decimal string (above 2^53, parsed without loss). */
+  memberId: string;
+  name: string;
+  /** From /health; null until /health has answered once. */
+  health: boolean | null;
+  isLeader: boolean;
+  container: ContainerState;
+  partitioned: boolean;
+}
+
+export interface WorkloadPoint {
+  /** Unix ms. */
+  t: number;
+  ops: number;
+  errors: number;
+  p99Ms: number | null;
+}
+
+export interface WorkloadView {
+  running: boolean;
+  /** Where the figures come from: the simulator's synthetic load, or go-ycsb's status lines. */
+  source: 'sim' | 'ycsb';
+  current: WorkloadPoint | null;
+  /** The last couple of minutes, oldest first. */
+  history: WorkloadPoint[];
+}
+
+export interface ClusterSnapshot {
+  mode: Mode;
+  /** The PD URL being polled. */
+  pdUrl: string;
+  /** Unix ms of the last successful poll of PD (0 = never). */
+  takenAt: number;
+  /** True when the last poll failed and this is the last good view. */
+  stale: boolean;
+  /** Milliseconds since takenAt, as of `now`. */
+  ageMs: number;
+  /** Unix ms at which this snapshot was published. */
+  now: number;
+  /** Plain-words reason PD could not be read, for the presenter (never the audience). */
+  pdError: string | null;
+  /** Plain-words reason container states are unknown (e.g. no Docker engine), or null. */
+  containerNote: string | null;
+  clusterId: string | null;
+  pdLeader: string | null;
+  regionCount: number | null;
+  pd: PdNode[];
+  tikv: TikvNode[];
+  workload: WorkloadView | null;
+}
+
+/** The state word the audience reads for a store: Docker's "killed" beats PD's lagging "Up". */
+export function storeHeadline(n: Pick<TikvNode, 'state' | 'container' | 'partitioned'>): string {
+  if (n.container === 'exited') return 'killed';
+  if (n.container === 'paused') return 'paused';
+  if (n.partitioned) return 'cut off';
+  return pdStateWord(n.state);
+}
+
+export function pdStateWord(s: PdState): string {
+  switch (s) {
+    case 'up':
+      return 'Up';
+    case 'disconnected':
+      return 'Disconnected';
+    case 'down':
+      return 'Down';
+    case 'offline':
+      return 'Offline';
+    case 'tombstone':
+      return 'Tombstone';
+    default:
+      return 'Unknown';
+  }
+}
+
+export function emptySnapshot(mode: Mode, pdUrl: string, now: number): ClusterSnapshot {
+  return {
+    mode,
+    pdUrl,
+    takenAt: 0,
+    stale: true,
+    ageMs: 0,
+    now,
+    pdError: null,
+    containerNote: null,
+    clusterId: null,
+    pdLeader: null,
+    regionCount: null,
+    pd: [],
+    tikv: [],
+    workload: null
+  };
+}

@@ -1,0 +1,110 @@
+// The one contract between main and the renderer. Every request and event is declared here
+// once; the Electron IPC adapter, the WebSocket adapter, the preload and the renderer all
+// derive their channel names and types from it.
+import { z } from 'zod';
+import type { ActionLogEntry, ShowState } from './show';
+import type { ClusterSnapshot } from './cluster';
+
+const nodeName = z.string().regex(/^(tikv|pd)\d+$/, 'a node name like tikv0 or pd1');
+
+export const faultSpecSchema = z.strictObject({
+  kind: z.enum(['kill', 'stop', 'pause', 'partition']),
+  target: z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('random-tikv') }),
+    z.strictObject({ type: z.literal('pd-leader') }),
+    z.strictObject({ type: z.literal('named'), name: nodeName })
+  ])
+});
+
+/** Argument schemas of every request, as tuples. */
+export const requestArgs = {
+  getState: z.tuple([]),
+  next: z.tuple([]),
+  prev: z.tuple([]),
+  first: z.tuple([]),
+  last: z.tuple([]),
+  goTo: z.tuple([z.number().int().min(0).max(999)]),
+  /** No argument toggles; a boolean sets. */
+  blackout: z.tuple([z.boolean().optional()]),
+  injectFault: z.tuple([faultSpecSchema]),
+  restoreFault: z.tuple([z.string().min(1).max(100)]),
+  restoreAll: z.tuple([]),
+  /** Restore every open fault and black out the audience at once. */
+  panic: z.tuple([])
+} as const;
+
+export type RequestName = keyof typeof requestArgs;
+export type RequestArgs<K extends RequestName> = z.infer<(typeof requestArgs)[K]>;
+
+export interface AppState {
+  show: ShowState;
+  cluster: ClusterSnapshot;
+  log: ActionLogEntry[];
+}
+
+/** What each request answers with. */
+export interface RequestResults {
+  getState: AppState;
+  next: ShowState;
+  prev: ShowState;
+  first: ShowState;
+  last: ShowState;
+  goTo: ShowState;
+  blackout: ShowState;
+  injectFault: ShowState;
+  restoreFault: ShowState;
+  restoreAll: ShowState;
+  panic: ShowState;
+}
+
+/** Events pushed from main to every view. */
+export interface EventPayloads {
+  show: ShowState;
+  cluster: ClusterSnapshot;
+  log: ActionLogEntry[];
+}
+export type EventName = keyof EventPayloads;
+
+export const REQUEST_NAMES = Object.keys(requestArgs) as RequestName[];
+export const EVENT_NAMES: readonly EventName[] = ['show', 'cluster', 'log'];
+
+/** Errors cross the bridge as data, never as thrown class instances. */
+export type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
+
+export const requestChannel = (name: RequestName): string => `tikv-stage:request:${name}`;
+export const eventChannel = (name: EventName): string => `tikv-stage:event:${name}`;
+
+/** The API the page gets: in Electron from the preload, in a browser from the WebSocket client. */
+export interface StageApi {
+  request<K extends RequestName>(name: K, ...args: RequestArgs<K>): Promise<Reply<RequestResults[K]>>;
+  on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
+}
+
+export function isRequestName(x: unknown): x is RequestName {
+  return typeof x === 'string' && Object.prototype.hasOwnProperty.call(requestArgs, x);
+}
+
+/** Validates a request's arguments; the error names the request and what was wrong. */
+export function parseRequest<K extends RequestName>(
+  name: K,
+  args: unknown
+): { ok: true; args: RequestArgs<K> } | { ok: false; error: string } {
+  const r = requestArgs[name].safeParse(args);
+  if (r.success) return { ok: true, args: r.data as RequestArgs<K> };
+  const why = r.error.issues
+    .map((i) => (i.path.length ? `argument ${i.path.join('.')}: ${i.message}` : i.message))
+    .join('; ');
+  return { ok: false, error: `bad arguments for "${name}": ${why}` };
+}
+
+/** Browser mode's WebSocket frames. */
+export const wsClientFrame = z.strictObject({
+  id: z.number().int().nonnegative(),
+  request: z.string().max(64),
+  args: z.array(z.unknown()).max(8)
+});
+export type WsClientFrame = z.infer<typeof wsClientFrame>;
+
+export type WsServerFrame =
+  | { type: 'reply'; id: number; reply: Reply<unknown> }
+  | { type: 'event'; event: EventName; payload: unknown };

@@ -1,0 +1,88 @@
+// Starts the built app in browser mode (`node out/main/web.js`) and Debian's chromium.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { chromium, type Browser, type Page } from 'playwright-core';
+
+export const ROOT = resolve(__dirname, '..', '..');
+export const ARTIFACTS = join(ROOT, 'test-artifacts');
+
+export interface RunningApp {
+  url: string;
+  proc: ChildProcess;
+  output: () => string;
+  stop(): Promise<void>;
+}
+
+export async function startWeb(args: string[]): Promise<RunningApp> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'tikv-stage-e2e-'));
+  const proc = spawn(process.execPath, [join(ROOT, 'out', 'main', 'web.js'), '--port', '0', '--data-dir', dataDir, ...args], {
+    cwd: ROOT,
+    stdio: ['ignore', 'pipe', 'pipe']
+  });
+  let out = '';
+  proc.stdout!.on('data', (d) => (out += String(d)));
+  proc.stderr!.on('data', (d) => (out += String(d)));
+  const url = await new Promise<string>((ok, fail) => {
+    const timer = setTimeout(() => fail(new Error(`web did not start in 30 s:\n${out}`)), 30_000);
+    const check = (): void => {
+      const m = /audience view (http:\/\/127\.0\.0\.1:\d+)\//.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        ok(m[1]!);
+      }
+    };
+    proc.stdout!.on('data', check);
+    proc.once('exit', (code) => {
+      clearTimeout(timer);
+      fail(new Error(`web exited with ${code}:\n${out}`));
+    });
+  });
+  return {
+    url,
+    proc,
+    output: () => out,
+    async stop() {
+      if (proc.exitCode !== null) return;
+      const exited = new Promise((ok) => proc.once('exit', ok));
+      proc.kill('SIGTERM');
+      await Promise.race([exited, new Promise((ok) => setTimeout(ok, 6000))]);
+      if (proc.exitCode === null) proc.kill('SIGKILL');
+    }
+  };
+}
+
+export async function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--no-first-run',
+      '--disable-sync'
+    ]
+  });
+}
+
+/** Records every request the page makes that leaves the app's own origin. */
+export function watchForeignRequests(page: Page, origin: string): string[] {
+  const foreign: string[] = [];
+  page.on('request', (req) => {
+    const u = req.url();
+    if (u.startsWith('data:') || u.startsWith('blob:')) return;
+    const o = new URL(u).origin;
+    const wsOrigin = origin.replace(/^http/, 'ws');
+    if (o !== origin && o !== wsOrigin) foreign.push(u);
+  });
+  return foreign;
+}
+
+export function artifactDir(name: string): string {
+  const dir = join(ARTIFACTS, name);
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
