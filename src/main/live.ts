@@ -1,21 +1,74 @@
-// Live mode's Docker side, injected into the app. (Replaced by the full Docker chaos layer.)
-import Docker from 'dockerode';
+// Live mode's Docker side, injected into the app: find the engine, connect the chaos driver
+// for the compose project, and find PD's published port when --pd is not given.
+import type Docker from 'dockerode';
 import type { LiveDeps } from './app';
 import type { AppConfig } from './config';
+import { createDockerDriver } from './chaos/docker-driver';
+import { realEngineEnv, resolveEngine, type ResolvedEngine } from './chaos/docker-engine';
+import { demoNodeName, LABEL_PROJECT } from './chaos/docker-targets';
+import { createYcsbWorkload } from './workload/ycsb-workload';
 
-export function createLiveDeps(config: AppConfig): LiveDeps {
-  const docker = new Docker(config.dockerHost ? { socketPath: config.dockerHost.replace(/^unix:\/\//, '') } : undefined);
+/** PD URLs published on the host by the project's pd containers, running ones first. Pure. */
+export function publishedPdUrls(containers: Docker.ContainerInfo[], project: string): string[] {
+  const out: { url: string; running: boolean; name: string }[] = [];
+  for (const c of containers) {
+    const name = demoNodeName(c.Labels, project);
+    if (!name?.startsWith('pd')) continue;
+    for (const p of c.Ports ?? []) {
+      if (p.PrivatePort !== 2379 || !p.PublicPort) continue;
+      const ip = !p.IP || p.IP === '0.0.0.0' || p.IP === '::' ? '127.0.0.1' : p.IP;
+      const host = ip.includes(':') ? `[${ip}]` : ip;
+      const url = `http://${host}:${p.PublicPort}`;
+      if (!out.some((o) => o.url === url)) out.push({ url, running: c.State === 'running', name });
+    }
+  }
+  return out
+    .sort((a, b) => Number(b.running) - Number(a.running) || a.name.localeCompare(b.name))
+    .map((o) => o.url);
+}
+
+export function createLiveDeps(config: AppConfig, log: (line: string) => void = console.log): LiveDeps {
+  let engine: ResolvedEngine | null = null;
   return {
     async probeDocker() {
-      try {
-        await docker.ping();
-        return { ok: true, detail: 'Docker answers' };
-      } catch (e) {
-        return { ok: false, detail: `no Docker engine answers (${(e as Error).message})` };
-      }
+      const r = await resolveEngine(realEngineEnv(config.dockerHost));
+      if (!r.ok) return { ok: false, detail: r.error };
+      engine = r.engine;
+      return { ok: true, detail: `Docker ${r.engine.version} at ${r.engine.candidate.host} (${r.engine.candidate.source})` };
     },
     async connectDocker() {
-      return { ok: false, error: 'Docker chaos is not available yet' };
+      if (!engine) return { ok: false, error: 'no Docker engine' };
+      const containers = await engine.docker.listContainers({
+        all: true,
+        filters: { label: [`${LABEL_PROJECT}=${config.project}`] }
+      });
+      const nodes = containers.map((c) => demoNodeName(c.Labels, config.project)).filter((n): n is string => n !== null);
+      if (nodes.length === 0)
+        return {
+          ok: false,
+          error: `compose project "${config.project}" has no pd/tikv containers on ${engine.candidate.host}; start it with: docker compose -f docker-compose.tikv.yml up -d`
+        };
+      return {
+        ok: true,
+        driver: createDockerDriver({
+          docker: engine.docker,
+          streams: engine.streams,
+          project: config.project,
+          label: `Docker at ${engine.candidate.host}, compose project "${config.project}"`,
+          log
+        })
+      };
+    },
+    async discoverPd() {
+      if (!engine) return null;
+      const containers = await engine.docker.listContainers({
+        all: true,
+        filters: { label: [`${LABEL_PROJECT}=${config.project}`] }
+      });
+      return publishedPdUrls(containers, config.project)[0] ?? null;
+    },
+    workload() {
+      return engine ? createYcsbWorkload({ docker: engine.docker, streams: engine.streams, project: config.project, log }) : null;
     }
   };
 }

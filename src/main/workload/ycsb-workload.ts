@@ -1,0 +1,167 @@
+// Live mode's workload: go-ycsb in the compose network (service "ycsb" of the project),
+// started and stopped through dockerode, its status lines read from the container's log
+// stream. Only the project's own ycsb service is ever touched.
+import { PassThrough } from 'node:stream';
+import type Docker from 'dockerode';
+import type { WorkloadPoint } from '../../shared/cluster';
+import { LABEL_ONEOFF, LABEL_PROJECT, LABEL_SERVICE, splitLines } from '../chaos/docker-targets';
+import type { WorkloadSample, WorkloadSource } from './source';
+import { createTikvMetricsPoller } from './tikv-metrics';
+import { parseYcsbLine, summarize, trackRecord, type RateState } from './ycsb-parse';
+
+export const YCSB_SERVICE = 'ycsb';
+export const YCSB_IMAGE = 'pingcap/go-ycsb:latest';
+
+export interface YcsbOptions {
+  docker: Docker;
+  streams: Docker;
+  project: string;
+  log?: (line: string) => void;
+  now?: () => number;
+}
+
+export function createYcsbWorkload(opts: YcsbOptions): WorkloadSource & { lines(): number } {
+  const now = opts.now ?? Date.now;
+  const projectLabel = `${LABEL_PROJECT}=${opts.project}`;
+  let rates: RateState = {};
+  let running = false;
+  let logStream: NodeJS.ReadableStream | null = null;
+  let linesSeen = 0;
+  let closed = false;
+  let last: WorkloadPoint | null = null;
+  const metrics = createTikvMetricsPoller({ docker: opts.docker, project: opts.project, now });
+
+  async function findContainer(): Promise<Docker.ContainerInfo | null> {
+    const list = await opts.docker.listContainers({
+      all: true,
+      filters: { label: [projectLabel, `${LABEL_SERVICE}=${YCSB_SERVICE}`] }
+    });
+    return (
+      list.find(
+        (c) =>
+          c.Labels[LABEL_PROJECT] === opts.project &&
+          c.Labels[LABEL_SERVICE] === YCSB_SERVICE &&
+          (c.Labels[LABEL_ONEOFF] ?? 'False') !== 'True'
+      ) ?? null
+    );
+  }
+
+  /** The compose file keeps ycsb under a profile, so `up -d` does not create it: create it like compose would. */
+  async function createContainer(): Promise<string> {
+    const net = `${opts.project}_default`;
+    const c = await opts.docker.createContainer({
+      name: `${opts.project}-${YCSB_SERVICE}-1`,
+      Image: YCSB_IMAGE,
+      Cmd: [
+        'run', 'tikv', '-P', '/workloads/workloada',
+        '-p', 'tikv.pd=pd0:2379,pd1:2379,pd2:2379', '-p', 'tikv.type=raw',
+        '-p', 'recordcount=100000', '-p', 'operationcount=1000000000',
+        '--threads', '16', '--interval', '1'
+      ],
+      Labels: {
+        [LABEL_PROJECT]: opts.project,
+        [LABEL_SERVICE]: YCSB_SERVICE,
+        [LABEL_ONEOFF]: 'False',
+        'com.docker.compose.container-number': '1'
+      },
+      HostConfig: { NetworkMode: net },
+      NetworkingConfig: { EndpointsConfig: { [net]: { Aliases: [YCSB_SERVICE] } } }
+    });
+    return c.id;
+  }
+
+  async function follow(id: string): Promise<void> {
+    const container = opts.streams.getContainer(id);
+    const info = await container.inspect();
+    const raw = (await container.logs({
+      follow: true,
+      stdout: true,
+      stderr: true,
+      since: Math.floor(now() / 1000) - 1
+    })) as unknown as NodeJS.ReadableStream;
+    const text = new PassThrough();
+    // Without a TTY, Docker multiplexes stdout and stderr with 8-byte frame headers.
+    if (info.Config.Tty) raw.pipe(text);
+    else opts.streams.modem.demuxStream(raw, text, text);
+    logStream = raw;
+    let buffer = '';
+    text.on('data', (chunk: Buffer) => {
+      const { lines, rest } = splitLines(buffer, chunk.toString('utf8'));
+      buffer = rest;
+      for (const line of lines) {
+        const records = parseYcsbLine(line);
+        if (records.length) linesSeen++;
+        for (const r of records) rates = trackRecord(rates, r, now());
+      }
+    });
+    const ended = (): void => {
+      if (logStream !== raw) return;
+      logStream = null;
+      // The container restarted or the engine hiccuped: follow again while we should run.
+      if (running && !closed) setTimeout(() => void attach().catch(() => undefined), 1000);
+    };
+    raw.on('end', ended);
+    raw.on('error', ended);
+  }
+
+  async function attach(): Promise<void> {
+    const c = await findContainer();
+    if (!c || c.State !== 'running' || logStream) return;
+    await follow(c.Id);
+  }
+
+  // A workload already running (the app restarted mid-show) is picked up, not restarted.
+  void findContainer()
+    .then(async (c) => {
+      if (c?.State === 'running' && !closed) {
+        running = true;
+        await attach();
+      }
+    })
+    .catch(() => undefined);
+
+  return {
+    kind: 'ycsb',
+    lines: () => linesSeen,
+    async start() {
+      let c = await findContainer();
+      const id = c?.Id ?? (await createContainer());
+      c = await findContainer();
+      if (c?.State === 'paused') await opts.docker.getContainer(id).unpause();
+      else if (c?.State !== 'running') {
+        try {
+          await opts.docker.getContainer(id).start();
+        } catch (e) {
+          if ((e as { statusCode?: number }).statusCode !== 304) throw e;
+        }
+      }
+      running = true;
+      rates = {};
+      if (!logStream) await follow(id);
+    },
+    async stop() {
+      running = false;
+      (logStream as unknown as { destroy?: () => void } | null)?.destroy?.();
+      logStream = null;
+      const c = await findContainer();
+      if (c && c.State === 'running') {
+        try {
+          await opts.docker.getContainer(c.Id).stop({ t: 2 });
+        } catch (e) {
+          if ((e as { statusCode?: number }).statusCode !== 304) throw e;
+        }
+      }
+    },
+    sample(): WorkloadSample {
+      const f = summarize(rates, now());
+      if (running || Object.keys(rates).length) last = { t: now(), ops: f.ops, errors: f.errors, p99Ms: f.p99Ms };
+      return { running, current: last, perStoreOps: metrics.perStoreOps() };
+    },
+    async close() {
+      closed = true;
+      metrics.close();
+      (logStream as unknown as { destroy?: () => void } | null)?.destroy?.();
+      logStream = null;
+    }
+  };
+}
