@@ -8,7 +8,7 @@ import { emptySnapshot, type ClusterSnapshot, type ContainerState, type Mode, ty
 import type { AppState, EventName, EventPayloads } from '../shared/contract';
 import type { ActionLogEntry, ShowState } from '../shared/show';
 import { buildSnapshot } from './cluster/snapshot';
-import { createPdPoller, type PdPoller } from './cluster/poller';
+import { createPdPoller, initialPdView, type PdPoller } from './cluster/poller';
 import type { PdView } from './cluster/types';
 import type { ChaosDriver, NodeProcess } from './chaos/driver';
 import { createFaultService, type FaultService } from './chaos/faults';
@@ -30,8 +30,8 @@ export interface LiveDeps {
   probeDocker(): Promise<Probe>;
   /** A chaos driver for the configured compose project, or an error in plain words. */
   connectDocker(): Promise<{ ok: true; driver: ChaosDriver } | { ok: false; error: string }>;
-  /** PD's URL as published by the compose project's pd containers, when --pd is not given. */
-  discoverPd?(): Promise<string | null>;
+  /** PD URLs published by the compose project's pd containers (running ones first). */
+  discoverPd?(): Promise<string[]>;
   workload?(): WorkloadSource | null;
 }
 
@@ -67,12 +67,18 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
 
   // --- choose the mode -------------------------------------------------------------
   let pdUrl = config.pd ?? DEFAULT_PD;
+  /** The other PD members, polled when pdUrl stops answering (a killed PD leader). */
+  let pdFallbacks: string[] = [];
   let dockerProbe: Probe | null = null;
   let pdProbe: Probe | null = null;
   if (config.mode !== 'sim') {
     if (opts.live) {
       dockerProbe = await opts.live.probeDocker();
-      if (!config.pd && dockerProbe.ok && opts.live.discoverPd) pdUrl = (await opts.live.discoverPd()) ?? pdUrl;
+      if (dockerProbe.ok && opts.live.discoverPd) {
+        const found = await opts.live.discoverPd().catch(() => []);
+        if (!config.pd && found[0]) pdUrl = found[0];
+        pdFallbacks = found.filter((u) => u !== pdUrl);
+      }
     } else {
       dockerProbe = { ok: false, detail: 'Docker support is not available in this build' };
     }
@@ -146,17 +152,7 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
     const w = workload?.sample();
     return buildSnapshot({
       mode: decision.mode,
-      pd: pdView ?? {
-        pdUrl,
-        takenAt: 0,
-        stale: true,
-        error: 'PD has not answered yet',
-        clusterId: null,
-        leader: null,
-        regionCount: null,
-        stores: [],
-        members: []
-      },
+      pd: pdView ?? initialPdView(pdUrl),
       containers,
       containerNote,
       workload: workload
@@ -267,6 +263,7 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
   // --- wire the sources ----------------------------------------------------------------
   const poller: PdPoller = createPdPoller({
     pdUrl,
+    fallbackUrls: decision.mode === 'live' ? pdFallbacks : [],
     onView: (v) => {
       pdView = v;
       publishCluster();

@@ -60,12 +60,12 @@ export function createLiveDeps(config: AppConfig, log: (line: string) => void = 
       };
     },
     async discoverPd() {
-      if (!engine) return null;
+      if (!engine) return [];
       const containers = await engine.docker.listContainers({
         all: true,
         filters: { label: [`${LABEL_PROJECT}=${config.project}`] }
       });
-      return publishedPdUrls(containers, config.project)[0] ?? null;
+      return publishedPdUrls(containers, config.project);
     },
     workload() {
       return engine ? createYcsbWorkload({ docker: engine.docker, streams: engine.streams, project: config.project, log }) : null;

@@ -10,6 +10,8 @@ import type { PdView } from './types';
 export interface PdPollerOptions {
   /** e.g. http://127.0.0.1:2379 */
   pdUrl: string;
+  /** Other PD members' URLs (pd1, pd2 on their published ports): polled when pdUrl stops answering. */
+  fallbackUrls?: string[];
   /** Injected Agent (left open on stop). When absent the poller creates one and closes it on stop. */
   dispatcher?: Dispatcher;
   /** Pause between rounds while PD answers. Default 1000 ms; also the first backoff step. */
@@ -149,7 +151,7 @@ export function createPdPoller(opts: PdPollerOptions): PdPoller {
     const regionCount = regions?.ok ? regions.value : view.regionCount;
     if (stores.ok && members.ok) {
       publish({
-        pdUrl,
+        pdUrl: client.pdUrl,
         takenAt: now(),
         stale: false,
         error: null,
@@ -168,8 +170,10 @@ export function createPdPoller(opts: PdPollerOptions): PdPoller {
     return failure;
   }
 
-  async function loop(client: PdClient, signal: AbortSignal): Promise<void> {
+  async function loop(clients: PdClient[], signal: AbortSignal): Promise<void> {
     let failures = 0;
+    let at = 0;
+    let client = clients[0]!;
     let lastHealthAt: number | null = null;
     let lastRegionsAt: number | null = null;
     while (!signal.aborted) {
@@ -194,7 +198,13 @@ export function createPdPoller(opts: PdPollerOptions): PdPoller {
       let delay: number;
       if (failure !== null && isUnreachable(failure)) {
         failures += 1;
-        delay = backoffDelay(failures);
+        if (clients.length > 1) {
+          // This PD is gone (killed, paused): ask the next member at once; back off only
+          // once every member has failed in a row.
+          at = (at + 1) % clients.length;
+          client = clients[at]!;
+        }
+        delay = failures < clients.length ? Math.ceil(intervalMs / 4) : backoffDelay(failures - clients.length + 1);
       } else {
         // PD answered (even with an error such as "no leader"): poll at the normal pace, so the
         // map recovers as soon as a new leader is elected.
@@ -226,8 +236,10 @@ export function createPdPoller(opts: PdPollerOptions): PdPoller {
         });
         dispatcher = ownedAgent;
       }
-      const client = createPdClient({ pdUrl, dispatcher, timeoutMs: requestTimeoutMs });
-      loopDone = loop(client, ac.signal).catch((err: unknown) => onListenerError(err));
+      const clients = [pdUrl, ...(opts.fallbackUrls ?? []).map(normalizePdUrl).filter((u) => u !== pdUrl)].map((u) =>
+        createPdClient({ pdUrl: u, dispatcher, timeoutMs: requestTimeoutMs })
+      );
+      loopDone = loop(clients, ac.signal).catch((err: unknown) => onListenerError(err));
     },
 
     stop() {

@@ -118,6 +118,20 @@ describe('createPdPoller', () => {
     expect(pd.total(STORES)).toBeGreaterThanOrEqual(3);
   });
 
+  it('fails over to another PD member when the first stops answering, and back off only when all are gone', async () => {
+    const deadPort = await freePort();
+    const dead = `http://127.0.0.1:${deadPort}`;
+    const pd2 = await server();
+    const h = poll(dead, { fallbackUrls: [pd2.url], dispatcher: agent() });
+    await waitFor(fresh(h), 3_000, 'a fresh view from the second member');
+    expect(h.last().pdUrl).toBe(pd2.url);
+    // The switch is immediate: no backoff step was taken.
+    expect(h.delays[0]).toBe(5);
+    await pd2.close();
+    await waitFor(() => h.last().stale, 3_000, 'stale once every member is gone');
+    await waitFor(() => h.delays.some((d) => d >= 20), 3_000, 'backoff once both failed');
+  });
+
   it('jitters backoff delays around the exponential step', async () => {
     const port = await freePort();
     const low = poll(`http://127.0.0.1:${port}`, { intervalMs: 50, backoffMaxMs: 400, jitter: 0.2, random: () => 0 });
