@@ -12,7 +12,8 @@ export default defineConfig({
         // index = the Electron shell; web = browser mode (plain Node, never imports electron).
         input: {
           index: resolve(__dirname, 'src/main/index.ts'),
-          web: resolve(__dirname, 'src/main/web.ts')
+          web: resolve(__dirname, 'src/main/web.ts'),
+          preflight: resolve(__dirname, 'src/main/preflight-cli.ts')
         }
       }
     }

@@ -1,0 +1,17 @@
+// The preflight board: go / no-go before the show, each red line with how to fix it.
+
+export interface PreflightLine {
+  id: 'docker' | 'images' | 'containers' | 'pd' | 'stores' | 'leaders' | 'ledger';
+  ok: boolean;
+  title: string;
+  /** What was found. */
+  detail: string;
+  /** How to fix it, when red. */
+  fix: string | null;
+}
+
+export interface PreflightReport {
+  at: number;
+  ok: boolean;
+  lines: PreflightLine[];
+}
