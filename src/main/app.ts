@@ -16,7 +16,7 @@ import { openLedger } from './chaos/ledger';
 import { createSimDriver } from './chaos/sim-driver';
 import { DEFAULT_PD, type AppConfig } from './config';
 import { decideMode, probePd, type Probe } from './mode';
-import { loadDeck } from './show/deck';
+import { formatDeckError, loadDeck } from './show/deck';
 import { createShow, type ShowRuntime } from './show/runtime';
 import { startSimCluster } from './sim';
 import type { SimCluster } from './sim/types';
@@ -240,7 +240,7 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
 
   const deckFile = config.deck ?? opts.builtinDeck;
   const deck = await loadDeck(deckFile);
-  if (!deck.ok) throw new Error(deck.errors.map((e) => e.message).join('\n'));
+  if (!deck.ok) throw new Error(deck.errors.map(formatDeckError).join('\n'));
 
   const show: ShowRuntime = createShow({
     deck: deck.deck,

@@ -1,0 +1,253 @@
+// The Diagnosis chapter's explanation: offline and rule-based (no network, no AI). It explains
+// the most recent fault from the timeline, the fault records and the last snapshot, and says
+// plainly what has not happened (yet) instead of inventing it.
+import type { FaultKind } from '../../shared/actions';
+import type { ClusterSnapshot, TikvNode } from '../../shared/cluster';
+import type { FaultRecord, TimelineEvent, TimelineKind } from '../../shared/show';
+import { BASELINE_MS, formatDuration } from './timeline';
+
+/** PD's default max-replicas; the snapshot does not carry the configured value. */
+export const REPLICAS = 3;
+const MAJORITY = Math.floor(REPLICAS / 2) + 1;
+
+interface Subject {
+  node: string;
+  kind: FaultKind | 'exit';
+  at: number;
+  random: boolean;
+  restoredAt: number | null;
+}
+
+const NOUN: Record<Subject['kind'], string> = {
+  kill: 'kill',
+  stop: 'stop',
+  pause: 'pause',
+  partition: 'network cut',
+  exit: 'exit'
+};
+
+function subjectOf(timeline: readonly TimelineEvent[], faults: readonly FaultRecord[]): Subject | null {
+  const applied = faults.filter((f) => f.status !== 'failed').sort((a, b) => a.injectedAt - b.injectedAt);
+  const f = applied[applied.length - 1];
+  if (f) {
+    const restored = timeline.filter((e) => e.kind === 'restored' && (e.node === f.node || e.node === null) && e.at >= f.injectedAt);
+    return {
+      node: f.node,
+      kind: f.spec.kind,
+      at: f.injectedAt,
+      random: f.spec.target.type === 'random-tikv',
+      restoredAt: f.restoredAt ?? restored[0]?.at ?? null
+    };
+  }
+  // No fault from this app: a container that exited by itself (or by someone else's hand).
+  const exits = timeline.filter((e) => e.kind === 'container-exited' && e.node !== null);
+  const e = exits[exits.length - 1];
+  if (!e || e.node === null) return null;
+  const started = timeline.find((x) => x.kind === 'container-started' && x.node === e.node && x.at >= e.at);
+  return { node: e.node, kind: 'exit', at: e.at, random: false, restoredAt: started?.at ?? null };
+}
+
+function firstAfter(timeline: readonly TimelineEvent[], kind: TimelineKind, node: string | null, at: number): TimelineEvent | null {
+  return timeline.find((e) => e.kind === kind && (node === null || e.node === node) && e.at >= at) ?? null;
+}
+
+function lastAfter(timeline: readonly TimelineEvent[], kind: TimelineKind, node: string | null, at: number): TimelineEvent | null {
+  const all = timeline.filter((e) => e.kind === kind && (node === null || e.node === node) && e.at >= at);
+  return all[all.length - 1] ?? null;
+}
+
+const names = (xs: readonly string[]): string =>
+  xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1] ?? ''}`;
+
+/** Out of service as far as the data is concerned: Docker's word first, then PD's. */
+export function storeIsOut(n: TikvNode): boolean {
+  if (n.container === 'exited' || n.container === 'paused' || n.container === 'missing' || n.partitioned) return true;
+  return n.state === 'disconnected' || n.state === 'down' || n.state === 'tombstone';
+}
+
+export function diagnose(
+  timeline: readonly TimelineEvent[],
+  faults: readonly FaultRecord[],
+  last: ClusterSnapshot | null
+): string[] {
+  const s = subjectOf(timeline, faults);
+  if (!s) return [];
+  const now = last?.now ?? null;
+  if (s.node.startsWith('pd')) return diagnosePd(s, last);
+
+  const lines: string[] = [hitLine(s)];
+  const noun = NOUN[s.kind];
+  const elapsed = now !== null ? formatDuration(now - s.at) : null;
+
+  // Leaders.
+  const moved = firstAfter(timeline, 'leaders-moved', s.node, s.at);
+  const survivors = (last?.tikv ?? []).filter((n) => n.name !== s.node && !storeIsOut(n)).map((n) => n.name);
+  if (moved) {
+    const where = /\(([^()]*\+\d+[^()]*)\)$/.exec(moved.text)?.[1];
+    const to = where ? `${survivors.length ? names(survivors) : 'the surviving stores'} (${where})` : survivors.length ? names(survivors) : 'the surviving stores';
+    const why =
+      s.kind === 'stop'
+        ? 'a graceful stop hands its leaders over before the process exits'
+        : s.kind === 'pause' || s.kind === 'partition'
+          ? 'its peers noticed through timeouts and held Raft elections'
+          : 'the followers stopped hearing from their leader and held Raft elections (timeout 10–20 s)';
+    lines.push(`Its region leaders moved to ${to} ${formatDuration(moved.at - s.at)} after the ${noun}: ${why}.`);
+  } else {
+    const expect = s.kind === 'pause' || s.kind === 'partition' ? '15–35 s' : '10–20 s';
+    lines.push(
+      `Its leaders have not all moved off yet${elapsed ? ` (${elapsed} since the ${noun})` : ''}: after a ${noun}, Raft elections on the survivors usually take ${expect}.`
+    );
+  }
+
+  // PD.
+  const disc = firstAfter(timeline, 'pd-disconnected', s.node, s.at);
+  const down = firstAfter(timeline, 'pd-down', s.node, s.at);
+  const restored = s.restoredAt !== null;
+  if (disc) {
+    const lead = moved && moved.at <= disc.at ? `, ${formatDuration(disc.at - moved.at)} after the leaders had already moved` : '';
+    lines.push(
+      `PD marked ${s.node} Disconnected ${formatDuration(disc.at - s.at)} after the ${noun}${lead}. The lag is by design: a TiKV heartbeats PD every 10 s, and PD waits for 20 s without one, so 20–30 s after a ${noun}.`
+    );
+  } else if (restored && (s.restoredAt ?? 0) - s.at < 30_000) {
+    lines.push(`PD did not mark ${s.node} Disconnected: it was restored ${formatDuration((s.restoredAt ?? 0) - s.at)} after the ${noun}, and PD waits for 20 s without a heartbeat.`);
+  } else {
+    lines.push(
+      `PD has not marked ${s.node} Disconnected yet${elapsed ? ` (${elapsed} since the ${noun})` : ''}: it waits for 20 s without a heartbeat, and heartbeats come every 10 s.`
+    );
+  }
+  if (down) lines.push(`PD marked ${s.node} Down ${formatDuration(down.at - s.at)} after the ${noun}: only now would it re-replicate its regions elsewhere.`);
+  else if (disc && !restored)
+    lines.push(`It is not Down, and will not be for 30 min (max-store-down-time): only then would PD re-replicate its regions, and with 3 stores there is nowhere to put a new copy.`);
+
+  lines.push(...majorityLines(s, faults, last));
+  lines.push(workloadLine(s, timeline, last));
+  const rec = recoveryLine(s, timeline, last);
+  if (rec) lines.push(rec);
+  return lines;
+}
+
+function hitLine(s: Subject): string {
+  const who = s.random ? `${s.node} (picked at random)` : s.node;
+  switch (s.kind) {
+    case 'kill':
+      return `${who} was killed (docker kill, SIGKILL): the process vanished without a word to its peers.`;
+    case 'stop':
+      return `${who} was stopped gracefully (SIGTERM): it asks PD to move its leaders away before it exits.`;
+    case 'pause':
+      return `${who} was frozen (docker pause): alive but silent, so its peers only notice through timeouts.`;
+    case 'partition':
+      return `${who} was cut off the network: still running, but nobody can reach it.`;
+    case 'exit':
+      return `${s.node}'s container exited, and not by a fault from this app.`;
+  }
+}
+
+/** Whether data survived, checked against the snapshot (and the fault records for overlaps). */
+function majorityLines(s: Subject, faults: readonly FaultRecord[], last: ClusterSnapshot | null): string[] {
+  const stores = last?.tikv ?? [];
+  if (stores.length === 0)
+    return [`Cannot check the replicas: PD's store list is not available${last?.pdError ? ` (${last.pdError})` : ''}.`];
+  const stale = last?.stale ? ` (from PD's last good answer, ${formatDuration(last.ageMs)} old)` : '';
+  const out = stores.filter(storeIsOut).map((n) => n.name);
+  const up = stores.filter((n) => !storeIsOut(n)).map((n) => n.name);
+  const perRegion = Math.min(REPLICAS, stores.length);
+  const lines: string[] = [];
+
+  if (out.length === 0) {
+    const overlap = maxOverlap(faults.filter((f) => f.node.startsWith('tikv') && f.status !== 'failed'));
+    if (overlap.count >= 2) {
+      lines.push(
+        `At one point ${overlap.count} stores were out at once (${names(overlap.nodes)}): regions then had fewer than ${MAJORITY} of ${REPLICAS} replicas, no Raft majority, so writes to them stalled until a store came back. What was committed is kept on disk.`
+      );
+    } else {
+      lines.push(
+        `No data was lost: while ${s.node} was out, the other ${MAJORITY} of ${REPLICAS} replicas of every region stayed up, a Raft majority, so writes kept committing. All ${stores.length} stores are up now${stale}.`
+      );
+    }
+    return lines;
+  }
+  if (up.length >= MAJORITY && (out.length === 1 || stores.length >= REPLICAS + out.length)) {
+    lines.push(
+      `No data is lost: ${names(up)} still hold ${stores.length === REPLICAS ? `${up.length} of the ${REPLICAS} replicas of every region` : `at least ${MAJORITY} of the ${REPLICAS} replicas of every region`}, a Raft majority, so every region keeps serving reads and writes${stale}.`
+    );
+    return lines;
+  }
+  if (up.length < MAJORITY && stores.length <= REPLICAS) {
+    lines.push(
+      `${names(out)} ${out.length === 1 ? 'is' : 'are'} out: every region has only ${up.length} of its ${perRegion} replicas up. That is no Raft majority, so writes to those regions stall until a store comes back${stale}. Nothing committed is erased, but the cluster cannot commit now.`
+    );
+    return lines;
+  }
+  lines.push(
+    `${names(out)} are out: regions with replicas on ${out.length === 2 ? 'both' : 'several'} of them have lost their Raft majority, and writes to those regions stall until a store comes back${stale}.`
+  );
+  return lines;
+}
+
+/** The largest number of faults open at the same time, and on which nodes. */
+function maxOverlap(faults: readonly FaultRecord[]): { count: number; nodes: string[] } {
+  let best = { count: 0, nodes: [] as string[] };
+  for (const f of faults) {
+    const open = faults.filter(
+      (g) => g.injectedAt <= f.injectedAt && (g.restoredAt === null ? g.status === 'open' : g.restoredAt > f.injectedAt)
+    );
+    const nodes = [...new Set(open.map((g) => g.node))];
+    if (nodes.length > best.count) best = { count: nodes.length, nodes };
+  }
+  return best;
+}
+
+function workloadLine(s: Subject, timeline: readonly TimelineEvent[], last: ClusterSnapshot | null): string {
+  const noun = NOUN[s.kind];
+  const recovered = firstAfter(timeline, 'workload-recovered', null, s.at);
+  if (recovered)
+    return `The workload: ${recovered.text}. Requests for the moved regions waited for their new leaders (the client retries for up to 20 s), then carried on.`;
+  const dip = firstAfter(timeline, 'workload-dip', null, s.at);
+  if (dip)
+    return `The workload is still below its level before the ${noun}: ${dip.text}${last ? `, ${formatDuration(last.now - dip.at)} ago` : ''}.`;
+  const w = last?.workload ?? null;
+  if (!w || (!w.running && w.history.length === 0)) return 'No workload was running, so there is no client-side impact to show.';
+  const before = w.history.filter((p) => p.t >= s.at - BASELINE_MS && p.t < s.at);
+  if (before.length < 3) return `The workload has no baseline from before the ${noun}, so its dip cannot be measured.`;
+  const since = last ? last.now - s.at : 0;
+  return since >= BASELINE_MS
+    ? `The workload did not dip measurably (never below 85 % of its level before the ${noun}).`
+    : `No workload dip so far (${formatDuration(since)} since the ${noun}).`;
+}
+
+function recoveryLine(s: Subject, timeline: readonly TimelineEvent[], last: ClusterSnapshot | null): string | null {
+  const node = last?.tikv.find((n) => n.name === s.node) ?? null;
+  if (s.restoredAt === null) {
+    if (node && !storeIsOut(node)) return null;
+    return `${s.node} is still out: the Recovery chapter (or Restore all) brings it back.`;
+  }
+  const started = firstAfter(timeline, 'container-started', s.node, s.at);
+  const from = started?.at ?? s.restoredAt;
+  const up = firstAfter(timeline, 'pd-up', s.node, from);
+  const parts = [`${s.node} is back: ${started ? 'its container started' : 'restored'}`];
+  if (up) parts.push(`PD marked it Up ${formatDuration(up.at - from)} later`);
+  else if (node?.state === 'up' && !firstAfter(timeline, 'pd-disconnected', s.node, s.at)) parts.push('PD never stopped calling it Up');
+  else parts.push('PD has not marked it Up yet (its first heartbeat comes ~10–25 s after the start)');
+  const returned = lastAfter(timeline, 'leaders-returned', s.node, from);
+  let leaders: string;
+  if (returned) leaders = ` Leaders are coming back: ${returned.text}.`;
+  else if (node && node.leaderCount === 0)
+    leaders = ` It has no leaders yet: it comes back empty-handed, and PD's balance-leader moves leaders back a few at a time, over tens of seconds.`;
+  else leaders = node ? ` It leads ${node.leaderCount} regions now.` : '';
+  return `${parts.join(', ')}.${leaders}`;
+}
+
+function diagnosePd(s: Subject, last: ClusterSnapshot | null): string[] {
+  const lines = [
+    s.kind === 'exit'
+      ? `PD member ${s.node}'s container exited, and not by a fault from this app.`
+      : `PD member ${s.node} was hit (${NOUN[s.kind]}). PD keeps the cluster's map, not its data: TiKV keeps serving, and raw KV needs no timestamps from PD.`
+  ];
+  if (!last) return lines;
+  const alive = last.pd.filter((p) => p.container !== 'exited' && p.container !== 'paused' && p.container !== 'missing' && p.health !== false);
+  if (last.pdLeader) lines.push(`PD's leader is now ${last.pdLeader}${last.pdLeader === s.node ? '' : ': etcd elects a new one in 3–6 s when the leader dies'}.`);
+  else lines.push('No PD leader is known right now: etcd elects one within seconds while a majority of PD members is up.');
+  if (last.pd.length > 0 && alive.length < Math.floor(last.pd.length / 2) + 1)
+    lines.push(`Only ${alive.length} of ${last.pd.length} PD members are up: no etcd quorum, so PD's API stops until another comes back.`);
+  return lines;
+}

@@ -1,0 +1,355 @@
+// The director: which chapter we are on and where its action is, as a pure state machine.
+// `reduce(state, event, now)` returns the next state and the effects to run, as data; the
+// runtime (runtime.ts) runs them (timers, the chaos executor). Nothing here reads a clock.
+//
+// Rules:
+// - Entering a chapter whose action has not fired in this show starts its countdown (3, 2, 1),
+//   then emits one `run-action`; with countdown 0 it emits it at once. An action fires at most
+//   once per show: going back over a fault chapter, or entering it twice, never re-injects.
+// - Leaving a chapter during its countdown (prev, or any move) cancels it: the action is not
+//   fired and not marked fired, so entering again starts a fresh countdown.
+// - A `blocksAdvance` chapter refuses next / last / goTo past it while its action is counting
+//   down or running. After done or failed the presenter moves on: a failure is a presenter
+//   notice, never a trap. prev is always allowed.
+// - autoAdvance moves on N s after the action finished well (or after entering, with no action).
+//   It does not fire after a failed action: the presenter decides.
+// - The index clamps at both ends. A deck reload keeps the position by chapter id, and never
+//   fires an action by itself.
+import { describeTarget, parseAction, type ChapterAction } from '../../shared/actions';
+import type { Mode } from '../../shared/cluster';
+import type { BeatState, Chapter, FaultRecord, ShowState, TimelineEvent } from '../../shared/show';
+
+export interface DirectorState {
+  readonly chapters: readonly Chapter[];
+  readonly index: number;
+  /** The audience screen is blacked out. */
+  readonly blackout: boolean;
+  /** Beat per chapter id; a chapter without an entry is at phase none. */
+  readonly beats: Readonly<Record<string, BeatState>>;
+  /** Ids of chapters whose action has fired in this show (kept in firing order). */
+  readonly fired: readonly string[];
+  /** Unix ms: the show's start (first chapter entered). */
+  readonly startedAt: number;
+  /** Unix ms: when the current chapter was entered. */
+  readonly enteredAt: number;
+  /** Unix ms at which the current chapter moves on by itself, or null. */
+  readonly autoAdvanceAt: number | null;
+}
+
+export type DirectorEvent =
+  | { type: 'next' }
+  | { type: 'prev' }
+  | { type: 'first' }
+  | { type: 'last' }
+  | { type: 'goTo'; index: number }
+  /** No `on` toggles; a boolean sets. */
+  | { type: 'blackout'; on?: boolean }
+  /** Time passed (the runtime's timer): countdowns and autoAdvance are evaluated at `now`. */
+  | { type: 'tick' }
+  | { type: 'actionStarted'; chapterId: string }
+  | { type: 'actionFinished'; chapterId: string; ok: boolean; message: string }
+  | { type: 'deckReplaced'; deck: { chapters: readonly Chapter[] } };
+
+export type DirectorEffect =
+  /** Run the chapter's action now, and feed actionFinished back. */
+  | { type: 'run-action'; chapterId: string; action: ChapterAction }
+  /** Send a tick at this Unix ms (a countdown second or an autoAdvance). Stale ticks are harmless. */
+  | { type: 'schedule-tick'; at: number }
+  /** A chapter was entered (for the action log). */
+  | { type: 'entered'; chapterId: string; index: number }
+  /** A move was refused; `reason` is in plain words for the presenter. */
+  | { type: 'refused'; reason: string }
+  /** A presenter-only problem (a failed action), in plain words. */
+  | { type: 'notice'; text: string };
+
+export interface Transition {
+  state: DirectorState;
+  effects: DirectorEffect[];
+}
+
+export const IDLE_BEAT: BeatState = Object.freeze({ phase: 'none', countdownEndsAt: null, countdownLeft: null, message: null });
+
+/** Starts the show on the first chapter (which may start a countdown of its own). */
+export function createDirector(deck: { chapters: readonly Chapter[] }, now: number): Transition {
+  if (deck.chapters.length === 0) throw new Error('a show needs at least one chapter');
+  const empty: DirectorState = {
+    chapters: deck.chapters,
+    index: 0,
+    blackout: false,
+    beats: {},
+    fired: [],
+    startedAt: now,
+    enteredAt: now,
+    autoAdvanceAt: null
+  };
+  const fx: DirectorEffect[] = [];
+  const state = enter(empty, 0, now, fx);
+  return finish(state, fx);
+}
+
+export function beatOf(s: DirectorState, chapterId: string): BeatState {
+  return s.beats[chapterId] ?? IDLE_BEAT;
+}
+
+export function currentChapter(s: DirectorState): Chapter {
+  const c = s.chapters[s.index];
+  if (!c) throw new Error(`no chapter at index ${s.index}`);
+  return c;
+}
+
+export function reduce(s: DirectorState, e: DirectorEvent, now: number): Transition {
+  const fx: DirectorEffect[] = [];
+  let next: DirectorState = s;
+  const last = s.chapters.length - 1;
+  switch (e.type) {
+    case 'next':
+      next = move(s, s.index + 1, now, fx);
+      break;
+    case 'prev':
+      next = move(s, s.index - 1, now, fx);
+      break;
+    case 'first':
+      next = move(s, 0, now, fx);
+      break;
+    case 'last':
+      next = move(s, last, now, fx);
+      break;
+    case 'goTo':
+      next = move(s, Number.isFinite(e.index) ? Math.trunc(e.index) : s.index, now, fx);
+      break;
+    case 'blackout':
+      next = { ...s, blackout: e.on ?? !s.blackout };
+      break;
+    case 'tick':
+      next = tick(s, now, fx);
+      break;
+    case 'actionStarted': {
+      // run-action already set the beat to running; this only repairs a beat left in countdown.
+      const b = s.beats[e.chapterId];
+      if (b && b.phase === 'countdown' && s.fired.includes(e.chapterId))
+        next = setBeat(s, e.chapterId, { ...IDLE_BEAT, phase: 'running', message: b.message });
+      break;
+    }
+    case 'actionFinished':
+      next = finished(s, e.chapterId, e.ok, e.message, now, fx);
+      break;
+    case 'deckReplaced':
+      next = replaceDeck(s, e.deck.chapters, fx);
+      break;
+  }
+  return finish(next, fx);
+}
+
+/** When the director next needs a tick (countdown second or autoAdvance), or null. */
+export function nextWakeAt(s: DirectorState): number | null {
+  const ch = s.chapters[s.index];
+  const b = ch ? beatOf(s, ch.id) : IDLE_BEAT;
+  let at: number | null = null;
+  if (b.phase === 'countdown' && b.countdownEndsAt !== null) {
+    const left = Math.max(1, b.countdownLeft ?? 1);
+    at = b.countdownEndsAt - (left - 1) * 1000;
+  }
+  if (s.autoAdvanceAt !== null && (at === null || s.autoAdvanceAt < at)) at = s.autoAdvanceAt;
+  return at;
+}
+
+/** Why the presenter cannot move past chapter i, or null when they can. */
+export function blockedReason(s: DirectorState, i: number): string | null {
+  const ch = s.chapters[i];
+  if (!ch || !ch.blocksAdvance) return null;
+  const b = beatOf(s, ch.id);
+  const what = actionPhrase(ch.action);
+  if (b.phase === 'countdown') return `${what} is counting down (${b.countdownLeft ?? 0} s): wait for it to finish`;
+  if (b.phase === 'running') return `waiting for ${what} to finish`;
+  return null;
+}
+
+/** "the kill of a random TiKV", "the restore", ... for plain-words messages. */
+export function actionPhrase(raw: string | null): string {
+  if (raw === null) return 'the action';
+  const p = parseAction(raw);
+  if (!p.ok) return `the action "${raw}"`;
+  const a = p.action;
+  switch (a.type) {
+    case 'fault': {
+      const noun = { kill: 'kill', stop: 'stop', pause: 'pause', partition: 'network cut' }[a.fault.kind];
+      return `the ${noun} of ${describeTarget(a.fault.target)}`;
+    }
+    case 'restore':
+      return 'the restore';
+    case 'restore-all':
+      return 'the restore of every fault';
+    case 'start-workload':
+      return 'the workload start';
+    case 'stop-workload':
+      return 'the workload stop';
+  }
+}
+
+// --- transitions ---------------------------------------------------------------------
+
+function finish(state: DirectorState, fx: DirectorEffect[]): Transition {
+  const wake = nextWakeAt(state);
+  if (wake !== null) fx.push({ type: 'schedule-tick', at: wake });
+  return { state, effects: fx };
+}
+
+function setBeat(s: DirectorState, id: string, beat: BeatState): DirectorState {
+  return { ...s, beats: { ...s.beats, [id]: beat } };
+}
+
+function move(s: DirectorState, target: number, now: number, fx: DirectorEffect[]): DirectorState {
+  const to = Math.min(Math.max(target, 0), s.chapters.length - 1);
+  if (to === s.index) return s;
+  if (to > s.index) {
+    // Leaving forward: the current chapter and every chapter passed over must not be blocking.
+    for (let i = s.index; i < to; i++) {
+      const reason = blockedReason(s, i);
+      if (reason !== null) {
+        fx.push({ type: 'refused', reason });
+        return s;
+      }
+    }
+  }
+  return enter(leave(s), to, now, fx);
+}
+
+/** Leaving the current chapter cancels its pending countdown (the action is not fired). */
+function leave(s: DirectorState): DirectorState {
+  const ch = currentChapter(s);
+  const b = beatOf(s, ch.id);
+  const out = b.phase === 'countdown' ? setBeat(s, ch.id, IDLE_BEAT) : s;
+  return { ...out, autoAdvanceAt: null };
+}
+
+function enter(s0: DirectorState, index: number, now: number, fx: DirectorEffect[]): DirectorState {
+  const ch = s0.chapters[index];
+  if (!ch) return s0;
+  let s: DirectorState = { ...s0, index, enteredAt: now, autoAdvanceAt: null };
+  fx.push({ type: 'entered', chapterId: ch.id, index });
+  const beat = beatOf(s, ch.id);
+  if (ch.action !== null && !s.fired.includes(ch.id)) {
+    const parsed = parseAction(ch.action);
+    if (!parsed.ok) {
+      fx.push({ type: 'notice', text: `${ch.title}: ${parsed.error}` });
+      return setBeat(s, ch.id, { ...IDLE_BEAT, phase: 'failed', message: parsed.error });
+    }
+    if (ch.countdown > 0) {
+      return setBeat(s, ch.id, {
+        phase: 'countdown',
+        countdownEndsAt: now + ch.countdown * 1000,
+        countdownLeft: ch.countdown,
+        message: null
+      });
+    }
+    return fire(s, ch, parsed.action, fx);
+  }
+  if (ch.autoAdvance !== null && (ch.action === null || beat.phase === 'done'))
+    s = { ...s, autoAdvanceAt: now + ch.autoAdvance * 1000 };
+  return s;
+}
+
+function fire(s: DirectorState, ch: Chapter, action: ChapterAction, fx: DirectorEffect[]): DirectorState {
+  fx.push({ type: 'run-action', chapterId: ch.id, action });
+  const out = setBeat(s, ch.id, { ...IDLE_BEAT, phase: 'running', message: `${actionPhrase(ch.action)}: in progress` });
+  return { ...out, fired: [...out.fired, ch.id] };
+}
+
+function tick(s: DirectorState, now: number, fx: DirectorEffect[]): DirectorState {
+  const ch = currentChapter(s);
+  const b = beatOf(s, ch.id);
+  if (b.phase === 'countdown' && b.countdownEndsAt !== null) {
+    if (now >= b.countdownEndsAt) {
+      const parsed = ch.action === null ? null : parseAction(ch.action);
+      if (!parsed || !parsed.ok) {
+        const why = parsed && !parsed.ok ? parsed.error : 'the chapter has no action';
+        fx.push({ type: 'notice', text: `${ch.title}: ${why}` });
+        return setBeat(s, ch.id, { ...IDLE_BEAT, phase: 'failed', message: why });
+      }
+      return fire(s, ch, parsed.action, fx);
+    }
+    const left = Math.ceil((b.countdownEndsAt - now) / 1000);
+    return left === b.countdownLeft ? s : setBeat(s, ch.id, { ...b, countdownLeft: left });
+  }
+  if (s.autoAdvanceAt !== null && now >= s.autoAdvanceAt) {
+    const cleared: DirectorState = { ...s, autoAdvanceAt: null };
+    if (s.index >= s.chapters.length - 1) return cleared;
+    return move(cleared, s.index + 1, now, fx);
+  }
+  return s;
+}
+
+function finished(s: DirectorState, id: string, ok: boolean, message: string, now: number, fx: DirectorEffect[]): DirectorState {
+  const ch = s.chapters.find((c) => c.id === id);
+  if (!ok) fx.push({ type: 'notice', text: `${ch?.title ?? id}: ${actionPhrase(ch?.action ?? null)} failed: ${message}` });
+  if (!ch) return s;
+  let out = setBeat(s, id, { ...IDLE_BEAT, phase: ok ? 'done' : 'failed', message });
+  const current = s.chapters[s.index];
+  if (ok && current?.id === id && ch.autoAdvance !== null) out = { ...out, autoAdvanceAt: now + ch.autoAdvance * 1000 };
+  return out;
+}
+
+function replaceDeck(s: DirectorState, chapters: readonly Chapter[], fx: DirectorEffect[]): DirectorState {
+  if (chapters.length === 0) {
+    fx.push({ type: 'notice', text: 'the new deck has no chapters: kept the current one' });
+    return s;
+  }
+  const cur = currentChapter(s);
+  const found = chapters.findIndex((c) => c.id === cur.id);
+  const index = found >= 0 ? found : Math.min(s.index, chapters.length - 1);
+  const here = chapters[index];
+  const beats: Record<string, BeatState> = {};
+  for (const c of chapters) {
+    const b = s.beats[c.id];
+    if (!b) continue;
+    // Only the current chapter may keep a pending countdown, and only if it still has an action.
+    const keepCountdown = found >= 0 && c.id === cur.id && c.action !== null;
+    beats[c.id] = b.phase === 'countdown' && !keepCountdown ? IDLE_BEAT : b;
+  }
+  return {
+    ...s,
+    chapters,
+    index,
+    beats,
+    autoAdvanceAt: found >= 0 && here?.autoAdvance !== null ? s.autoAdvanceAt : null
+  };
+}
+
+// --- the contract's view -------------------------------------------------------------
+
+export interface ShowExtras {
+  deckTitle: string;
+  deckFile: string;
+  mode: Mode;
+  modeReason: string;
+  timeline: TimelineEvent[];
+  diagnosis: string[];
+  faults: FaultRecord[];
+  notices: string[];
+}
+
+/** Builds the ShowState that crosses the bridge. */
+export function toShowState(s: DirectorState, extras: ShowExtras): ShowState {
+  const chapter = currentChapter(s);
+  const reason = blockedReason(s, s.index);
+  return {
+    deckTitle: extras.deckTitle,
+    deckFile: extras.deckFile,
+    chapters: s.chapters.map((c) => ({ id: c.id, title: c.title, action: c.action })),
+    index: s.index,
+    total: s.chapters.length,
+    chapter,
+    next: s.chapters[s.index + 1] ?? null,
+    beat: beatOf(s, chapter.id),
+    canAdvance: reason === null,
+    blockedReason: reason,
+    blackout: s.blackout,
+    mode: extras.mode,
+    modeReason: extras.modeReason,
+    timeline: extras.timeline,
+    diagnosis: extras.diagnosis,
+    faults: extras.faults,
+    notices: extras.notices,
+    startedAt: s.startedAt
+  };
+}

@@ -1,0 +1,239 @@
+import { describe, expect, it } from 'vitest';
+import { diagnose } from '../../../src/main/show/diagnosis';
+import { createTracker, noteEvent, observe, type TimelineTracker } from '../../../src/main/show/timeline';
+import type { ClusterSnapshot } from '../../../src/shared/cluster';
+import type { FaultRecord, TimelineEvent } from '../../../src/shared/show';
+import { S, T0, snapshot, storySnapshot, storyStores, storyWorkload } from './helpers';
+
+interface Run {
+  events: TimelineEvent[];
+  tracker: TimelineTracker;
+  last: ClusterSnapshot | null;
+}
+
+/** Plays the story from T0-30 s to `until`, one snapshot a second, the way the runtime does. */
+function play(until: number, opts: { restore?: boolean; snap?: (t: number) => ClusterSnapshot } = {}): Run {
+  const snap = opts.snap ?? storySnapshot;
+  let tracker = createTracker();
+  let prev: ClusterSnapshot | null = null;
+  const events: TimelineEvent[] = [];
+  for (let t = T0 - 30 * S; t <= until; t += S) {
+    if (t === T0) {
+      const ev: TimelineEvent = { at: T0, kind: 'fault-injected', node: 'tikv1', text: 'killed tikv1' };
+      tracker = noteEvent(tracker, ev);
+      events.push(ev);
+    }
+    if (t === T0 + 60 * S && opts.restore !== false) {
+      const ev: TimelineEvent = { at: t, kind: 'restored', node: 'tikv1', text: 'restarted tikv1' };
+      tracker = noteEvent(tracker, ev);
+      events.push(ev);
+    }
+    const next = snap(t);
+    const r = observe(prev, next, tracker);
+    tracker = r.tracker;
+    events.push(...r.events);
+    prev = next;
+  }
+  return { events, tracker, last: prev };
+}
+
+const fault = (over: Partial<FaultRecord> = {}): FaultRecord => ({
+  id: 'f1',
+  spec: { kind: 'kill', target: { type: 'random-tikv' } },
+  node: 'tikv1',
+  injectedAt: T0,
+  restoredAt: null,
+  status: 'open',
+  error: null,
+  ...over
+});
+
+const rel = (events: TimelineEvent[]): [number, string, string | null, string][] =>
+  events.map((e) => [(e.at - T0) / S, e.kind, e.node, e.text]);
+
+describe('timeline: the kill-and-restore story', () => {
+  it('yields the right events at the right times', () => {
+    const { events } = play(T0 + 120 * S);
+    expect(rel(events)).toEqual([
+      [0, 'fault-injected', 'tikv1', 'killed tikv1'],
+      [0, 'container-exited', 'tikv1', 'tikv1 container exited (Docker)'],
+      [2, 'workload-dip', null, 'throughput dipping: 1,200 → 744 ops/s (−38 %)'],
+      [14, 'leaders-moved', 'tikv1', 'leaders moved off tikv1: 12 → 0 in 14 s (tikv0 +6, tikv2 +6)'],
+      [16, 'workload-recovered', null, 'throughput fell 38 % for 14 s, 0 errors'],
+      [25, 'pd-disconnected', 'tikv1', 'PD marks tikv1 Disconnected, 25 s after the kill (no heartbeat for 20 s)'],
+      [60, 'restored', 'tikv1', 'restarted tikv1'],
+      [60, 'container-started', 'tikv1', 'tikv1 container running again (Docker)'],
+      [75, 'pd-up', 'tikv1', 'PD marks tikv1 Up again, 15 s after its container started'],
+      [85, 'leaders-returned', 'tikv1', 'leaders returning to tikv1: 0 → 3, 25 s after it came back'],
+      [110, 'leaders-returned', 'tikv1', 'tikv1 leads 12 again, a fair share, 50 s after it came back']
+    ]);
+  });
+
+  it('keeps its tracker as plain data: a JSON round trip mid-story changes nothing', () => {
+    const whole = play(T0 + 120 * S).events;
+    // Stop at +20 s, serialise, resume.
+    const first = play(T0 + 20 * S);
+    let tracker = JSON.parse(JSON.stringify(first.tracker)) as TimelineTracker;
+    expect(tracker).toEqual(first.tracker);
+    const events = [...first.events];
+    let prev = first.last;
+    for (let t = T0 + 21 * S; t <= T0 + 120 * S; t += S) {
+      if (t === T0 + 60 * S) {
+        const ev: TimelineEvent = { at: t, kind: 'restored', node: 'tikv1', text: 'restarted tikv1' };
+        tracker = noteEvent(tracker, ev);
+        events.push(ev);
+      }
+      const next = storySnapshot(t);
+      const r = observe(prev, next, tracker);
+      tracker = r.tracker;
+      events.push(...r.events);
+      prev = next;
+    }
+    expect(events).toEqual(whole);
+  });
+
+  it('is pure: observe does not change the tracker it is given', () => {
+    const tracker = createTracker();
+    const a = observe(null, storySnapshot(T0 - 10 * S), tracker);
+    expect(tracker).toEqual(createTracker());
+    const frozen = JSON.stringify(a.tracker);
+    observe(storySnapshot(T0 - 10 * S), storySnapshot(T0), a.tracker);
+    expect(JSON.stringify(a.tracker)).toBe(frozen);
+  });
+
+  it('a first snapshot only seeds; a cluster that is already broken is not news', () => {
+    const broken = snapshot(T0, { tikv0: {}, tikv1: { container: 'exited', state: 'disconnected', leaders: 0 }, tikv2: {} });
+    expect(observe(null, broken, createTracker()).events).toEqual([]);
+  });
+
+  it('ignores PD flicker to unknown and stale snapshots', () => {
+    let tr = createTracker();
+    const seq = [
+      snapshot(T0, { tikv0: {}, tikv1: {} }),
+      snapshot(T0 + S, { tikv0: { state: 'unknown', leaders: 0 }, tikv1: { state: 'unknown', leaders: 0 } }),
+      snapshot(T0 + 2 * S, { tikv0: { state: 'disconnected', leaders: 0 }, tikv1: {} }, null, { stale: true }),
+      snapshot(T0 + 3 * S, { tikv0: {}, tikv1: {} })
+    ];
+    let prev: ClusterSnapshot | null = null;
+    const all: TimelineEvent[] = [];
+    for (const s of seq) {
+      const r = observe(prev, s, tr);
+      tr = r.tracker;
+      all.push(...r.events);
+      prev = s;
+    }
+    expect(all).toEqual([]);
+  });
+
+  it('measures from the container exit when no fault was recorded, and counts errors in a dip', () => {
+    let tracker = createTracker();
+    let prev: ClusterSnapshot | null = null;
+    const events: TimelineEvent[] = [];
+    for (let t = T0 - 5 * S; t <= T0 + 30 * S; t += S) {
+      const next = snapshot(t, storyStores(t), storyWorkload(t, (p) => (p >= T0 + 3 * S && p < T0 + 6 * S ? 2 : 0)));
+      const r = observe(prev, next, tracker);
+      tracker = r.tracker;
+      events.push(...r.events);
+      prev = next;
+    }
+    const moved = events.find((e) => e.kind === 'leaders-moved');
+    expect(moved?.text).toBe('leaders moved off tikv1: 12 → 0, 14 s after its container exited (tikv0 +6, tikv2 +6)');
+    const disc = events.find((e) => e.kind === 'pd-disconnected');
+    expect(disc?.text).toBe('PD marks tikv1 Disconnected, 25 s after its container exited (no heartbeat for 20 s)');
+    // No fault recorded: no baseline to measure a dip against.
+    expect(events.some((e) => e.kind === 'workload-dip')).toBe(false);
+
+    const withFault = play(T0 + 30 * S, {
+      snap: (t) => snapshot(t, storyStores(t), storyWorkload(t, (p) => (p >= T0 + 3 * S && p < T0 + 6 * S ? 2 : 0)))
+    });
+    expect(withFault.events.find((e) => e.kind === 'workload-recovered')?.text).toBe('throughput fell 38 % for 14 s, 6 errors');
+  });
+
+  it('a fault recorded late (after snapshots past its time) still measures the dip from the fault', () => {
+    let tracker = createTracker();
+    let prev: ClusterSnapshot | null = null;
+    const events: TimelineEvent[] = [];
+    for (let t = T0 - 30 * S; t <= T0 + 30 * S; t += S) {
+      if (t === T0 + 4 * S) tracker = noteEvent(tracker, { at: T0, kind: 'fault-injected', node: 'tikv1', text: 'killed tikv1' });
+      const next = storySnapshot(t);
+      const r = observe(prev, next, tracker);
+      tracker = r.tracker;
+      events.push(...r.events);
+      prev = next;
+    }
+    expect(rel(events.filter((e) => e.kind.startsWith('workload')))).toEqual([
+      [2, 'workload-dip', null, 'throughput dipping: 1,200 → 744 ops/s (−38 %)'],
+      [16, 'workload-recovered', null, 'throughput fell 38 % for 14 s, 0 errors']
+    ]);
+  });
+
+  it('a balancing 1 → 0 on a healthy store is not a "leaders moved" event', () => {
+    let tr = createTracker();
+    const a = snapshot(T0, { tikv0: { leaders: 1 }, tikv1: { leaders: 2 } });
+    const b = snapshot(T0 + S, { tikv0: { leaders: 0 }, tikv1: { leaders: 3 } });
+    tr = observe(null, a, tr).tracker;
+    expect(observe(a, b, tr).events).toEqual([]);
+  });
+});
+
+describe('diagnosis', () => {
+  it('explains the fault mid-show: the store, the 14 s, the 2-of-3 replicas, and PD\'s lag', () => {
+    const { events, last } = play(T0 + 30 * S);
+    const lines = diagnose(events, [fault()], last);
+    const text = lines.join('\n');
+    expect(lines[0]).toBe('tikv1 (picked at random) was killed (docker kill, SIGKILL): the process vanished without a word to its peers.');
+    expect(text).toContain('Its region leaders moved to tikv0 and tikv2 (tikv0 +6, tikv2 +6) 14 s after the kill');
+    expect(text).toContain('PD marked tikv1 Disconnected 25 s after the kill, 11 s after the leaders had already moved');
+    expect(text).toContain('20 s without one');
+    expect(text).toContain('will not be for 30 min');
+    expect(text).toContain('No data is lost: tikv0 and tikv2 still hold 2 of the 3 replicas of every region, a Raft majority');
+    expect(text).toContain('The workload: throughput fell 38 % for 14 s, 0 errors.');
+    expect(text).toContain('tikv1 is still out');
+  });
+
+  it('says what has not happened yet, without inventing it', () => {
+    const { events, last } = play(T0 + 10 * S);
+    const text = diagnose(events, [fault()], last).join('\n');
+    expect(text).toContain('Its leaders have not all moved off yet (10 s since the kill)');
+    expect(text).toContain('PD has not marked tikv1 Disconnected yet (10 s since the kill)');
+    expect(text).toContain('The workload is still below its level before the kill');
+    expect(text).not.toContain('Disconnected 2');
+  });
+
+  it('explains the recovery once the node is back', () => {
+    const { events, last } = play(T0 + 120 * S);
+    const text = diagnose(events, [fault({ restoredAt: T0 + 60 * S, status: 'restored' })], last).join('\n');
+    expect(text).toContain('No data was lost: while tikv1 was out, the other 2 of 3 replicas of every region stayed up, a Raft majority');
+    expect(text).toContain('All 3 stores are up now');
+    expect(text).toContain('tikv1 is back: its container started, PD marked it Up 15 s later.');
+    expect(text).toContain('tikv1 leads 12 again');
+    expect(text).not.toContain('will not be for 30 min');
+  });
+
+  it('is honest when two of three stores are down: no majority, writes stall', () => {
+    const { events } = play(T0 + 30 * S);
+    const last = snapshot(T0 + 30 * S, {
+      tikv0: { leaders: 36 },
+      tikv1: { container: 'exited', state: 'disconnected', leaders: 0 },
+      tikv2: { container: 'exited', leaders: 0 }
+    });
+    const faults = [fault(), fault({ id: 'f2', node: 'tikv2', injectedAt: T0 + 20 * S, spec: { kind: 'kill', target: { type: 'named', name: 'tikv2' } } })];
+    const text = diagnose(events, faults, last).join('\n');
+    expect(text).toContain('tikv2 was killed');
+    expect(text).toContain('tikv1 and tikv2 are out: every region has only 1 of its 3 replicas up. That is no Raft majority, so writes to those regions stall');
+    expect(text).not.toContain('No data is lost');
+  });
+
+  it('says so when it cannot check, and when no workload ran', () => {
+    const ev: TimelineEvent[] = [{ at: T0, kind: 'fault-injected', node: 'tikv1', text: 'killed tikv1' }];
+    const noPd = snapshot(T0 + 5 * S, {}, null, { pdError: 'connection refused' });
+    const text = diagnose(ev, [fault()], noPd).join('\n');
+    expect(text).toContain("Cannot check the replicas: PD's store list is not available (connection refused).");
+    expect(text).toContain('No workload was running');
+  });
+
+  it('has nothing to say before anything happened', () => {
+    expect(diagnose([], [], storySnapshot(T0 - 10 * S))).toEqual([]);
+    expect(diagnose([], [fault({ status: 'failed', error: 'no container' })], null)).toEqual([]);
+  });
+});
