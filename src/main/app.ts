@@ -125,7 +125,7 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
     logEntries = [...logEntries, { seq: ++seq, at: Date.now(), what, outcome, detail }].slice(-LOG_LIMIT);
     emit('log', logEntries);
   };
-  const notice = (text: string): void => {
+  const addNotice = (text: string): void => {
     notices.push(text);
     if (notices.length > 20) notices.shift();
   };
@@ -179,11 +179,15 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
   // --- the show --------------------------------------------------------------------
   const executor = {
     async run(action: ChapterAction): Promise<{ ok: boolean; message: string }> {
-      return runAction(action);
+      // The show's runtime reports a failed chapter action itself: no second notice here.
+      return runAction(action, false);
     }
   };
 
-  async function runAction(action: ChapterAction): Promise<{ ok: boolean; message: string }> {
+  async function runAction(action: ChapterAction, notify = true): Promise<{ ok: boolean; message: string }> {
+    const notice = (text: string): void => {
+      if (notify) addNotice(text);
+    };
     switch (action.type) {
       case 'fault': {
         const what = describeFault(action.fault);
@@ -280,7 +284,7 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
     try {
       processes = new Map((await driver.list()).map((p) => [p.name, p]));
     } catch (e) {
-      notice(`could not list the cluster's containers: ${(e as Error).message}`);
+      addNotice(`could not list the cluster's containers: ${(e as Error).message}`);
     }
   }
 
@@ -299,7 +303,7 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
       const res = await faults.restoreAll();
       const names = res.restored.map((r) => r.node).join(', ');
       if (res.restored.length) addLog('restore faults left open by the last run', 'ok', names);
-      for (const f of res.failed) notice(`a fault left open by the last run could not be undone: ${f.error}`);
+      for (const f of res.failed) addNotice(`a fault left open by the last run could not be undone: ${f.error}`);
     }
   }
 

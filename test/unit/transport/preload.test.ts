@@ -1,7 +1,7 @@
 // The preload, with `electron` replaced by the fake (vitest alias): it exposes exactly the
 // contract, and a request reaches main's IPC adapter with its sender checked.
 import { describe, expect, it } from 'vitest';
-import { contextBridge, exposed, ipcMain, ipcRenderer } from 'electron';
+import { contextBridge, exposed, ipcMain, ipcRenderer } from '../../fakes/electron';
 import type { StageApi } from '../../../src/shared/contract';
 import type { ShowState } from '../../../src/shared/show';
 import { attachIpc } from '../../../src/main/transport/ipc';
@@ -34,9 +34,9 @@ describe('preload', () => {
     // Events reach listeners without Electron's event object; unsubscribe works.
     const got: unknown[] = [];
     const off = api.on('log', (p) => got.push(p));
-    (ipcRenderer as unknown as { emit(c: string, p: unknown): void }).emit('tikv-stage:event:log', []);
+    ipcRenderer.emit('tikv-stage:event:log', []);
     off();
-    (ipcRenderer as unknown as { emit(c: string, p: unknown): void }).emit('tikv-stage:event:log', ['late']);
+    ipcRenderer.emit('tikv-stage:event:log', ['late']);
     expect(got).toEqual([[]]);
   });
 });
