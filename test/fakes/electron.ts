@@ -1,10 +1,11 @@
 // Stands in for `electron` in plain-Node tests: importing the real package would try to
 // download its binary. Tests that exercise the IPC adapter or preload replace these.
 type Handler = (...args: unknown[]) => unknown;
+type IpcHandler = (event: { senderFrame: { url: string } | null }, ...args: unknown[]) => unknown;
 
 export const ipcMain = {
-  handlers: new Map<string, Handler>(),
-  handle(channel: string, fn: Handler): void {
+  handlers: new Map<string, IpcHandler>(),
+  handle(channel: string, fn: IpcHandler): void {
     this.handlers.set(channel, fn);
   },
   removeHandler(channel: string): void {
