@@ -40,9 +40,12 @@ npx vitest run --reporter=dot
 DOCKER_DIR=$(mktemp -d /tmp/tikv-stage-docker.XXXXXX)
 DOCKERD_PID=""
 cleanup() {
-  if [ -n "$DOCKERD_PID" ]; then
-    kill "$DOCKERD_PID" 2>/dev/null || true
-    for _ in $(seq 1 50); do kill -0 "$DOCKERD_PID" 2>/dev/null || break; sleep 0.2; done
+  if [ -n "$DOCKERD_PID" ] && [ -f "$DOCKER_DIR/docker.pid" ]; then
+    # Leave nothing behind: the test containers, then the engine.
+    DOCKER_HOST="unix://$DOCKER_DIR/docker.sock" docker ps -aq 2>/dev/null | xargs -r env DOCKER_HOST="unix://$DOCKER_DIR/docker.sock" docker rm -f >/dev/null 2>&1 || true
+    pid=$(cat "$DOCKER_DIR/docker.pid")
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
   fi
   rm -rf "$DOCKER_DIR" 2>/dev/null || true
 }
@@ -52,26 +55,35 @@ start_dockerd() {
   command -v dockerd >/dev/null 2>&1 || { echo "no dockerd on this machine"; return 1; }
   [ "$(id -u)" = 0 ] || { echo "dockerd needs root"; return 1; }
   mkdir -p "$DOCKER_DIR/data" "$DOCKER_DIR/exec"
-  # --bridge=none: no default bridge to clash with a system engine; compose-style
-  # networks that the tests create still get their own bridges.
-  dockerd --host "unix://$DOCKER_DIR/docker.sock" --data-root "$DOCKER_DIR/data" \
-    --exec-root "$DOCKER_DIR/exec" --pidfile "$DOCKER_DIR/docker.pid" --bridge=none \
-    >"$DOCKER_DIR/dockerd.log" 2>&1 &
-  DOCKERD_PID=$!
-  for _ in $(seq 1 100); do
-    if DOCKER_HOST="unix://$DOCKER_DIR/docker.sock" docker info >/dev/null 2>&1; then return 0; fi
-    kill -0 "$DOCKERD_PID" 2>/dev/null || break
-    sleep 0.2
-  done
-  echo "dockerd did not start:"; tail -5 "$DOCKER_DIR/dockerd.log"
-  return 1
+  # A script that (re)starts this private engine: the tests restart it to prove that the
+  # events stream survives. --bridge=none: no default bridge to clash with a system engine
+  # (compose-style networks still get their own bridges); --live-restore: containers keep
+  # running while the engine restarts.
+  cat >"$DOCKER_DIR/dockerd.sh" <<EOS
+#!/usr/bin/env bash
+if [ -f "$DOCKER_DIR/docker.pid" ]; then
+  pid=\$(cat "$DOCKER_DIR/docker.pid"); kill "\$pid" 2>/dev/null
+  for _ in \$(seq 1 100); do kill -0 "\$pid" 2>/dev/null || break; sleep 0.1; done
+fi
+nohup dockerd --host "unix://$DOCKER_DIR/docker.sock" --data-root "$DOCKER_DIR/data" \\
+  --exec-root "$DOCKER_DIR/exec" --pidfile "$DOCKER_DIR/docker.pid" --bridge=none --live-restore \\
+  >>"$DOCKER_DIR/dockerd.log" 2>&1 </dev/null &
+for _ in \$(seq 1 100); do
+  DOCKER_HOST="unix://$DOCKER_DIR/docker.sock" docker info >/dev/null 2>&1 && exit 0
+  sleep 0.2
+done
+echo "dockerd did not start"; tail -5 "$DOCKER_DIR/dockerd.log"; exit 1
+EOS
+  chmod +x "$DOCKER_DIR/dockerd.sh"
+  DOCKERD_PID=started
+  "$DOCKER_DIR/dockerd.sh"
 }
 
 if [ -n "$(ls test/docker/*.test.ts 2>/dev/null)" ]; then
   step "Docker tests (private engine)"
   if start_dockerd; then
     export TIKV_STAGE_DOCKER_HOST="unix://$DOCKER_DIR/docker.sock"
-    export TIKV_STAGE_DOCKERD_PID="$DOCKERD_PID"
+    export TIKV_STAGE_DOCKERD_RESTART="$DOCKER_DIR/dockerd.sh"
     npx vitest run --config vitest.docker.config.ts --reporter=dot
   elif [ -n "${CI:-}" ]; then
     echo "CI requires the Docker tests, and no engine could be started" >&2
