@@ -1,0 +1,102 @@
+// Small pieces shared by both views.
+import { useMemo, type JSX } from 'react';
+import type { ShowState } from '../../../shared/show';
+import { offsetText } from '../lib/format';
+import { renderMarkdown } from '../lib/narration';
+import { actionCaption, timelineRows } from '../lib/show';
+import { StateIcon } from './Icons';
+import { useFit } from './useFit';
+import type { Visual } from '../lib/mapModel';
+
+export function Markdown({
+  source,
+  className,
+  testId,
+  fitMin = 1
+}: {
+  source: string;
+  className: string;
+  testId?: string;
+  /** Smallest --fit scale when the text overflows its box (1 = never shrink). */
+  fitMin?: number;
+}): JSX.Element {
+  const html = useMemo(() => renderMarkdown(source), [source]);
+  const fit = useFit<HTMLDivElement>(source, fitMin);
+  // renderMarkdown escapes raw HTML from the deck; only marked's own output reaches the page.
+  return (
+    <div
+      ref={fit.ref}
+      className={`${className}${fit.overflowing ? ' is-clipped' : ''}`}
+      style={fit.style}
+      data-testid={testId}
+      dangerouslySetInnerHTML={{ __html: html }}
+    />
+  );
+}
+
+export function ModeBadge({ mode, className }: { mode: 'live' | 'sim'; className?: string }): JSX.Element {
+  return (
+    <span className={`mode-badge mode-${mode} ${className ?? ''}`} data-testid="mode-badge">
+      {mode}
+    </span>
+  );
+}
+
+/** The calm 3-2-1: one big number, a short caption, once a second. */
+export function Countdown({ n, action, compact }: { n: number; action: string | null; compact?: boolean }): JSX.Element {
+  const caption = actionCaption(action);
+  return (
+    <div className={`countdown${compact ? ' countdown-compact' : ''}`} data-testid="countdown" role="timer" aria-live="off">
+      {caption && <div className="cd-caption">{caption} in</div>}
+      <div className="cd-num" key={n}>
+        {n}
+      </div>
+    </div>
+  );
+}
+
+const KIND_VISUAL: Partial<Record<ShowState['timeline'][number]['kind'], Visual>> = {
+  'fault-injected': 'down',
+  'container-exited': 'killed',
+  'container-started': 'up',
+  'pd-disconnected': 'disconnected',
+  'pd-down': 'down',
+  'pd-up': 'up',
+  'leaders-returned': 'up',
+  restored: 'up',
+  'leaders-moved': 'moved',
+  'workload-dip': 'dip',
+  'workload-recovered': 'up'
+};
+
+export function Timeline({ events, max, fitMin = 1 }: { events: ShowState['timeline']; max: number; fitMin?: number }): JSX.Element {
+  const all = timelineRows(events).slice(-max);
+  const last = all[all.length - 1];
+  // Too many rows for the box: shrink a little, then leave out the oldest.
+  const fit = useFit<HTMLOListElement>(`${all.length}:${last?.key ?? ''}:${last?.event.text ?? ''}`, fitMin, Math.max(0, all.length - 1));
+  const rows = all.slice(fit.drop);
+  if (all.length === 0) return <div className="timeline timeline-empty">Nothing has happened yet.</div>;
+  return (
+    <ol className="timeline" ref={fit.ref} style={fit.style}>
+      {rows.map((r) => (
+        <li key={r.key} className={`tl-row tl-${r.event.kind}`}>
+          <span className="tl-time">{offsetText(r.offsetMs)}</span>
+          <StateIcon visual={KIND_VISUAL[r.event.kind] ?? 'unknown'} className="tl-icon" />
+          <span className="tl-text">{r.event.text}</span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function Diagnosis({ lines, fitMin = 1 }: { lines: string[]; fitMin?: number }): JSX.Element {
+  const fit = useFit<HTMLUListElement>(lines.join('\n'), fitMin);
+  if (lines.length === 0) return <div className="diagnosis diagnosis-empty">Watching the cluster…</div>;
+  return (
+    <ul className={`diagnosis${fit.overflowing ? ' is-clipped' : ''}`} ref={fit.ref} style={fit.style}>
+      {lines.map((l, i) => (
+        <li key={i}>{l}</li>
+      ))}
+    </ul>
+  );
+}

@@ -1,0 +1,217 @@
+// The live cluster map: PD members in a row above, TiKV stores below, stable positions sorted
+// by name. A dead node greys out but stays where it was. Leader moves animate: bars glide,
+// and a "+3"/"−3" badge with a soft accent outline marks the stores that changed.
+import { useEffect, useMemo, useRef, useState, type JSX } from 'react';
+import type { ClusterSnapshot } from '../../../shared/cluster';
+import { agoText, deltaText, intText, opsText } from '../lib/format';
+import { barPercent, leaderDeltas, mapModel, type PdView, type TikvView } from '../lib/mapModel';
+import { CrownIcon, StateIcon } from './Icons';
+
+const BADGE_MS = 2600;
+const LEAVE_MS = 450;
+
+interface Badge {
+  delta: number;
+  burst: number;
+  leaving: boolean;
+}
+
+/** Tracks leader-count changes between snapshots; a burst of changes adds up in one badge. */
+function useLeaderBadges(tikv: ClusterSnapshot['tikv']): Record<string, Badge> {
+  const prev = useRef<Map<string, number> | null>(null);
+  const timers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
+  const bursts = useRef(0);
+  const [badges, setBadges] = useState<Record<string, Badge>>({});
+
+  useEffect(() => {
+    const { counts, deltas } = leaderDeltas(prev.current, tikv);
+    prev.current = counts;
+    if (deltas.size === 0) return;
+    setBadges((old) => {
+      const next = { ...old };
+      for (const [id, d] of deltas) {
+        const cur = old[id];
+        const sum = cur && !cur.leaving ? cur.delta + d : d;
+        if (sum === 0) delete next[id];
+        else next[id] = { delta: sum, burst: cur && !cur.leaving ? cur.burst : ++bursts.current, leaving: false };
+      }
+      return next;
+    });
+    for (const id of deltas.keys()) {
+      const t = timers.current.get(id);
+      if (t) clearTimeout(t);
+      timers.current.set(
+        id,
+        setTimeout(() => {
+          setBadges((old) => (old[id] ? { ...old, [id]: { ...old[id], leaving: true } } : old));
+          timers.current.set(
+            id,
+            setTimeout(() => {
+              timers.current.delete(id);
+              setBadges((old) => {
+                if (!old[id]?.leaving) return old;
+                const next = { ...old };
+                delete next[id];
+                return next;
+              });
+            }, LEAVE_MS)
+          );
+        }, BADGE_MS)
+      );
+    }
+  }, [tikv]);
+
+  useEffect(() => {
+    const all = timers.current;
+    return () => {
+      for (const t of all.values()) clearTimeout(t);
+      all.clear();
+    };
+  }, []);
+
+  return badges;
+}
+
+function PdCard({ n, detail }: { n: PdView; detail: boolean }): JSX.Element {
+  return (
+    <div
+      className={`node node-pd v-${n.visual}${n.dead ? ' dead' : ''}${n.isLeader ? ' is-leader' : ''}`}
+      data-testid="cluster-node"
+      data-kind="pd"
+      data-name={n.name}
+      data-state={n.pdState}
+      data-container={n.container}
+      data-leader={n.isLeader ? 'true' : 'false'}
+      title={detail ? `member ${n.memberId}` : undefined}
+    >
+      <div className="node-head">
+        <StateIcon visual={n.visual} />
+        <span className="node-name">{n.name}</span>
+        {n.isLeader && (
+          <span className="pd-leader">
+            <CrownIcon />
+            leader
+          </span>
+        )}
+      </div>
+      <div className="node-state">
+        <span className="node-word">{n.word}</span>
+        {n.gap && <span className="node-gap">{n.gap}</span>}
+      </div>
+      {detail && (
+        <div className="node-detail">
+          health {n.health === null ? 'not asked yet' : n.health ? 'ok' : 'failing'} · container {n.container}
+        </div>
+      )}
+    </div>
+  );
+}
+
+function TikvCard({
+  n,
+  barMax,
+  serverNow,
+  badge,
+  detail
+}: {
+  n: TikvView;
+  barMax: number;
+  serverNow: number;
+  badge: Badge | undefined;
+  detail: boolean;
+}): JSX.Element {
+  const hbAge = n.lastHeartbeatMs === null ? null : serverNow - n.lastHeartbeatMs;
+  return (
+    <div
+      className={`node node-tikv v-${n.visual}${n.dead ? ' dead' : ''}${badge && !badge.leaving ? ' moving' : ''}`}
+      data-testid="cluster-node"
+      data-kind="tikv"
+      data-name={n.name}
+      data-state={n.pdState}
+      data-container={n.container}
+      data-store-id={n.storeId}
+      data-leaders={String(n.leaders)}
+    >
+      <div className="node-head">
+        <StateIcon visual={n.visual} />
+        <span className="node-name">{n.name}</span>
+      </div>
+      <div className="node-state">
+        <span className="node-word">{n.word}</span>
+        {n.gap && <span className="node-gap">{n.gap}</span>}
+      </div>
+      <div className="metric">
+        <span className="metric-label">leaders</span>
+        {badge && (
+          <span key={badge.burst} className={`delta-badge${badge.leaving ? ' leaving' : ''}`}>
+            {deltaText(badge.delta)}
+          </span>
+        )}
+        <span className="metric-num">{intText(n.leaders)}</span>
+      </div>
+      <div className="bar">
+        <div className="bar-fill bar-leaders" style={{ width: `${barPercent(n.leaders, barMax)}%` }} />
+      </div>
+      <div className="metric">
+        <span className="metric-label">regions</span>
+        <span className="metric-num">{intText(n.regions)}</span>
+      </div>
+      <div className="bar">
+        <div className="bar-fill bar-regions" style={{ width: `${barPercent(n.regions, barMax)}%` }} />
+      </div>
+      <div className="node-hb">heartbeat {agoText(hbAge)}</div>
+      {detail && (
+        <div className="node-detail">
+          PD {n.pdState} · container {n.container}
+          {n.opsPerSec !== null ? ` · ${opsText(n.opsPerSec)} ops/s` : ''}
+          <br />
+          store {n.storeId} · {n.address}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export function ClusterMap({
+  cluster,
+  serverNow,
+  detail = false
+}: {
+  cluster: ClusterSnapshot;
+  serverNow: number;
+  /** Presenter view: add PD/Docker states, store ids and addresses. */
+  detail?: boolean;
+}): JSX.Element {
+  const model = useMemo(() => mapModel(cluster), [cluster]);
+  const badges = useLeaderBadges(cluster.tikv);
+  if (model.pd.length === 0 && model.tikv.length === 0) {
+    return (
+      <div className={`map map-empty${detail ? ' map-detail' : ''}`}>
+        <p>Waiting for the cluster to answer…</p>
+      </div>
+    );
+  }
+  return (
+    <div className={`map${detail ? ' map-detail' : ''}`}>
+      <div className="map-label">PD · placement driver</div>
+      <div className="map-row map-row-pd">
+        {model.pd.map((n) => (
+          <PdCard key={n.key} n={n} detail={detail} />
+        ))}
+      </div>
+      <div className="map-label">TiKV stores</div>
+      <div className="map-row map-row-tikv">
+        {model.tikv.map((n) => (
+          <TikvCard
+            key={n.key}
+            n={n}
+            barMax={model.barMax}
+            serverNow={serverNow}
+            badge={badges[n.storeId]}
+            detail={detail}
+          />
+        ))}
+      </div>
+    </div>
+  );
+}

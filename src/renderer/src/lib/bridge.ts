@@ -1,0 +1,51 @@
+// How the page reaches main: Electron's preload puts a StageApi on window.api; without it
+// (browser mode, `npm run web`) the page opens a WebSocket to its own origin at /ws.
+import type { RequestName, StageApi } from '../../../shared/contract';
+import type { ConnectionStatus, SocketFactory } from './wsClient';
+import { createWsClient, wsUrlFor } from './wsClient';
+
+export type BridgeKind = 'electron' | 'websocket' | 'none';
+
+export interface Bridge {
+  kind: BridgeKind;
+  api: StageApi;
+  status(): ConnectionStatus;
+  onStatus(listener: (s: ConnectionStatus) => void): () => void;
+}
+
+export interface HostLike {
+  api?: StageApi;
+  location: { protocol: string; host: string };
+}
+
+const ALWAYS_OPEN: ConnectionStatus = { state: 'open', attempt: 0, since: 0, detail: null, retryInMs: null };
+
+function isStageApi(x: unknown): x is StageApi {
+  if (typeof x !== 'object' || x === null) return false;
+  const o = x as { request?: unknown; on?: unknown };
+  return typeof o.request === 'function' && typeof o.on === 'function';
+}
+
+/** A bridge that can never connect (a file:// page without the preload): every request fails in plain words. */
+function deadBridge(detail: string): Bridge {
+  const status: ConnectionStatus = { state: 'closed', attempt: 0, since: Date.now(), detail, retryInMs: null };
+  const api: StageApi = {
+    request: (name: RequestName, ..._args: unknown[]) =>
+      Promise.resolve({ ok: false as const, error: `"${name}" not sent: ${detail}` }),
+    on: () => () => undefined
+  };
+  return { kind: 'none', api, status: () => status, onStatus: () => () => undefined };
+}
+
+export function pickBridge(host: HostLike, socket: SocketFactory): Bridge {
+  if (isStageApi(host.api)) {
+    const api = host.api;
+    return { kind: 'electron', api, status: () => ALWAYS_OPEN, onStatus: () => () => undefined };
+  }
+  const { protocol, host: h } = host.location;
+  if ((protocol !== 'http:' && protocol !== 'https:') || !h) {
+    return deadBridge('this page has no bridge to the app (no preload API, and not served over http)');
+  }
+  const client = createWsClient({ url: wsUrlFor(host.location), socket });
+  return { kind: 'websocket', api: client, status: () => client.status(), onStatus: (l) => client.onStatus(l) };
+}

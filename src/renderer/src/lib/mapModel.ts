@@ -1,0 +1,208 @@
+// The cluster map's model: what each node card says and how it looks, computed from a
+// ClusterSnapshot without any DOM. Positions are stable: nodes are sorted by name.
+import type { ClusterSnapshot, ContainerState, PdNode, PdState, TikvNode } from '../../../shared/cluster';
+import { pdStateWord, storeHeadline } from '../../../shared/cluster';
+
+/** How a node looks: one colour + icon + word each (never colour alone). */
+export type Visual =
+  | 'up'
+  | 'disconnected'
+  | 'down'
+  | 'offline'
+  | 'tombstone'
+  | 'unknown'
+  | 'killed'
+  | 'paused'
+  | 'cutoff'
+  | 'missing'
+  /** Timeline only: leaders moved; the workload dipped. */
+  | 'moved'
+  | 'dip';
+
+export type IconName = 'check' | 'question' | 'cross' | 'pause' | 'cut' | 'dash' | 'arrow-down' | 'arrow-right' | 'stone';
+
+export const VISUAL_ICON: Record<Visual, IconName> = {
+  up: 'check',
+  disconnected: 'question',
+  down: 'cross',
+  offline: 'arrow-down',
+  tombstone: 'stone',
+  unknown: 'dash',
+  killed: 'cross',
+  paused: 'pause',
+  cutoff: 'cut',
+  missing: 'dash',
+  moved: 'arrow-right',
+  dip: 'arrow-down'
+};
+
+export interface NodeView {
+  kind: 'pd' | 'tikv';
+  /** Stable React key and map position key. */
+  key: string;
+  name: string;
+  visual: Visual;
+  /** The word the audience reads ("killed", "Up", "Disconnected"). */
+  word: string;
+  /** PD's own view, for data-state. */
+  pdState: PdState;
+  container: ContainerState;
+  /** PD's view beside Docker's when they disagree: "PD still says Up". */
+  gap: string | null;
+  /** Greyed out but kept in place. */
+  dead: boolean;
+}
+
+export interface TikvView extends NodeView {
+  kind: 'tikv';
+  storeId: string;
+  address: string;
+  leaders: number;
+  regions: number;
+  lastHeartbeatMs: number | null;
+  opsPerSec: number | null;
+}
+
+export interface PdView extends NodeView {
+  kind: 'pd';
+  memberId: string;
+  isLeader: boolean;
+  health: boolean | null;
+}
+
+const DEAD_VISUALS: ReadonlySet<Visual> = new Set<Visual>(['killed', 'down', 'tombstone', 'missing']);
+
+/** Natural order: tikv2 before tikv10. */
+export function compareNames(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' });
+}
+
+function visualOf(state: PdState, container: ContainerState, partitioned: boolean): Visual {
+  if (container === 'exited') return 'killed';
+  if (container === 'paused') return 'paused';
+  if (partitioned) return 'cutoff';
+  if (container === 'missing' && (state === 'unknown' || state === 'down' || state === 'tombstone')) return 'missing';
+  return state;
+}
+
+/** PD's view beside Docker's, only when the two disagree. */
+function gapText(state: PdState, container: ContainerState, partitioned: boolean): string | null {
+  const processGone = container === 'exited' || container === 'paused' || partitioned;
+  if (processGone) {
+    if (state === 'up') return 'PD still says Up';
+    if (state === 'unknown') return null;
+    return `PD says ${pdStateWord(state)}`;
+  }
+  if (container === 'running' && (state === 'disconnected' || state === 'down')) return 'container running again';
+  if (container === 'missing' && state === 'up') return 'no container found';
+  return null;
+}
+
+function pdGapText(n: PdNode): string | null {
+  const processGone = n.container === 'exited' || n.container === 'paused' || n.partitioned;
+  if (processGone && n.health === true) return 'health check still passes';
+  if (n.container === 'running' && n.health === false) return 'container running again';
+  return null;
+}
+
+export function tikvView(n: TikvNode): TikvView {
+  const visual = visualOf(n.state, n.container, n.partitioned);
+  const word = visual === 'missing' ? 'gone' : storeHeadline(n);
+  return {
+    kind: 'tikv',
+    key: `tikv:${n.storeId}`,
+    name: n.name,
+    visual,
+    word,
+    pdState: n.state,
+    container: n.container,
+    gap: gapText(n.state, n.container, n.partitioned),
+    dead: DEAD_VISUALS.has(visual),
+    storeId: n.storeId,
+    address: n.address,
+    leaders: n.leaderCount,
+    regions: n.regionCount,
+    lastHeartbeatMs: n.lastHeartbeatMs,
+    opsPerSec: n.opsPerSec
+  };
+}
+
+/** A PD member's state in PD's words: /health true = up, false = down, not yet asked = unknown. */
+export function pdMemberState(n: Pick<PdNode, 'health'>): PdState {
+  if (n.health === true) return 'up';
+  if (n.health === false) return 'down';
+  return 'unknown';
+}
+
+export function pdView(n: PdNode): PdView {
+  const state = pdMemberState(n);
+  const visual = visualOf(state, n.container, n.partitioned);
+  let word: string;
+  if (visual === 'killed') word = 'killed';
+  else if (visual === 'paused') word = 'paused';
+  else if (visual === 'cutoff') word = 'cut off';
+  else if (visual === 'missing') word = 'gone';
+  else word = pdStateWord(state);
+  return {
+    kind: 'pd',
+    key: `pd:${n.memberId}`,
+    name: n.name,
+    visual,
+    word,
+    pdState: state,
+    container: n.container,
+    gap: pdGapText(n),
+    dead: DEAD_VISUALS.has(visual),
+    memberId: n.memberId,
+    isLeader: n.isLeader,
+    health: n.health
+  };
+}
+
+export interface MapModel {
+  pd: PdView[];
+  tikv: TikvView[];
+  /** Denominator of the leader and region bars: the cluster's region count (bars are shares of it). */
+  barMax: number;
+}
+
+export function mapModel(c: Pick<ClusterSnapshot, 'pd' | 'tikv' | 'regionCount'>): MapModel {
+  const pd = c.pd.map(pdView).sort((a, b) => compareNames(a.name, b.name) || compareNames(a.memberId, b.memberId));
+  const tikv = c.tikv.map(tikvView).sort((a, b) => compareNames(a.name, b.name) || compareNames(a.storeId, b.storeId));
+  const maxRegions = tikv.reduce((m, n) => Math.max(m, n.regions), 0);
+  const sumLeaders = tikv.reduce((s, n) => s + n.leaders, 0);
+  const barMax = Math.max(1, c.regionCount ?? 0, maxRegions, sumLeaders);
+  return { pd, tikv, barMax };
+}
+
+/** Bar width in percent, clamped to 0..100. */
+export function barPercent(value: number, max: number): number {
+  if (!(max > 0) || !Number.isFinite(value)) return 0;
+  return Math.min(100, Math.max(0, (value / max) * 100));
+}
+
+export interface LeaderChange {
+  counts: Map<string, number>;
+  /** storeId → change since the previous snapshot (non-zero only). */
+  deltas: Map<string, number>;
+}
+
+/** Leader-count changes per store between two snapshots. The first snapshot (prev null)
+ *  and stores that just appeared report no change: only movement is animated. */
+export function leaderDeltas(prev: ReadonlyMap<string, number> | null, tikv: readonly Pick<TikvNode, 'storeId' | 'leaderCount'>[]): LeaderChange {
+  const counts = new Map<string, number>();
+  const deltas = new Map<string, number>();
+  for (const n of tikv) {
+    counts.set(n.storeId, n.leaderCount);
+    const before = prev?.get(n.storeId);
+    if (before !== undefined && before !== n.leaderCount) deltas.set(n.storeId, n.leaderCount - before);
+  }
+  return { counts, deltas };
+}
+
+/** The audience's stale note: "PD not answering — last seen 8 s ago", or null when fresh. */
+export function staleNote(c: Pick<ClusterSnapshot, 'stale' | 'takenAt'>, serverNow: number, ago: (ms: number) => string): string | null {
+  if (!c.stale) return null;
+  if (!c.takenAt) return 'Waiting for PD to answer';
+  return `PD not answering \u2014 last seen ${ago(serverNow - c.takenAt)}`;
+}

@@ -1,0 +1,342 @@
+// The StageApi over a WebSocket, for browser mode (`npm run web`): frames as declared in
+// src/shared/contract.ts, replies matched by id, a timeout on every request, reconnect with
+// backoff, and a fresh getState after every (re)connect, delivered to listeners as events so
+// the page never shows a world older than the connection.
+//
+// No DOM here: the socket comes from a factory, so tests drive it with a fake.
+import { z } from 'zod';
+import type {
+  AppState,
+  EventName,
+  EventPayloads,
+  Reply,
+  RequestArgs,
+  RequestName,
+  RequestResults,
+  StageApi,
+  WsClientFrame
+} from '../../../shared/contract';
+import { EVENT_NAMES } from '../../../shared/contract';
+
+/** The few things the client needs from a socket. */
+export interface SocketLike {
+  send(data: string): void;
+  close(): void;
+}
+
+export interface SocketHandlers {
+  onOpen(): void;
+  /** Called once per socket, whether it closed cleanly, failed to connect or broke. */
+  onClose(code: number, reason: string): void;
+  onMessage(data: string): void;
+}
+
+export type SocketFactory = (url: string, handlers: SocketHandlers) => SocketLike;
+
+export type ConnectionState = 'connecting' | 'open' | 'reconnecting' | 'closed';
+
+export interface ConnectionStatus {
+  state: ConnectionState;
+  /** Failed attempts since the last successful connection. */
+  attempt: number;
+  /** Unix ms of the last state change. */
+  since: number;
+  /** Why we are not connected, in plain words. */
+  detail: string | null;
+  /** Delay before the next attempt (state reconnecting). */
+  retryInMs: number | null;
+}
+
+export interface WsClientOptions {
+  url: string;
+  socket: SocketFactory;
+  /** Per request, from the moment it is asked (queued or sent). Default 8 s. Requests asked
+   *  before the first connection wait for it; requests asked while reconnecting fail at once. */
+  requestTimeoutMs?: number;
+  /** First reconnect delay; doubles per failed attempt up to maxBackoffMs. Default 250 ms. */
+  initialBackoffMs?: number;
+  /** Default 5 s. */
+  maxBackoffMs?: number;
+  /** 0..1, for jitter (±20 %). Default Math.random. */
+  random?: () => number;
+  now?: () => number;
+}
+
+export interface WsStageClient extends StageApi {
+  status(): ConnectionStatus;
+  onStatus(listener: (s: ConnectionStatus) => void): () => void;
+  /** Stop for good: no more reconnects; pending requests fail. */
+  close(): void;
+}
+
+const replySchema = z.union([
+  z.object({ ok: z.literal(true), value: z.unknown() }),
+  z.object({ ok: z.literal(false), error: z.string() })
+]);
+
+const serverFrame = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('reply'), id: z.number().int().nonnegative(), reply: replySchema }),
+  z.object({ type: z.literal('event'), event: z.enum(['show', 'cluster', 'log']), payload: z.unknown() })
+]);
+
+/** A payload is plausible enough to hand to the views: objects for show/cluster, an array for log. */
+function plausible(event: EventName, payload: unknown): boolean {
+  if (event === 'log') return Array.isArray(payload);
+  return typeof payload === 'object' && payload !== null && !Array.isArray(payload);
+}
+
+interface Pending {
+  name: RequestName;
+  frame: string;
+  sent: boolean;
+  timer: ReturnType<typeof setTimeout>;
+  resolve: (r: Reply<unknown>) => void;
+}
+
+type AnyListener = (payload: unknown) => void;
+
+export function createWsClient(opts: WsClientOptions): WsStageClient {
+  const timeoutMs = opts.requestTimeoutMs ?? 8000;
+  const first = opts.initialBackoffMs ?? 250;
+  const maxBackoff = opts.maxBackoffMs ?? 5000;
+  const random = opts.random ?? Math.random;
+  const now = opts.now ?? Date.now;
+
+  let nextId = 1;
+  const pending = new Map<number, Pending>();
+  const listeners = new Map<EventName, Set<AnyListener>>();
+  const statusListeners = new Set<(s: ConnectionStatus) => void>();
+
+  let sock: SocketLike | null = null;
+  let generation = 0;
+  let open = false;
+  let stopped = false;
+  let attempt = 0;
+  let retryTimer: ReturnType<typeof setTimeout> | null = null;
+  let status: ConnectionStatus = { state: 'connecting', attempt: 0, since: now(), detail: null, retryInMs: null };
+
+  function setStatus(s: Omit<ConnectionStatus, 'since'>): void {
+    status = { ...s, since: now() };
+    for (const l of [...statusListeners]) {
+      try {
+        l(status);
+      } catch {
+        /* a listener's bug must not break the connection */
+      }
+    }
+  }
+
+  function emit(event: EventName, payload: unknown): void {
+    const set = listeners.get(event);
+    if (!set) return;
+    for (const l of [...set]) {
+      try {
+        l(payload);
+      } catch {
+        /* one broken view must not starve the others */
+      }
+    }
+  }
+
+  function settle(id: number, reply: Reply<unknown>): void {
+    const p = pending.get(id);
+    if (!p) return;
+    pending.delete(id);
+    clearTimeout(p.timer);
+    p.resolve(reply);
+  }
+
+  function trySend(id: number, p: Pending): void {
+    if (!sock || !open) return;
+    try {
+      sock.send(p.frame);
+      p.sent = true;
+    } catch (e) {
+      settle(id, { ok: false, error: `could not send "${p.name}" to the app: ${e instanceof Error ? e.message : String(e)}` });
+    }
+  }
+
+  function refetchState(): void {
+    void request('getState').then((r) => {
+      if (!r.ok) return;
+      const s: AppState = r.value;
+      emit('show', s.show);
+      emit('cluster', s.cluster);
+      emit('log', s.log);
+    });
+  }
+
+  function scheduleReconnect(detail: string): void {
+    if (stopped) return;
+    const base = Math.min(maxBackoff, first * 2 ** attempt);
+    const delay = Math.round(base * (0.8 + 0.4 * random()));
+    attempt += 1;
+    setStatus({ state: 'reconnecting', attempt, detail, retryInMs: delay });
+    retryTimer = setTimeout(() => {
+      retryTimer = null;
+      connect();
+    }, delay);
+  }
+
+  function connect(): void {
+    if (stopped) return;
+    const gen = ++generation;
+    open = false;
+    if (attempt === 0) setStatus({ state: 'connecting', attempt: 0, detail: null, retryInMs: null });
+    const handlers: SocketHandlers = {
+      onOpen() {
+        if (gen !== generation || stopped) return;
+        open = true;
+        attempt = 0;
+        setStatus({ state: 'open', attempt: 0, detail: null, retryInMs: null });
+        for (const [id, p] of [...pending]) if (!p.sent) trySend(id, p);
+        refetchState();
+      },
+      onClose(code, reason) {
+        if (gen !== generation) return;
+        const wasOpen = open;
+        open = false;
+        sock = null;
+        // Requests already on the wire will never be answered by this socket.
+        for (const [id, p] of [...pending]) {
+          if (p.sent) settle(id, { ok: false, error: `the connection to the app dropped before "${p.name}" was answered` });
+        }
+        const why = wasOpen
+          ? `connection to the app lost${reason ? `: ${reason}` : code ? ` (code ${code})` : ''}`
+          : `cannot reach the app at ${opts.url}`;
+        scheduleReconnect(why);
+      },
+      onMessage(data) {
+        if (gen !== generation) return;
+        let raw: unknown;
+        try {
+          raw = JSON.parse(data);
+        } catch {
+          return;
+        }
+        const f = serverFrame.safeParse(raw);
+        if (!f.success) return;
+        const frame = f.data;
+        if (frame.type === 'reply') {
+          const reply: Reply<unknown> = frame.reply.ok
+            ? { ok: true, value: frame.reply.value }
+            : { ok: false, error: frame.reply.error };
+          settle(frame.id, reply);
+        } else if (plausible(frame.event, frame.payload)) {
+          emit(frame.event, frame.payload);
+        }
+      }
+    };
+    try {
+      sock = opts.socket(opts.url, handlers);
+    } catch (e) {
+      sock = null;
+      scheduleReconnect(`cannot open a connection to ${opts.url}: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+
+  function request<K extends RequestName>(name: K, ...args: RequestArgs<K>): Promise<Reply<RequestResults[K]>> {
+    if (stopped) return Promise.resolve({ ok: false, error: 'the connection to the app is closed' });
+    // While the page first connects, requests wait (up to the timeout). After a connection was
+    // lost they fail at once: a "next" pressed during an outage must not fire seconds later.
+    if (!open && status.state === 'reconnecting' && name !== 'getState') {
+      return Promise.resolve({ ok: false, error: `not connected to the app, so "${name}" was not sent` });
+    }
+    const id = nextId++;
+    const body: WsClientFrame = { id, request: name, args: [...args] };
+    return new Promise<Reply<RequestResults[K]>>((resolve) => {
+      const p: Pending = {
+        name,
+        frame: JSON.stringify(body),
+        sent: false,
+        timer: setTimeout(() => {
+          settle(id, {
+            ok: false,
+            error: open
+              ? `the app did not answer "${name}" within ${Math.round(timeoutMs / 1000)} s`
+              : `not connected to the app, so "${name}" was not sent`
+          });
+        }, timeoutMs),
+        resolve: resolve as (r: Reply<unknown>) => void
+      };
+      pending.set(id, p);
+      trySend(id, p);
+    });
+  }
+
+  function on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void {
+    if (!EVENT_NAMES.includes(event)) throw new Error(`unknown event "${String(event)}"`);
+    let set = listeners.get(event);
+    if (!set) {
+      set = new Set();
+      listeners.set(event, set);
+    }
+    const l = listener as AnyListener;
+    set.add(l);
+    return () => {
+      set.delete(l);
+    };
+  }
+
+  connect();
+
+  return {
+    request,
+    on,
+    status: () => status,
+    onStatus(listener) {
+      statusListeners.add(listener);
+      return () => {
+        statusListeners.delete(listener);
+      };
+    },
+    close() {
+      if (stopped) return;
+      stopped = true;
+      if (retryTimer) clearTimeout(retryTimer);
+      retryTimer = null;
+      open = false;
+      generation += 1;
+      const s = sock;
+      sock = null;
+      try {
+        s?.close();
+      } catch {
+        /* already gone */
+      }
+      for (const id of [...pending.keys()]) settle(id, { ok: false, error: 'the connection to the app is closed' });
+      setStatus({ state: 'closed', attempt, detail: 'closed', retryInMs: null });
+    }
+  };
+}
+
+/** The browser's WebSocket behind the factory interface. */
+export function browserSocket(Ctor: typeof WebSocket): SocketFactory {
+  return (url, h) => {
+    const ws = new Ctor(url);
+    let closed = false;
+    const closeOnce = (code: number, reason: string): void => {
+      if (closed) return;
+      closed = true;
+      h.onClose(code, reason);
+    };
+    ws.addEventListener('open', () => h.onOpen());
+    ws.addEventListener('close', (e) => closeOnce(e.code, e.reason));
+    // An 'error' is always followed by 'close'; nothing to do here.
+    ws.addEventListener('message', (e) => {
+      if (typeof e.data === 'string') h.onMessage(e.data);
+    });
+    return {
+      send: (d) => ws.send(d),
+      close: () => {
+        ws.close();
+        closeOnce(1000, 'closed by the page');
+      }
+    };
+  };
+}
+
+/** ws://host/ws for http pages, wss://host/ws for https. */
+export function wsUrlFor(loc: { protocol: string; host: string }): string {
+  return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/ws`;
+}

@@ -1,0 +1,99 @@
+// Start-up: pick the bridge (Electron preload or WebSocket), wire it into the store once,
+// catch the clicker's keys above everything, and render the view the URL asks for.
+import '@fontsource/inter/400.css';
+import '@fontsource/inter/500.css';
+import '@fontsource/inter/700.css';
+import '@fontsource/inter/800.css';
+import './styles.css';
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './App';
+import { pickBridge } from './lib/bridge';
+import { createKeyController, type StageIntent } from './lib/keys';
+import { viewFromLocation } from './lib/route';
+import { startSync } from './lib/store';
+import { browserSocket } from './lib/wsClient';
+import { bindBridge, send, stageStore } from './state';
+
+const view = viewFromLocation(window.location);
+document.documentElement.dataset.view = view;
+document.title = view === 'presenter' ? 'TiKV Stage — presenter' : 'TiKV Stage';
+
+const bridge = pickBridge(window, browserSocket(WebSocket));
+bindBridge(bridge);
+startSync(bridge, stageStore);
+
+function sendIntent(i: StageIntent): void {
+  switch (i.type) {
+    case 'next':
+    case 'prev':
+    case 'first':
+    case 'last':
+    case 'panic':
+      return send(i.type);
+    case 'blackout':
+      return send('blackout');
+    case 'freeze':
+      return send('freeze');
+    case 'timer':
+      return send('timer', 'toggle');
+    case 'goto':
+      return send('goTo', i.index);
+  }
+}
+
+// One capture-phase listener on the window: it sees every key before any element could.
+const keys = createKeyController(sendIntent, () => stageStore.getState().show?.presenter?.keymap ?? {});
+let holdTimer: ReturnType<typeof setInterval> | null = null;
+const stopHold = (): void => {
+  if (holdTimer) clearInterval(holdTimer);
+  holdTimer = null;
+};
+window.addEventListener(
+  'keydown',
+  (e) => {
+    keys.down(e);
+    // Holding the blackout key is the panic gesture: watch the hold only while it lasts.
+    if (keys.holding() && !holdTimer) {
+      holdTimer = setInterval(() => {
+        keys.tick();
+        if (!keys.holding()) stopHold();
+      }, 100);
+    }
+  },
+  { capture: true }
+);
+window.addEventListener(
+  'keyup',
+  (e) => {
+    keys.up(e);
+    if (!keys.holding()) stopHold();
+  },
+  { capture: true }
+);
+window.addEventListener('blur', () => {
+  keys.reset();
+  stopHold();
+});
+
+// Nothing on the page should keep focus: a focused control can eat a clicker's keys.
+window.addEventListener(
+  'focusin',
+  (e) => {
+    const t = e.target;
+    if (t instanceof HTMLElement && t !== document.body) t.blur();
+  },
+  { capture: true }
+);
+// A stray drag or context menu on stage is never wanted.
+window.addEventListener('dragstart', (e) => e.preventDefault());
+window.addEventListener('contextmenu', (e) => e.preventDefault());
+
+const root = document.getElementById('root');
+if (root) {
+  createRoot(root).render(
+    <StrictMode>
+      <App view={view} />
+    </StrictMode>
+  );
+}

@@ -1,0 +1,68 @@
+// The page's singletons: the store the views read, and the bridge they send intents through.
+import { useStore } from 'zustand';
+import { useSyncExternalStore } from 'react';
+import type { RequestArgs, RequestName } from '../../shared/contract';
+import type { Bridge } from './lib/bridge';
+import { createStageStore, sendRequest, type StageData } from './lib/store';
+
+export const stageStore = createStageStore();
+
+let bridge: Bridge | null = null;
+
+export function bindBridge(b: Bridge): void {
+  bridge = b;
+}
+
+export function useStage<T>(selector: (s: StageData) => T): T {
+  return useStore(stageStore, selector);
+}
+
+/** Fire-and-forget intent; failures land in the store (presenter view shows them). */
+export function send<K extends RequestName>(name: K, ...args: RequestArgs<K>): void {
+  if (!bridge) return;
+  void sendRequest(bridge, stageStore, name, ...args);
+}
+
+// One shared one-second clock for "12 s ago", the elapsed timer and the wall clock. It ticks on
+// the second boundary, and only while something on the page shows a time.
+let now = Date.now();
+let timer: ReturnType<typeof setTimeout> | null = null;
+const tickListeners = new Set<() => void>();
+
+function schedule(): void {
+  timer = setTimeout(
+    () => {
+      now = Date.now();
+      for (const l of [...tickListeners]) l();
+      schedule();
+    },
+    1000 - (Date.now() % 1000) + 5
+  );
+}
+
+function subscribeClock(l: () => void): () => void {
+  tickListeners.add(l);
+  if (!timer) {
+    now = Date.now();
+    schedule();
+  }
+  return () => {
+    tickListeners.delete(l);
+    if (tickListeners.size === 0 && timer) {
+      clearTimeout(timer);
+      timer = null;
+    }
+  };
+}
+
+/** Local time, updated once a second. */
+export function useNow(): number {
+  return useSyncExternalStore(subscribeClock, () => now);
+}
+
+/** Main's clock (what snapshot and show times are in), updated once a second. */
+export function useServerNow(): number {
+  const local = useNow();
+  const offset = useStage((s) => s.clockOffsetMs);
+  return local + offset;
+}

@@ -1,0 +1,131 @@
+// Realistic show and cluster states for the renderer's tests (and for looking at the views):
+// tikv1 killed a few seconds ago, PD still says Up, leaders moving to the survivors.
+import type { ClusterSnapshot, TikvNode, WorkloadPoint } from '../../../src/shared/cluster';
+import { defaultPresenterExtras, type Chapter, type ShowState } from '../../../src/shared/show';
+
+export const T0 = 1_767_000_000_000;
+
+export function chapter(over: Partial<Chapter> = {}): Chapter {
+  return {
+    id: 'detection',
+    title: 'Detection: who noticed?',
+    narration:
+      'We just **killed `tikv1`**. Docker knows at once — PD only notices when heartbeats stop.\n\nWatch the leaders move to the two survivors.',
+    notes: 'Point at tikv1: Docker says killed, PD still says Up.\n\n- Wait for the leaders to move (about 10 s)\n- Then press Next',
+    action: 'kill-random-tikv',
+    countdown: 3,
+    autoAdvance: null,
+    blocksAdvance: true,
+    map: true,
+    panel: 'none',
+    duration: 90,
+    source: { file: 'deck.md', line: 40 },
+    ...over
+  };
+}
+
+export function show(over: Partial<ShowState> = {}): ShowState {
+  const ch = chapter();
+  return {
+    deckTitle: 'TiKV survives a node loss',
+    deckFile: '/decks/default.md',
+    chapters: [
+      { id: 'welcome', title: 'Welcome', action: null },
+      { id: 'the-cluster', title: 'The cluster', action: 'start-workload' },
+      { id: 'detection', title: ch.title, action: ch.action },
+      { id: 'recovery', title: 'Recovery', action: 'restore' },
+      { id: 'what-happened', title: 'What happened', action: null }
+    ],
+    index: 2,
+    total: 5,
+    chapter: ch,
+    next: chapter({ id: 'recovery', title: 'Recovery', action: 'restore', countdown: 0, narration: 'Bring it back.' }),
+    beat: { phase: 'done', countdownEndsAt: null, countdownLeft: null, message: 'killed tikv1' },
+    canAdvance: true,
+    blockedReason: null,
+    blackout: false,
+    mode: 'sim',
+    modeReason: 'no Docker engine at /var/run/docker.sock: using the simulated cluster',
+    timeline: [
+      { at: T0 - 2_000, kind: 'note', node: null, text: 'workload steady at 4,100 ops/s' },
+      { at: T0, kind: 'fault-injected', node: 'tikv1', text: 'kill tikv1' },
+      { at: T0 + 300, kind: 'container-exited', node: 'tikv1', text: 'tikv1 container exited' },
+      { at: T0 + 1_000, kind: 'workload-dip', node: null, text: 'workload dipped to 1,200 ops/s' },
+      { at: T0 + 7_000, kind: 'leaders-moved', node: 'tikv1', text: '5 leaders moved off tikv1' }
+    ],
+    diagnosis: ['tikv1 stopped heartbeating 12 s ago', 'half of its leaders already moved to tikv0 and tikv2', 'no data lost: 3 replicas, 2 remain'],
+    faults: [
+      {
+        id: 'f1',
+        spec: { kind: 'kill', target: { type: 'random-tikv' } },
+        node: 'tikv1',
+        injectedAt: T0,
+        restoredAt: null,
+        status: 'open',
+        error: null
+      }
+    ],
+    notices: [],
+    startedAt: T0 - 6 * 60_000,
+    presenter: defaultPresenterExtras(),
+    ...over
+  };
+}
+
+function store(i: number, over: Partial<TikvNode> = {}): TikvNode {
+  return {
+    kind: 'tikv',
+    storeId: String(i + 1),
+    name: `tikv${i}`,
+    address: `tikv${i}:20160`,
+    state: 'up',
+    container: 'running',
+    partitioned: false,
+    leaderCount: 10,
+    regionCount: 30,
+    lastHeartbeatMs: T0 + 6_000,
+    opsPerSec: 1370,
+    ...over
+  };
+}
+
+export function history(now: number, dipAt: number): WorkloadPoint[] {
+  const out: WorkloadPoint[] = [];
+  for (let t = now - 100_000; t <= now; t += 1_000) {
+    const since = t - dipAt;
+    let ops = 4100 + 60 * Math.sin(t / 4_000);
+    if (since >= 0 && since < 12_000) ops = 1200 + since * 0.2;
+    out.push({ t, ops, errors: since >= 0 && since < 6_000 ? 35 : 0, p99Ms: since >= 0 && since < 12_000 ? 180 : 9.5 });
+  }
+  return out;
+}
+
+export function cluster(over: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
+  const now = T0 + 8_000;
+  const h = history(now, T0 + 1_000);
+  return {
+    mode: 'sim',
+    pdUrl: 'http://127.0.0.1:2379',
+    takenAt: now,
+    stale: false,
+    ageMs: 0,
+    now,
+    pdError: null,
+    containerNote: null,
+    clusterId: '7301234567890123456',
+    pdLeader: 'pd0',
+    regionCount: 30,
+    pd: [
+      { kind: 'pd', memberId: '13178812345678901234', name: 'pd1', health: true, isLeader: false, container: 'running', partitioned: false },
+      { kind: 'pd', memberId: '10283712345678901234', name: 'pd0', health: true, isLeader: true, container: 'running', partitioned: false },
+      { kind: 'pd', memberId: '16672212345678901234', name: 'pd2', health: true, isLeader: false, container: 'running', partitioned: false }
+    ],
+    tikv: [
+      store(2, { leaderCount: 13, opsPerSec: 2050 }),
+      store(0, { leaderCount: 12, opsPerSec: 2030 }),
+      store(1, { container: 'exited', leaderCount: 5, lastHeartbeatMs: T0 - 4_000, opsPerSec: null })
+    ],
+    workload: { running: true, source: 'sim', current: h[h.length - 1] ?? null, history: h },
+    ...over
+  };
+}

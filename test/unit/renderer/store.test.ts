@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import type { EventName, EventPayloads, Reply, RequestName, StageApi } from '../../../src/shared/contract';
+import { pickBridge, type Bridge } from '../../../src/renderer/src/lib/bridge';
+import { createStageStore, sendRequest, startSync } from '../../../src/renderer/src/lib/store';
+import type { SocketFactory } from '../../../src/renderer/src/lib/wsClient';
+import { cluster, show } from './fixtures';
+
+/** A fake Electron preload API. */
+function fakeApi(): StageApi & { emit<E extends EventName>(e: E, p: EventPayloads[E]): void; asked: string[] } {
+  const listeners = new Map<string, Set<(p: unknown) => void>>();
+  const asked: string[] = [];
+  return {
+    asked,
+    request: ((name: RequestName): Promise<Reply<unknown>> => {
+      asked.push(name);
+      if (name === 'getState') return Promise.resolve({ ok: true, value: { show: show(), cluster: cluster(), log: [] } });
+      if (name === 'restoreAll') return Promise.resolve({ ok: false, error: 'Docker is not answering' });
+      return Promise.resolve({ ok: true, value: show() });
+    }) as StageApi['request'],
+    on(event, listener) {
+      const set = listeners.get(event) ?? new Set();
+      listeners.set(event, set);
+      set.add(listener as (p: unknown) => void);
+      return () => set.delete(listener as (p: unknown) => void);
+    },
+    emit(e, p) {
+      for (const l of listeners.get(e) ?? []) l(p);
+    }
+  };
+}
+
+const noSocket: SocketFactory = () => {
+  throw new Error('no sockets in this test');
+};
+
+describe('pickBridge', () => {
+  it('uses window.api when the preload exposed one', () => {
+    const api = fakeApi();
+    const b = pickBridge({ api, location: { protocol: 'file:', host: '' } }, noSocket);
+    expect(b.kind).toBe('electron');
+    expect(b.api).toBe(api);
+  });
+  it('falls back to a WebSocket to its own origin', () => {
+    const urls: string[] = [];
+    const b = pickBridge({ location: { protocol: 'http:', host: '127.0.0.1:4321' } }, (url) => {
+      urls.push(url);
+      return { send: () => undefined, close: () => undefined };
+    });
+    expect(b.kind).toBe('websocket');
+    expect(urls).toEqual(['ws://127.0.0.1:4321/ws']);
+  });
+  it('says plainly when there is no way to reach the app', async () => {
+    const b = pickBridge({ location: { protocol: 'file:', host: '' } }, noSocket);
+    expect(b.kind).toBe('none');
+    expect(b.status().state).toBe('closed');
+    const r = await b.api.request('next');
+    expect(r.ok).toBe(false);
+  });
+});
+
+describe('store sync', () => {
+  it('fetches once in Electron, then follows events', async () => {
+    const api = fakeApi();
+    const bridge: Bridge = pickBridge({ api, location: { protocol: 'file:', host: '' } }, noSocket);
+    const store = createStageStore();
+    const stop = startSync(bridge, store, () => cluster().now - 250);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(api.asked).toEqual(['getState']);
+    expect(store.getState().show?.index).toBe(2);
+    expect(store.getState().clockOffsetMs).toBe(250);
+    api.emit('show', show({ index: 3, blackout: true }));
+    expect(store.getState().show).toMatchObject({ index: 3, blackout: true });
+    api.emit('log', [{ seq: 1, at: 1, what: 'kill tikv1', outcome: 'ok', detail: null }]);
+    expect(store.getState().log).toHaveLength(1);
+    stop();
+    api.emit('show', show({ index: 4 }));
+    expect(store.getState().show?.index).toBe(3);
+  });
+
+  it('keeps a failed request for the presenter, in plain words', async () => {
+    const api = fakeApi();
+    const bridge = pickBridge({ api, location: { protocol: 'file:', host: '' } }, noSocket);
+    const store = createStageStore();
+    expect(await sendRequest(bridge, store, 'restoreAll')).toBe(false);
+    expect(store.getState().requestError?.text).toBe('"restoreAll" failed: Docker is not answering');
+    expect(await sendRequest(bridge, store, 'next')).toBe(true);
+  });
+});
