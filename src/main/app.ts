@@ -1,12 +1,13 @@
 // The app's services wired together, the same for Electron and browser mode: the cluster
 // (simulated or live), the PD poller, chaos with its ledger, the workload and the show.
 // The transports (IPC, WebSocket) only see `handlers`, `state()` and `subscribe()`.
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import type { ChapterAction } from '../shared/actions';
 import { describeFault } from '../shared/actions';
 import { emptySnapshot, type ClusterSnapshot, type ContainerState, type Mode, type WorkloadPoint } from '../shared/cluster';
 import type { AppState, EventName, EventPayloads } from '../shared/contract';
-import type { ActionLogEntry, ShowState } from '../shared/show';
+import type { PreflightReport } from '../shared/preflight';
+import { defaultPresenterExtras, type ActionLogEntry, type PresenterExtras, type ShowState } from '../shared/show';
 import { buildSnapshot } from './cluster/snapshot';
 import { createPdPoller, initialPdView, type PdPoller } from './cluster/poller';
 import type { PdView } from './cluster/types';
@@ -16,7 +17,11 @@ import { openLedger } from './chaos/ledger';
 import { createSimDriver } from './chaos/sim-driver';
 import { DEFAULT_PD, type AppConfig } from './config';
 import { decideMode, probePd, type Probe } from './mode';
-import { formatDeckError, loadDeck } from './show/deck';
+import { formatDeckError, loadDeck, type Deck } from './show/deck';
+import { watchDeck, type DeckWatcher } from './show/deck-watch';
+import { readRehearsals, rehearsalCues, writeRehearsal, type ChapterVisit } from './show/rehearsal';
+import { timerCommand } from './show/talk-timer';
+import { readKeymap, writeKeymap } from './keymap-store';
 import { createShow, type ShowRuntime } from './show/runtime';
 import { startSimCluster } from './sim';
 import type { SimCluster } from './sim/types';
@@ -33,6 +38,8 @@ export interface LiveDeps {
   /** PD URLs published by the compose project's pd containers (running ones first). */
   discoverPd?(): Promise<string[]>;
   workload?(): WorkloadSource | null;
+  /** The preflight board against the live cluster. */
+  preflight?(pdUrl: string, openFaults: string[]): Promise<PreflightReport>;
 }
 
 export interface StageOptions {
@@ -42,6 +49,10 @@ export interface StageOptions {
   /** The built-in deck, used when --deck is not given. */
   builtinDeck: string;
   live?: LiveDeps;
+  /** The preflight board for this mode (live: Docker, images, PD...). */
+  preflight?: () => Promise<PreflightReport>;
+  /** What only the Electron shell can do. */
+  shell?: { swapDisplays(): void };
   log?: (line: string) => void;
 }
 
@@ -253,16 +264,62 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
       mode: decision.mode,
       modeReason: decision.reason,
       faults: faults?.all() ?? [],
-      notices: [...notices, ...(lastCluster.pdError ? [`PD: ${lastCluster.pdError}`] : [])]
+      notices: [...notices, ...(lastCluster.pdError ? [`PD: ${lastCluster.pdError}`] : [])],
+      presenter: {
+        ...presenter,
+        rehearsal: { ...presenter.rehearsal, cues: rehearsals[currentDeckFile]?.cues ?? {} }
+      }
     }),
-    onChange: () => publishShow()
+    onChange: () => publishShow(),
+    onLog: (e) => addLog(e.what, e.outcome, e.detail)
   });
 
+  // --- the presenter's side: timer, freeze, deck reloads, rehearsal, key bindings ----------
+  let currentDeckFile = deck.deck.file;
+  const presenter: PresenterExtras = {
+    ...defaultPresenterExtras(),
+    keymap: readKeymap(join(opts.dataDir, 'keymap.json')),
+    timer: { running: false, elapsedMs: 0, since: null, targetMs: deckTargetMs(deck.deck) }
+  };
+  const rehearsalPath = join(opts.dataDir, 'rehearsals.json');
+  let rehearsals = readRehearsals(rehearsalPath);
+  presenter.rehearsal.recordedAt = rehearsals[currentDeckFile]?.recordedAt ?? null;
+  let visits: ChapterVisit[] = [];
+  let rehearsalStart = 0;
+  let lastIndex = -1;
+
   function publishShow(): ShowState {
+    const dir = show.director();
+    if (dir.index !== lastIndex) {
+      // The talk timer starts when the presenter first moves on from the opening chapter.
+      if (lastIndex === 0 && dir.index > 0 && !presenter.timer.running && presenter.timer.elapsedMs === 0)
+        presenter.timer = timerCommand(presenter.timer, 'start', Date.now());
+      lastIndex = dir.index;
+      const id = dir.chapters[dir.index]?.id;
+      if (presenter.rehearsal.recording && id) visits.push({ chapterId: id, at: Date.now() });
+    }
     const s = show.state();
     emit('show', s);
     return s;
   }
+
+  function applyDeck(next: Deck): void {
+    presenter.deckErrors = [];
+    if (next.file !== currentDeckFile) {
+      currentDeckFile = next.file;
+      presenter.rehearsal.recordedAt = rehearsals[currentDeckFile]?.recordedAt ?? null;
+    }
+    presenter.timer = { ...presenter.timer, targetMs: deckTargetMs(next) };
+    show.replaceDeck(next);
+    publishShow();
+  }
+  function deckErrors(lines: string[]): void {
+    presenter.deckErrors = lines;
+    for (const l of lines) console.error(`tikv-stage: deck error: ${l}`);
+    addLog('deck not reloaded', 'failed', lines.join('; '));
+    publishShow();
+  }
+  let deckWatcher: DeckWatcher = watchDeck(currentDeckFile, { deck: applyDeck, errors: deckErrors });
 
   // --- wire the sources ----------------------------------------------------------------
   const poller: PdPoller = createPdPoller({
@@ -302,7 +359,10 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
     if (open.length) {
       const res = await faults.restoreAll();
       const names = res.restored.map((r) => r.node).join(', ');
-      if (res.restored.length) addLog('restore faults left open by the last run', 'ok', names);
+      if (res.restored.length) {
+        addLog('restore faults left open by the last run', 'ok', names);
+        log(`tikv-stage: restored faults left open by the last run: ${names}`);
+      }
       for (const f of res.failed) addNotice(`a fault left open by the last run could not be undone: ${f.error}`);
     }
   }
@@ -335,7 +395,68 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
       // Black the audience first (instant), then bring every node back.
       show.blackout(true);
       publishShow();
+      addLog('panic', 'info', 'audience blacked out; restoring every open fault');
       await runAction({ type: 'restore-all' });
+      return publishShow();
+    },
+    freeze: async (on) => {
+      presenter.frozen = on ?? !presenter.frozen;
+      return publishShow();
+    },
+    timer: async (cmd) => {
+      presenter.timer = timerCommand(presenter.timer, cmd, Date.now());
+      return publishShow();
+    },
+    openDeck: async (path) => {
+      const r = await loadDeck(resolvePath(path));
+      if (!r.ok) {
+        const lines = r.errors.map(formatDeckError);
+        deckErrors(lines);
+        throw new Error(lines.join('\n'));
+      }
+      await deckWatcher.close();
+      deckWatcher = watchDeck(r.deck.file, { deck: applyDeck, errors: deckErrors });
+      applyDeck(r.deck);
+      addLog('deck opened', 'ok', r.deck.file);
+      return publishShow();
+    },
+    setKeyBinding: async (key, action) => {
+      const next = { ...presenter.keymap };
+      if (action === null) delete next[key];
+      else next[key] = action;
+      presenter.keymap = next;
+      writeKeymap(join(opts.dataDir, 'keymap.json'), next);
+      return publishShow();
+    },
+    rehearsal: async (on) => {
+      const now = Date.now();
+      if (on && !presenter.rehearsal.recording) {
+        presenter.rehearsal = { ...presenter.rehearsal, recording: true };
+        rehearsalStart = now;
+        visits = [{ chapterId: show.state().chapter.id, at: now }];
+        addLog('rehearsal recording', 'info');
+      } else if (!on && presenter.rehearsal.recording) {
+        const timeline = show.timeline().filter((e) => e.at >= rehearsalStart);
+        const cues = rehearsalCues(visits, timeline, now);
+        writeRehearsal(rehearsalPath, currentDeckFile, now, cues);
+        rehearsals = readRehearsals(rehearsalPath);
+        presenter.rehearsal = { recording: false, recordedAt: now, cues };
+        addLog('rehearsal saved', 'ok', `${Object.keys(cues).length} chapters`);
+      }
+      return publishShow();
+    },
+    preflight: async () => {
+      if (opts.preflight) return opts.preflight();
+      if (decision.mode === 'live' && opts.live?.preflight)
+        return opts.live.preflight(
+          lastCluster.pdUrl,
+          ledger.unresolved(scope).map((r) => `${r.spec.kind} ${r.node}`)
+        );
+      return preflightUnavailable(decision.mode);
+    },
+    swapDisplays: async () => {
+      if (!opts.shell) throw new Error('swapping displays is only possible in the desktop app (npm start)');
+      opts.shell.swapDisplays();
       return publishShow();
     }
   };
@@ -355,6 +476,7 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
       return () => listeners.delete(l);
     },
     async close() {
+      await deckWatcher.close();
       clearInterval(workloadTimer);
       if (clusterTimer) clearTimeout(clusterTimer);
       unwatch?.();
@@ -369,4 +491,27 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
 
 function pastTense(kind: string): string {
   return { kill: 'killed', stop: 'stopped', pause: 'paused', partition: 'cut off' }[kind] ?? kind;
+}
+
+/** The talk's target: the sum of the chapters' planned durations, when the deck gives them. */
+function deckTargetMs(deck: Deck): number | null {
+  const d = deck.chapters.map((c) => c.duration).filter((x): x is number => x !== null);
+  return d.length ? d.reduce((a, b) => a + b, 0) * 1000 : null;
+}
+
+function preflightUnavailable(mode: Mode): PreflightReport {
+  const sim = mode === 'sim';
+  return {
+    at: Date.now(),
+    ok: sim,
+    lines: [
+      {
+        id: 'docker',
+        ok: sim,
+        title: sim ? 'Simulated cluster: nothing to check' : 'Preflight not available',
+        detail: sim ? 'the show runs on the built-in simulated cluster' : 'this build has no preflight for live mode',
+        fix: sim ? null : 'run npm run preflight'
+      }
+    ]
+  };
 }
