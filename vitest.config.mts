@@ -6,8 +6,8 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     alias: {
-      electron: resolve(__dirname, 'test/fakes/electron.ts'),
-      '@shared': resolve(__dirname, 'src/shared')
+      electron: resolve(import.meta.dirname, 'test/fakes/electron.ts'),
+      '@shared': resolve(import.meta.dirname, 'src/shared')
     }
   },
   test: {

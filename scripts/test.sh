@@ -84,7 +84,7 @@ if [ -n "$(ls test/docker/*.test.ts 2>/dev/null)" ]; then
   if start_dockerd; then
     export TIKV_STAGE_DOCKER_HOST="unix://$DOCKER_DIR/docker.sock"
     export TIKV_STAGE_DOCKERD_RESTART="$DOCKER_DIR/dockerd.sh"
-    npx vitest run --config vitest.docker.config.ts --reporter=dot
+    npx vitest run --config vitest.docker.config.mts --reporter=dot
   elif [ -n "${CI:-}" ]; then
     echo "CI requires the Docker tests, and no engine could be started" >&2
     exit 1
@@ -94,4 +94,4 @@ if [ -n "$(ls test/docker/*.test.ts 2>/dev/null)" ]; then
 fi
 
 step "end-to-end tests (browser mode in Debian's chromium)"
-npx vitest run --config vitest.e2e.config.ts --reporter=dot
+npx vitest run --config vitest.e2e.config.mts --reporter=dot

@@ -2,7 +2,7 @@
 // same plain-Node services that browser mode uses (app.ts), reached through the IPC adapter.
 import { join } from 'node:path';
 import { app, BrowserWindow, ipcMain, Menu, powerSaveBlocker, screen, session, type Display } from 'electron';
-import { keyIntent } from '../shared/keys';
+import { initialKeyTracker, keyDown, keyTick, keyUp, type KeyIntent, type KeyTracker } from '../shared/keys';
 import { createStage, type Stage } from './app';
 import { USAGE, parseConfig } from './config';
 import { createLiveDeps } from './live';
@@ -71,41 +71,98 @@ async function main(): Promise<void> {
   session.defaultSession.setPermissionCheckHandler(() => false);
 
   const config = parsed.config;
+  const shell = { swapDisplays: (): void => {} };
   const stage: Stage = await createStage({
     config,
+    shell,
     dataDir: config.dataDir ?? app.getPath('userData'),
     builtinDeck: builtinDeckPath(app.isPackaged ? process.resourcesPath : appRoot(__dirname)),
     live: createLiveDeps(config)
   });
   const ipc = attachIpc(ipcMain, stage.handlers, trusted);
 
-  const audienceDisplay = pickAudienceDisplay();
-  const presenterDisplay = screen.getPrimaryDisplay();
-  const windows = [createWindow('audience', audienceDisplay), createWindow('presenter', presenterDisplay)];
+  // Two windows, one show state: every change goes through main.
+  let audienceDisplay = pickAudienceDisplay();
+  let swapped = false;
+  const audience = createWindow('audience', audienceDisplay);
+  const presenterWin = createWindow('presenter', screen.getPrimaryDisplay());
+  const windows = [audience, presenterWin];
+  const live = (): BrowserWindow[] => windows.filter((w) => !w.isDestroyed());
   stage.subscribe((event, payload) =>
     ipc.broadcast(
-      windows.filter((w) => !w.isDestroyed()).map((w) => w.webContents),
+      live().map((w) => w.webContents),
       event,
       payload
     )
   );
 
-  // Keys are caught above the page, the same in both windows.
+  /** Puts the audience window full-screen on the chosen display (and the presenter on the other). */
+  function place(): void {
+    const primary = screen.getPrimaryDisplay();
+    const external = pickAudienceDisplay();
+    audienceDisplay = swapped ? primary : external;
+    const presenterDisplay = swapped ? external : primary;
+    for (const [win, d, full] of [
+      [audience, audienceDisplay, audienceDisplay.id !== presenterDisplay.id],
+      [presenterWin, presenterDisplay, false]
+    ] as const) {
+      if (win.isDestroyed()) continue;
+      // Leave full screen before moving, or the window can stay on the old display.
+      if (win.isFullScreen()) win.setFullScreen(false);
+      const b = d.workArea;
+      win.setBounds({ x: b.x + 40, y: b.y + 40, width: Math.min(1600, b.width - 80), height: Math.min(900, b.height - 80) });
+      if (full) win.setFullScreen(true);
+    }
+  }
+  screen.on('display-added', place);
+  screen.on('display-removed', place);
+  shell.swapDisplays = () => {
+    swapped = !swapped;
+    place();
+  };
+
+  // Keys are caught above the page, the same in both windows (one tracker: a G-jump or a held
+  // blackout key spans the windows like the show does).
+  let tracker: KeyTracker = initialKeyTracker;
+  let holdTimer: NodeJS.Timeout | null = null;
+  const fire = (intents: KeyIntent[]): void => {
+    for (const i of intents) {
+      if (i.type === 'goto') void stage.handlers.goTo(Math.min(i.index, stage.state().show.total - 1));
+      else if (i.type === 'timer') void stage.handlers.timer('toggle');
+      else if (i.type === 'freeze') void stage.handlers.freeze();
+      else if (i.type === 'blackout') void stage.handlers.blackout();
+      else if (i.type !== 'pass' && i.type !== 'swallow') void stage.handlers[i.type]();
+    }
+  };
   for (const win of windows) {
     win.webContents.on('before-input-event', (event, input) => {
+      const now = Date.now();
+      if (input.type === 'keyUp') {
+        tracker = keyUp(tracker, input.key);
+        return;
+      }
       if (input.type !== 'keyDown') return;
-      const intent = keyIntent({
-        key: input.key,
-        shiftKey: input.shift,
-        ctrlKey: input.control,
-        metaKey: input.meta,
-        altKey: input.alt,
-        repeat: input.isAutoRepeat
-      });
-      if (intent.type === 'pass') return;
+      const step = keyDown(
+        tracker,
+        { key: input.key, shiftKey: input.shift, ctrlKey: input.control, metaKey: input.meta, altKey: input.alt, repeat: input.isAutoRepeat },
+        now,
+        stage.state().show.presenter.keymap
+      );
+      tracker = step.tracker;
+      if (!step.handled) return;
       event.preventDefault();
-      if (intent.type === 'swallow') return;
-      void stage.handlers[intent.type]();
+      fire(step.intents);
+      if (tracker.held && !holdTimer) {
+        holdTimer = setInterval(() => {
+          const t = keyTick(tracker, Date.now());
+          tracker = t.tracker;
+          fire(t.intents);
+          if (!tracker.held || tracker.held.fired) {
+            if (holdTimer) clearInterval(holdTimer);
+            holdTimer = null;
+          }
+        }, 100);
+      }
     });
   }
 

@@ -1,7 +1,10 @@
 // Live mode's Docker side, injected into the app: find the engine, connect the chaos driver
 // for the compose project, and find PD's published port when --pd is not given.
 import type Docker from 'dockerode';
+import { join } from 'node:path';
 import type { LiveDeps } from './app';
+import { appRoot } from './paths';
+import { evaluatePreflight, gatherPreflight } from './preflight';
 import type { AppConfig } from './config';
 import { createDockerDriver } from './chaos/docker-driver';
 import { realEngineEnv, resolveEngine, type ResolvedEngine } from './chaos/docker-engine';
@@ -66,6 +69,18 @@ export function createLiveDeps(config: AppConfig, log: (line: string) => void = 
         filters: { label: [`${LABEL_PROJECT}=${config.project}`] }
       });
       return publishedPdUrls(containers, config.project);
+    },
+    async preflight(pdUrl, openFaults) {
+      const resolved = engine ? { ok: true as const, engine } : await resolveEngine(realEngineEnv(config.dockerHost));
+      const facts = await gatherPreflight({
+        project: config.project,
+        composeFile: 'docker-compose.tikv.yml',
+        composePath: join(appRoot(__dirname), 'docker-compose.tikv.yml'),
+        engine: resolved,
+        pdUrl,
+        openFaults
+      });
+      return evaluatePreflight(facts, Date.now());
     },
     workload() {
       return engine ? createYcsbWorkload({ docker: engine.docker, streams: engine.streams, project: config.project, log }) : null;

@@ -2,7 +2,8 @@
 // once; the Electron IPC adapter, the WebSocket adapter, the preload and the renderer all
 // derive their channel names and types from it.
 import { z } from 'zod';
-import type { ActionLogEntry, ShowState } from './show';
+import type { PreflightReport } from './preflight';
+import { KEY_ACTIONS, type ActionLogEntry, type KeyAction, type ShowState } from './show';
 import type { ClusterSnapshot } from './cluster';
 
 const nodeName = z.string().regex(/^(tikv|pd)\d+$/, 'a node name like tikv0 or pd1');
@@ -30,7 +31,20 @@ export const requestArgs = {
   restoreFault: z.tuple([z.string().min(1).max(100)]),
   restoreAll: z.tuple([]),
   /** Restore every open fault and black out the audience at once. */
-  panic: z.tuple([])
+  panic: z.tuple([]),
+  /** Freeze the audience screen on its last frame (toggle, or set). */
+  freeze: z.tuple([z.boolean().optional()]),
+  /** The talk timer: the clicker's start/stop button toggles it. */
+  timer: z.tuple([z.enum(['start', 'pause', 'toggle', 'reset'])]),
+  /** Load another deck file (and watch it). */
+  openDeck: z.tuple([z.string().min(1).max(4096)]),
+  /** Bind a key (KeyboardEvent.key) to an action on the key-learning screen; null unbinds. */
+  setKeyBinding: z.tuple([z.string().min(1).max(32), z.enum(KEY_ACTIONS as [KeyAction, ...KeyAction[]]).nullable()]),
+  /** Start (true) or stop (false) recording a rehearsal. */
+  rehearsal: z.tuple([z.boolean()]),
+  preflight: z.tuple([]),
+  /** Electron only: swap the audience and presenter displays. */
+  swapDisplays: z.tuple([])
 } as const;
 
 export type RequestName = keyof typeof requestArgs;
@@ -55,6 +69,13 @@ export interface RequestResults {
   restoreFault: ShowState;
   restoreAll: ShowState;
   panic: ShowState;
+  freeze: ShowState;
+  timer: ShowState;
+  openDeck: ShowState;
+  setKeyBinding: ShowState;
+  rehearsal: ShowState;
+  preflight: PreflightReport;
+  swapDisplays: ShowState;
 }
 
 /** Events pushed from main to every view. */

@@ -1,5 +1,6 @@
 // Clicker keys, as one pure mapping used by every window (a capture listener in the browser,
 // before-input-event in Electron). Clickers send PageDown/PageUp, arrows, B or '.', and F5/Esc.
+import type { KeyAction } from './show';
 
 export type KeyIntent =
   | { type: 'next' }
@@ -7,7 +8,12 @@ export type KeyIntent =
   | { type: 'first' }
   | { type: 'last' }
   | { type: 'blackout' }
+  | { type: 'freeze' }
   | { type: 'panic' }
+  /** The clicker's start/stop button (F5 and Esc on alternate presses): toggles the talk timer. */
+  | { type: 'timer' }
+  /** G, a number and Enter: jump to chapter `index` (0-based). */
+  | { type: 'goto'; index: number }
   /** A hazard key (reload, leave full screen, move focus): eaten, does nothing. */
   | { type: 'swallow' }
   /** Not ours: let it through. */
@@ -26,25 +32,99 @@ export interface KeyInput {
 const NEXT = new Set(['PageDown', 'ArrowRight', 'ArrowDown', ' ', 'Spacebar', 'Enter', 'n', 'N']);
 const PREV = new Set(['PageUp', 'ArrowLeft', 'ArrowUp', 'Backspace', 'p', 'P']);
 const BLACKOUT = new Set(['b', 'B', '.']);
-const HAZARD = new Set(['F5', 'Escape', 'Esc', 'Tab', 'F11', 'BrowserRefresh', 'BrowserBack', 'BrowserForward']);
+/** Logitech's start/stop button alternates F5 and Esc: both are one toggle, so it never drifts. */
+const START_STOP = new Set(['F5', 'Escape', 'Esc', 'BrowserRefresh']);
+const HAZARD = new Set(['Tab', 'F11', 'F12', 'BrowserBack', 'BrowserForward', 'ContextMenu']);
 
-export function keyIntent(k: KeyInput): KeyIntent {
-  // Reload and zoom shortcuts must never reach the page (Ctrl/Cmd+R, Ctrl+Shift+R, Ctrl+W...).
+/** Holding the blackout key this long is the panic gesture. */
+export const PANIC_HOLD_MS = 1500;
+/** A G-jump abandoned for this long is cancelled. */
+export const GOTO_TIMEOUT_MS = 4000;
+
+function actionIntent(a: KeyAction): KeyIntent {
+  return a === 'ignore' ? { type: 'swallow' } : { type: a };
+}
+
+/** One key press, without memory of earlier keys. Custom bindings win over the defaults. */
+export function keyIntent(k: KeyInput, keymap: Record<string, KeyAction> = {}): KeyIntent {
+  // Reload, close and zoom shortcuts must never reach the page (Ctrl/Cmd+R, Ctrl+W...).
   if (k.ctrlKey || k.metaKey) {
     const lower = k.key.toLowerCase();
-    if (['r', 'w', 'q', 'l', 'p', 's', '+', '-', '=', '0', '[', ']'].includes(lower)) return { type: 'swallow' };
+    if (['r', 'w', 'q', 'l', 'p', 's', 'o', 'n', 't', '+', '-', '=', '0', '[', ']'].includes(lower)) return { type: 'swallow' };
     return { type: 'pass' };
   }
   if (k.key === 'Escape' && k.shiftKey) return k.repeat ? { type: 'swallow' } : { type: 'panic' };
-  if (HAZARD.has(k.key)) return { type: 'swallow' };
-  if (k.altKey) return { type: 'pass' };
   let intent: KeyIntent = { type: 'pass' };
-  if (NEXT.has(k.key)) intent = { type: 'next' };
+  const bound = keymap[k.key];
+  if (bound) intent = actionIntent(bound);
+  else if (START_STOP.has(k.key)) intent = { type: 'timer' };
+  else if (HAZARD.has(k.key)) return { type: 'swallow' };
+  else if (k.altKey) return { type: 'pass' };
+  else if (NEXT.has(k.key)) intent = { type: 'next' };
   else if (PREV.has(k.key)) intent = { type: 'prev' };
   else if (BLACKOUT.has(k.key)) intent = { type: 'blackout' };
+  else if (k.key === 'f' || k.key === 'F') intent = { type: 'freeze' };
   else if (k.key === 'Home') intent = { type: 'first' };
   else if (k.key === 'End') intent = { type: 'last' };
   // A held button auto-repeats: eat the repeats so one press moves one chapter.
   if (intent.type !== 'pass' && k.repeat) return { type: 'swallow' };
   return intent;
+}
+
+/** What the key tracker remembers between keys: a G-jump being typed, a key being held. */
+export interface KeyTracker {
+  /** Digits typed after G, or null when no jump is being typed. */
+  goto: string | null;
+  gotoAt: number;
+  /** The blackout key being held (for the panic gesture). */
+  held: { key: string; since: number; fired: boolean } | null;
+}
+
+export const initialKeyTracker: KeyTracker = { goto: null, gotoAt: 0, held: null };
+
+export interface KeyStep {
+  tracker: KeyTracker;
+  intents: KeyIntent[];
+  /** True when the key must be eaten (preventDefault) even if no intent came out. */
+  handled: boolean;
+}
+
+/** A key went down (first press or auto-repeat). Pure. */
+export function keyDown(t: KeyTracker, k: KeyInput, now: number, keymap: Record<string, KeyAction> = {}): KeyStep {
+  let tracker = t.goto !== null && now - t.gotoAt > GOTO_TIMEOUT_MS ? { ...t, goto: null } : t;
+  // G, digits, Enter: jump. Escape or any other key cancels the jump.
+  if (!k.ctrlKey && !k.metaKey && !k.altKey) {
+    if ((k.key === 'g' || k.key === 'G') && !keymap[k.key] && !k.repeat)
+      return { tracker: { ...tracker, goto: '', gotoAt: now }, intents: [], handled: true };
+    if (tracker.goto !== null) {
+      if (/^[0-9]$/.test(k.key)) {
+        if (k.repeat) return { tracker, intents: [], handled: true };
+        return { tracker: { ...tracker, goto: (tracker.goto + k.key).slice(0, 3), gotoAt: now }, intents: [], handled: true };
+      }
+      if (k.key === 'Backspace') return { tracker: { ...tracker, goto: tracker.goto.slice(0, -1), gotoAt: now }, intents: [], handled: true };
+      if (k.key === 'Enter') {
+        const n = Number(tracker.goto);
+        const intents: KeyIntent[] = tracker.goto !== '' && n >= 1 ? [{ type: 'goto', index: n - 1 }] : [];
+        return { tracker: { ...tracker, goto: null }, intents, handled: true };
+      }
+      tracker = { ...tracker, goto: null };
+      if (k.key === 'Escape' && !k.shiftKey) return { tracker, intents: [], handled: true };
+    }
+  }
+  const intent = keyIntent(k, keymap);
+  if (intent.type === 'blackout' && !k.repeat) tracker = { ...tracker, held: { key: k.key, since: now, fired: false } };
+  const intents = intent.type === 'pass' || intent.type === 'swallow' ? [] : [intent];
+  return { tracker, intents, handled: intent.type !== 'pass' };
+}
+
+/** A key went up. Pure. */
+export function keyUp(t: KeyTracker, key: string): KeyTracker {
+  return t.held && t.held.key === key ? { ...t, held: null } : t;
+}
+
+/** Time passed while a key is held: the blackout key held for 1.5 s is the panic gesture. Pure. */
+export function keyTick(t: KeyTracker, now: number): KeyStep {
+  if (t.held && !t.held.fired && now - t.held.since >= PANIC_HOLD_MS)
+    return { tracker: { ...t, held: { ...t.held, fired: true } }, intents: [{ type: 'panic' }], handled: true };
+  return { tracker: t, intents: [], handled: false };
 }

@@ -95,6 +95,39 @@ export interface ChapterSummary {
   action: string | null;
 }
 
+/** What a key can be bound to on the key-learning screen. */
+export type KeyAction = 'next' | 'prev' | 'first' | 'last' | 'blackout' | 'freeze' | 'panic' | 'timer' | 'ignore';
+export const KEY_ACTIONS: readonly KeyAction[] = ['next', 'prev', 'first', 'last', 'blackout', 'freeze', 'panic', 'timer', 'ignore'];
+
+export interface TalkTimer {
+  running: boolean;
+  /** Elapsed ms up to `since` (or in total when paused). */
+  elapsedMs: number;
+  /** Unix ms when the timer last started running; elapsed = elapsedMs + (now - since). */
+  since: number | null;
+  /** The talk's target duration (sum of the deck's chapter durations), for pacing. */
+  targetMs: number | null;
+}
+
+/** What a rehearsal recorded for one chapter, shown as cues next time. */
+export interface RehearsalCue {
+  /** How long the chapter took in rehearsal. */
+  durationMs: number | null;
+  /** "leaders move in ~12 s", "PD says Disconnected at ~24 s", "back Up in ~14 s". */
+  cues: string[];
+}
+
+export interface PresenterExtras {
+  /** The audience screen shows its last frame while the presenter view stays live. */
+  frozen: boolean;
+  timer: TalkTimer;
+  /** Errors of the deck file being watched (file:line: what is wrong); the last good deck stays. */
+  deckErrors: string[];
+  rehearsal: { recording: boolean; recordedAt: number | null; cues: Record<string, RehearsalCue> };
+  /** Keys the presenter bound on the key-learning screen (KeyboardEvent.key → action). */
+  keymap: Record<string, KeyAction>;
+}
+
 export interface ShowState {
   deckTitle: string;
   deckFile: string;
@@ -121,4 +154,15 @@ export interface ShowState {
   notices: string[];
   /** Unix ms of the show's start (first chapter entered). */
   startedAt: number;
+  presenter: PresenterExtras;
+}
+
+export function defaultPresenterExtras(): PresenterExtras {
+  return {
+    frozen: false,
+    timer: { running: false, elapsedMs: 0, since: null, targetMs: null },
+    deckErrors: [],
+    rehearsal: { recording: false, recordedAt: null, cues: {} },
+    keymap: {}
+  };
 }

@@ -17,7 +17,7 @@
 //   fires an action by itself.
 import { describeTarget, parseAction, type ChapterAction } from '../../shared/actions';
 import type { Mode } from '../../shared/cluster';
-import type { BeatState, Chapter, FaultRecord, ShowState, TimelineEvent } from '../../shared/show';
+import { defaultPresenterExtras, type BeatState, type Chapter, type FaultRecord, type PresenterExtras, type ShowState, type TimelineEvent } from '../../shared/show';
 
 export interface DirectorState {
   readonly chapters: readonly Chapter[];
@@ -326,6 +326,7 @@ export interface ShowExtras {
   diagnosis: string[];
   faults: FaultRecord[];
   notices: string[];
+  presenter?: PresenterExtras;
 }
 
 /** Builds the ShowState that crosses the bridge. */
@@ -350,6 +351,7 @@ export function toShowState(s: DirectorState, extras: ShowExtras): ShowState {
     diagnosis: extras.diagnosis,
     faults: extras.faults,
     notices: extras.notices,
-    startedAt: s.startedAt
+    startedAt: s.startedAt,
+    presenter: extras.presenter ?? defaultPresenterExtras()
   };
 }

@@ -8,7 +8,7 @@
 import type { ChapterAction } from '../../shared/actions';
 import { actionToString } from '../../shared/actions';
 import type { ClusterSnapshot, Mode } from '../../shared/cluster';
-import type { ActionLogEntry, FaultRecord, ShowState, TimelineEvent } from '../../shared/show';
+import type { ActionLogEntry, FaultRecord, PresenterExtras, ShowState, TimelineEvent } from '../../shared/show';
 import type { Deck } from './deck';
 import { diagnose } from './diagnosis';
 import { createDirector, reduce, toShowState, type DirectorEffect, type DirectorEvent, type DirectorState } from './director';
@@ -31,6 +31,7 @@ export interface ShowContext {
   modeReason: string;
   faults: FaultRecord[];
   notices: string[];
+  presenter?: PresenterExtras;
 }
 
 export type ShowLogEntry = Omit<ActionLogEntry, 'seq'>;
@@ -194,7 +195,8 @@ export function createShow(opts: ShowOptions): ShowRuntime {
       timeline: events,
       diagnosis: diagnose(events, ctx.faults, lastSnapshot),
       faults: ctx.faults,
-      notices: all
+      notices: all,
+      presenter: ctx.presenter
     });
   }
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAction } from '../../../src/shared/actions';
 import { isRequestName, parseRequest, REQUEST_NAMES, requestChannel } from '../../../src/shared/contract';
-import { keyIntent } from '../../../src/shared/keys';
+import { initialKeyTracker, keyDown, keyIntent, keyTick, keyUp, PANIC_HOLD_MS } from '../../../src/shared/keys';
 
 describe('contract validation', () => {
   it('accepts good arguments', () => {
@@ -65,12 +65,54 @@ describe('clicker keys', () => {
     expect(keyIntent({ key: 'Home' }).type).toBe('first');
     expect(keyIntent({ key: 'End' }).type).toBe('last');
   });
-  it('swallows hazards and repeats', () => {
-    for (const key of ['F5', 'Escape', 'Tab']) expect(keyIntent({ key }).type).toBe('swallow');
-    expect(keyIntent({ key: 'F5', shiftKey: true }).type).toBe('swallow');
+  it('swallows hazards and repeats; F5/Esc are one start/stop toggle (the talk timer)', () => {
+    expect(keyIntent({ key: 'Tab' }).type).toBe('swallow');
+    for (const key of ['F5', 'Escape']) expect(keyIntent({ key }).type).toBe('timer');
+    expect(keyIntent({ key: 'F5', shiftKey: true }).type).toBe('timer');
+    expect(keyIntent({ key: 'F5', repeat: true }).type).toBe('swallow');
     expect(keyIntent({ key: 'r', ctrlKey: true }).type).toBe('swallow');
     expect(keyIntent({ key: 'PageDown', repeat: true }).type).toBe('swallow');
     expect(keyIntent({ key: 'Escape', shiftKey: true }).type).toBe('panic');
     expect(keyIntent({ key: 'x' }).type).toBe('pass');
+  });
+});
+
+describe('key tracker', () => {
+  it('jumps with G, a number and Enter', () => {
+    let t = initialKeyTracker;
+    for (const key of ['g', '1', '2']) {
+      const r = keyDown(t, { key }, 0);
+      expect(r.intents).toEqual([]);
+      expect(r.handled).toBe(true);
+      t = r.tracker;
+    }
+    expect(t.goto).toBe('12');
+    const r = keyDown(t, { key: 'Enter' }, 0);
+    expect(r.intents).toEqual([{ type: 'goto', index: 11 }]);
+    expect(r.tracker.goto).toBeNull();
+    // Enter alone is "next"; Escape cancels a jump; a stale jump times out.
+    expect(keyDown(r.tracker, { key: 'Enter' }, 0).intents).toEqual([{ type: 'next' }]);
+    const cancelled = keyDown(keyDown(initialKeyTracker, { key: 'g' }, 0).tracker, { key: 'Escape' }, 0);
+    expect(cancelled.intents).toEqual([]);
+    expect(cancelled.tracker.goto).toBeNull();
+    const stale = keyDown(keyDown(initialKeyTracker, { key: 'g' }, 0).tracker, { key: 'Enter' }, 10_000);
+    expect(stale.intents).toEqual([{ type: 'next' }]);
+  });
+  it('turns a held blackout key into the panic gesture after 1.5 s', () => {
+    let r = keyDown(initialKeyTracker, { key: 'b' }, 1000);
+    expect(r.intents).toEqual([{ type: 'blackout' }]);
+    r = keyDown(r.tracker, { key: 'b', repeat: true }, 1500);
+    expect(r.intents).toEqual([]);
+    expect(keyTick(r.tracker, 1000 + PANIC_HOLD_MS - 1).intents).toEqual([]);
+    const p = keyTick(r.tracker, 1000 + PANIC_HOLD_MS);
+    expect(p.intents).toEqual([{ type: 'panic' }]);
+    expect(keyTick(p.tracker, 9999).intents).toEqual([]); // once per hold
+    expect(keyTick(keyUp(r.tracker, 'b'), 9999).intents).toEqual([]); // released in time
+  });
+  it('lets the presenter rebind keys', () => {
+    expect(keyIntent({ key: 'F13' }).type).toBe('pass');
+    expect(keyIntent({ key: 'F13' }, { F13: 'next' }).type).toBe('next');
+    expect(keyIntent({ key: 'PageDown' }, { PageDown: 'ignore' }).type).toBe('swallow');
+    expect(keyDown(initialKeyTracker, { key: 'AudioVolumeUp' }, 0, { AudioVolumeUp: 'blackout' }).intents).toEqual([{ type: 'blackout' }]);
   });
 });

@@ -31,7 +31,14 @@ function handlers(calls: string[]): Handlers {
     },
     restoreFault: ok('restoreFault'),
     restoreAll: ok('restoreAll'),
-    panic: ok('panic')
+    panic: ok('panic'),
+    freeze: ok('freeze'),
+    timer: ok('timer'),
+    openDeck: ok('openDeck'),
+    setKeyBinding: ok('setKeyBinding'),
+    rehearsal: ok('rehearsal'),
+    preflight: async () => ({ at: 0, ok: true, lines: [] }),
+    swapDisplays: ok('swapDisplays')
   };
 }
 
