@@ -1,7 +1,7 @@
 // Builds the containerized simulator's image without a registry: a root filesystem with this
 // machine's node binary, the shared libraries it links, and the simulator bundled into one
 // file, turned into an image with `docker import`. The tag carries a hash of the contents, so
-// an unchanged simulator is never rebuilt.
+// an unchanged simulator is never rebuilt; older tags that no container uses are removed.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
@@ -87,10 +87,33 @@ export async function ensureSimImage(docker: Docker, log: (l: string) => void = 
     } as unknown as Record<string, unknown>);
     await followProgress(docker, stream);
     if (!(await imageExists(docker, ref))) throw new Error(`docker import did not produce ${ref}`);
+    await pruneOldSimImages(docker, ref, log);
     return ref;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * Removes older tikv-stage-sim tags (each ~100 MB, one per simulator change) that no container
+ * uses. Never forced: an image a container still uses (even a stopped one) stays.
+ */
+export async function pruneOldSimImages(docker: Docker, keep: string, log: (l: string) => void = () => {}): Promise<string[]> {
+  const removed: string[] = [];
+  const images = await docker.listImages({ filters: { reference: [SIM_REPO] } }).catch(() => []);
+  for (const img of images) {
+    for (const tag of img.RepoTags ?? []) {
+      if (tag === keep || !tag.startsWith(`${SIM_REPO}:`)) continue;
+      try {
+        await docker.getImage(tag).remove();
+        removed.push(tag);
+        log(`removed the unused older image ${tag}`);
+      } catch {
+        // In use by a container, or already gone: leave it.
+      }
+    }
+  }
+  return removed;
 }
 
 /** Waits for a progress stream; per-line {error} messages fail it (HTTP stays 200). */

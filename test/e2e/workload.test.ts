@@ -53,7 +53,7 @@ describe('workload dip and recovery (sim, speed 5)', () => {
 
     for (let i = 0; i < 3; i++) await page.keyboard.press('PageDown');
     await expect.poll(index).toBe('7 / 8');
-    await expect.poll(ops, { timeout: 30_000, intervals: [500] }).toBeGreaterThan(0.8 * baseline);
+    await expect.poll(ops, { timeout: 30_000, interval: 500 }).toBeGreaterThan(0.8 * baseline);
     console.log(`after recovery: ${await ops()} ops/s`);
   });
 });

@@ -60,6 +60,29 @@ export interface EngineOptions {
   /** Add a decommissioned store (id 2, tikv3:20160) in Tombstone state. */
   tombstoneStore?: boolean;
   workload?: Partial<WorkloadConfig>;
+  /**
+   * Heartbeat-driven mode (one PD process per container): store heartbeats, store liveness
+   * and PD leadership come from outside (storeHeartbeat, storeLinked, storeLinkLost,
+   * setPdLeader, setMemberAlive) instead of being scheduled here. Raft elections, PD's
+   * schedulers and the derived states keep the rules of the default mode.
+   */
+  external?: boolean;
+}
+
+/** What a PD leader replicates to its followers (heartbeat-driven mode). Plain JSON. */
+export interface EngineReplica {
+  stores: { name: string; startTimestamp: number; lastHeartbeatNs: string; usedBytes: number; availableBytes: number }[];
+  regions: { id: number; leader: string; leaderLost: boolean }[];
+  maxStoreDownTimeMs: number;
+  scheduleConfig: Record<string, number | string | boolean>;
+}
+
+/** The routing table a client needs: who leads each region, and whether it can serve. */
+export interface RegionRoute {
+  leader: string;
+  serving: boolean;
+  /** Wall ms since which the region has been served by this leader. */
+  since: number;
 }
 
 export interface StoreState {
@@ -171,6 +194,13 @@ export class SimEngine {
   readonly workload: Workload;
   /** Wall ms the simulation started. */
   readonly startedAt: number;
+  /** Heartbeat-driven mode (see EngineOptions.external). */
+  readonly external: boolean;
+  /**
+   * PD's schedulers (balance-leader, evict-stopping-store) act only when true: always in the
+   * default mode; in heartbeat-driven mode only on the PD that is the leader.
+   */
+  scheduling = true;
 
   private readonly rng: Rng;
   private readonly queue: SimEvent[] = [];
@@ -186,6 +216,8 @@ export class SimEngine {
   constructor(opts: EngineOptions) {
     if (!(opts.speed > 0) || !Number.isFinite(opts.speed)) throw new Error(`invalid sim speed: ${opts.speed}`);
     this.speed = opts.speed;
+    this.external = opts.external ?? false;
+    if (this.external) this.scheduling = false;
     this.now = opts.now;
     this.startedAt = opts.now;
     const root = new Rng(opts.seed ?? 0x5eed);
@@ -217,7 +249,7 @@ export class SimEngine {
         stopDeadline: 0
       };
       this.stores.push(store);
-      this.schedule(lastHb + this.d(TIMINGS.storeHeartbeat), () => this.heartbeat(store, store.hbToken));
+      if (!this.external) this.schedule(lastHb + this.d(TIMINGS.storeHeartbeat), () => this.heartbeat(store, store.hbToken));
     });
     if (opts.tombstoneStore) {
       this.stores.push({
@@ -284,6 +316,7 @@ export class SimEngine {
       });
     });
     this.pdLeader = setupRng.int(this.members.length);
+    if (this.external) this.pdLeader = null;
 
     // PD's schedulers and the regions' flow reports.
     this.schedule(opts.now + setupRng.uniform(0, this.d(TIMINGS.balanceInterval)), () => this.balanceLeaders());
@@ -468,8 +501,10 @@ export class SimEngine {
       s.startTimestamp = Math.floor(this.now / 1000);
       s.hbToken++;
       const token = s.hbToken;
-      const first = this.now + this.d(TIMINGS.firstHeartbeat + this.rng.uniform(0, TIMINGS.firstHeartbeatJitter));
-      this.schedule(first, () => this.heartbeat(s, token));
+      if (!this.external) {
+        const first = this.now + this.d(TIMINGS.firstHeartbeat + this.rng.uniform(0, TIMINGS.firstHeartbeatJitter));
+        this.schedule(first, () => this.heartbeat(s, token));
+      }
     }
     this.emit(name);
   }
@@ -534,6 +569,168 @@ export class SimEngine {
     this.emit(name);
   }
 
+  // --- heartbeat-driven mode (one process per container) ------------------------------------
+  // A PD process learns about TiKV processes only through their links: a link that closes
+  // without a goodbye is a process that died (kill: peers' connections reset at once); a link
+  // that goes silent is a frozen or cut-off process (peers notice by timeouts only).
+
+  private requireExternal(what: string): void {
+    if (!this.external) throw new Error(`${what} is for the heartbeat-driven mode`);
+  }
+
+  /** A store heartbeat reached this PD: it lands when the store serves and PD has a leader. */
+  storeHeartbeat(name: string): void {
+    this.requireExternal('storeHeartbeat');
+    const s = this.liveStore(name);
+    if (storeServing(s) && this.pdLeader !== null) {
+      s.lastHeartbeatNs = this.wallNs(this.now);
+      this.refreshStats(s);
+    }
+  }
+
+  /**
+   * A TiKV process (re)linked to this PD. `restarted`: it is a new process (a start after an
+   * exit, or a restart this PD did not see): PutStore moves start_timestamp at once, and the
+   * store has 0 leaders until balance-leader moves some back. Otherwise the same process is
+   * reachable again (unpause, reconnect), and leaders it still holds serve again.
+   */
+  storeLinked(name: string, startTimestamp: number, restarted: boolean): void {
+    this.requireExternal('storeLinked');
+    const s = this.liveStore(name);
+    if (restarted || s.proc === 'exited') {
+      if (s.proc !== 'exited') this.exitStore(s);
+      s.proc = 'running';
+      s.partitioned = false;
+      s.stopping = false;
+      s.startTimestamp = startTimestamp;
+      s.hbToken++;
+      this.emit(name);
+      return;
+    }
+    s.startTimestamp = startTimestamp;
+    if (s.proc === 'paused' || s.partitioned) {
+      s.proc = 'running';
+      s.partitioned = false;
+      if (storeServing(s)) this.storeBack(s);
+      this.emit(name);
+    }
+  }
+
+  /**
+   * The store's link to this PD is gone. 'exit': the process died or said goodbye (kill or the
+   * end of a stop). 'timeout': it went silent at wall ms `since` (pause, network cut).
+   */
+  storeLinkLost(name: string, cause: 'exit' | 'timeout', since: number = this.now): void {
+    this.requireExternal('storeLinkLost');
+    const s = this.liveStore(name);
+    if (cause === 'exit') {
+      if (s.proc !== 'exited') this.exitStore(s);
+      return;
+    }
+    if (!storeServing(s)) return;
+    s.partitioned = true;
+    this.storeUnreachable(s, since);
+    this.emit(name);
+  }
+
+  /** Heartbeat-driven mode: the PD leader as the PD processes agreed on it (null: none). */
+  setPdLeader(name: string | null): void {
+    this.requireExternal('setPdLeader');
+    const index = name === null ? -1 : this.members.findIndex((m) => m.name === name);
+    this.pdLeader = index < 0 ? null : index;
+  }
+
+  /** Heartbeat-driven mode: whether a PD member answers this process's pings. */
+  setMemberAlive(name: string, alive: boolean): void {
+    this.requireExternal('setMemberAlive');
+    const m = this.members.find((x) => x.name === name);
+    if (!m) return;
+    const proc: ProcState = alive ? 'running' : 'exited';
+    if (m.proc === proc && !m.partitioned) return;
+    m.proc = proc;
+    m.partitioned = false;
+    this.emit(name);
+  }
+
+  /** Leader count of one store in PD's region cache. */
+  storeLeaderCount(name: string): number {
+    const s = this.liveStore(name);
+    return this.regions.reduce((n, r) => (r.leader === s.index ? n + 1 : n), 0);
+  }
+
+  /** What the PD leader replicates to its followers. */
+  exportReplica(): EngineReplica {
+    return {
+      stores: this.stores
+        .filter((s) => !s.tombstone)
+        .map((s) => ({
+          name: s.name,
+          startTimestamp: s.startTimestamp,
+          lastHeartbeatNs: s.lastHeartbeatNs.toString(),
+          usedBytes: s.usedBytes,
+          availableBytes: s.availableBytes
+        })),
+      regions: this.regions.map((r) => ({ id: r.id, leader: this.stores[r.leader]?.name ?? '', leaderLost: r.leaderLost })),
+      maxStoreDownTimeMs: this.maxStoreDownTimeMs,
+      scheduleConfig: { ...this.scheduleConfig }
+    };
+  }
+
+  /**
+   * A follower mirrors its leader's region cache and the newest heartbeat facts. Its own view
+   * of which stores are alive stays its own: a region whose leader this process sees dead keeps
+   * (or gets) a pending election, so that it is ready if it becomes the leader.
+   */
+  applyReplica(rep: EngineReplica): void {
+    this.requireExternal('applyReplica');
+    for (const rs of rep.stores) {
+      const s = this.stores.find((x) => x.name === rs.name && !x.tombstone);
+      if (!s) continue;
+      let hb: bigint;
+      try {
+        hb = BigInt(rs.lastHeartbeatNs);
+      } catch {
+        continue;
+      }
+      if (hb > s.lastHeartbeatNs) {
+        s.lastHeartbeatNs = hb;
+        s.usedBytes = rs.usedBytes;
+        s.availableBytes = rs.availableBytes;
+      }
+      if (rs.startTimestamp > s.startTimestamp) s.startTimestamp = rs.startTimestamp;
+    }
+    for (const rr of rep.regions) {
+      const r = this.regions.find((x) => x.id === rr.id);
+      const leader = this.stores.find((x) => x.name === rr.leader && !x.tombstone);
+      if (!r || !leader) continue;
+      if (r.leader !== leader.index || r.leaderLost !== rr.leaderLost) {
+        if (r.leader !== leader.index || !rr.leaderLost) r.servingSince = this.now;
+        r.leader = leader.index;
+        r.leaderLost = rr.leaderLost;
+      }
+      if (r.electionAt !== null) continue;
+      if (r.leaderLost || leader.proc === 'exited') {
+        r.leaderLost = true;
+        this.scheduleElection(r, TIMINGS.electionMin, TIMINGS.electionMax);
+      } else if (!storeServing(leader)) {
+        this.scheduleElection(r, TIMINGS.timeoutElectionMin, TIMINGS.timeoutElectionMax);
+      }
+    }
+    if (rep.maxStoreDownTimeMs > 0) this.maxStoreDownTimeMs = rep.maxStoreDownTimeMs;
+    for (const [k, v] of Object.entries(rep.scheduleConfig)) {
+      if (k in this.scheduleConfig) this.scheduleConfig[k] = v;
+    }
+  }
+
+  /** The routing table, as a client would get it from this PD. */
+  route(): RegionRoute[] {
+    return this.regions.map((r) => ({
+      leader: this.stores[r.leader]?.name ?? '',
+      serving: this.regionServing(r),
+      since: r.servingSince
+    }));
+  }
+
   // --- TiKV rules --------------------------------------------------------------------------
 
   private heartbeat(s: StoreState, token: number): void {
@@ -566,11 +763,11 @@ export class SimEngine {
     this.emit(s.name);
   }
 
-  /** Paused or cut off: peers notice only by timeouts. */
-  private storeUnreachable(s: StoreState): void {
+  /** Paused or cut off: peers notice only by timeouts (counted from `since`, wall ms). */
+  private storeUnreachable(s: StoreState, since: number = this.now): void {
     for (const r of this.regions) {
       if (r.leader === s.index && !r.leaderLost) {
-        this.scheduleElection(r, TIMINGS.timeoutElectionMin, TIMINGS.timeoutElectionMax);
+        this.scheduleElection(r, TIMINGS.timeoutElectionMin, TIMINGS.timeoutElectionMax, since);
       }
     }
   }
@@ -586,8 +783,8 @@ export class SimEngine {
     }
   }
 
-  private scheduleElection(r: RegionState, minMs: number, maxMs: number): void {
-    const at = this.now + this.d(this.rng.uniform(minMs, maxMs));
+  private scheduleElection(r: RegionState, minMs: number, maxMs: number, from: number = this.now): void {
+    const at = Math.max(this.now, Math.min(from, this.now) + this.d(this.rng.uniform(minMs, maxMs)));
     if (r.electionAt !== null && r.electionAt <= at) return;
     r.electionAt = at;
     const token = ++r.electionToken;
@@ -636,7 +833,7 @@ export class SimEngine {
       this.exitStore(s);
       return;
     }
-    if (storeServing(s) && this.pdLeader !== null) {
+    if (storeServing(s) && this.pdLeader !== null && this.scheduling) {
       const targets = this.stores.filter((x) => x !== s && !x.tombstone && storeServing(x) && !x.stopping);
       let moved = 0;
       for (const r of led) {
@@ -654,7 +851,7 @@ export class SimEngine {
   /** PD's balance-leader: small batches from the most to the least loaded Up store. */
   private balanceLeaders(): void {
     this.schedule(this.now + this.d(TIMINGS.balanceInterval), () => this.balanceLeaders());
-    if (this.pdLeader === null) return;
+    if (this.pdLeader === null || !this.scheduling) return;
     const candidates = this.stores.filter(
       (s) => !s.tombstone && storeServing(s) && !s.stopping && this.storeStateName(s) === 'Up'
     );
@@ -695,6 +892,7 @@ export class SimEngine {
   }
 
   private memberDown(m: MemberState, cause: 'exit' | 'resign' | 'timeout'): void {
+    if (this.external) return;
     if (this.pdLeader === m.index) {
       this.pdLeader = null;
       this.pdFormerLeader = cause === 'timeout' ? m.index : null;
@@ -711,7 +909,7 @@ export class SimEngine {
   }
 
   private memberUp(m: MemberState): void {
-    if (this.pdLeader !== null) return;
+    if (this.external || this.pdLeader !== null) return;
     if (this.pdElectionAt !== null && this.pdFormerLeader === m.index) {
       // Back before the others' election finished: its lease still holds.
       this.pdLeader = m.index;

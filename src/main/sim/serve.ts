@@ -1,7 +1,7 @@
 // Standalone entry point for the simulated cluster as its own process:
 //   node serve.js --port 2379 --sim-speed 1 --role all [--seed N] [--workload] [--host H]
-// Prints the PD URL on stdout. Only `--role all` (the whole cluster in one process) exists
-// for now; per-service roles (pd0, tikv1, ...) are for the Docker image, later.
+// Prints the PD URL on stdout. Only `--role all` (the whole cluster in one process) here; the
+// per-service roles (one PD member or store per process, for the containers) are node-main.ts.
 import { parseArgs } from 'node:util';
 import { startSimCluster, type SimClusterHandle } from './index';
 

@@ -8,7 +8,7 @@
 // proxy wait, scaled and capped) and then gets PD's 503 text. With no live member at all the
 // connection is reset, as a connection to a dead PD would be refused.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type MemberState, type SimEngine, memberAlive } from './engine';
 import { goJson, parseGoDuration, NS_PER_MS, type GoJson } from './format';
@@ -41,7 +41,31 @@ export interface PdServerOptions {
   maxWaitMs?: number;
   /** Seed for the random store order. */
   seed?: number;
+  // --- one PD member per process (the simulator in containers) ---------------------------
+  /** This process is the member of that name: it answers the local endpoints. */
+  self?: string;
+  /** /health: ping a member over the network (sequentially, as CheckHealth does). */
+  health?: (member: MemberState) => Promise<boolean>;
+  /** Requests this process handles itself (internal endpoints); true when answered. */
+  intercept?: (req: IncomingMessage, res: ServerResponse, url: URL) => boolean | Promise<boolean>;
+  /**
+   * Proxy a request for the leader to the member `leader` (another process). null when it
+   * could not be reached: the client gets the no-leader 503.
+   */
+  forward?: (leader: string, req: IncomingMessage, body: string) => Promise<RawReply | null>;
+  /** HTTP upgrade requests (internal links). */
+  onUpgrade?: (req: IncomingMessage, socket: Socket, head: Buffer) => void;
 }
+
+/** A proxied answer, passed through as it came. */
+export interface RawReply {
+  status: number;
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+/** Set on a proxied request: the member that gets it answers it itself. */
+export const PROXIED_HEADER = 'x-tikv-stage-proxied';
 
 export interface PdServer {
   url: string;
@@ -142,6 +166,10 @@ export async function startPdServer(engine: SimEngine, opts: PdServerOptions = {
         // CheckHealth pings each member in turn; a frozen member costs its timeout.
         const out: GoJson[] = [];
         for (const m of engine.members) {
+          if (opts.health) {
+            out.push(healthEntryJson(m, await opts.health(m)));
+            continue;
+          }
           const healthy = memberAlive(m);
           if (!healthy && m.proc !== 'exited' && waitMs > 0) await sleep(waitMs);
           out.push(healthEntryJson(m, healthy));
@@ -182,7 +210,8 @@ export async function startPdServer(engine: SimEngine, opts: PdServerOptions = {
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     engine.advance(clock());
     const url = new URL(req.url ?? '/', 'http://pd');
-    const entry = engine.members.find(memberAlive);
+    if (opts.intercept && (await opts.intercept(req, res, url))) return;
+    const entry = opts.self ? engine.members.find((m) => m.name === opts.self) : engine.members.find(memberAlive);
     if (!entry) {
       // Every PD is down: nothing listens.
       req.socket.destroy();
@@ -204,6 +233,23 @@ export async function startPdServer(engine: SimEngine, opts: PdServerOptions = {
       }
       if (engine.pdLeader === null) return send(res, { status: 503, text: `${NO_LEADER_TEXT}\n` });
     }
+    // One member per process: a follower proxies to the leader, as PD does.
+    const leader = engine.pdLeaderName();
+    if (
+      !route.local &&
+      !followerHandle &&
+      opts.forward &&
+      opts.self &&
+      leader &&
+      leader !== opts.self &&
+      req.headers[PROXIED_HEADER] === undefined
+    ) {
+      const reply = await opts.forward(leader, req, body);
+      if (!reply) return send(res, { status: 503, text: `${NO_LEADER_TEXT}\n` });
+      res.writeHead(reply.status, { ...reply.headers, 'Content-Length': reply.body.length });
+      res.end(reply.body);
+      return;
+    }
     send(res, await route.handler({ engine, url, req, entry, body }));
   };
 
@@ -213,6 +259,9 @@ export async function startPdServer(engine: SimEngine, opts: PdServerOptions = {
       else res.destroy();
     });
   });
+  if (opts.onUpgrade) server.on('upgrade', opts.onUpgrade);
+  // Internal links are long-lived requests: no request timeout.
+  if (opts.onUpgrade) server.requestTimeout = 0;
   const host = opts.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
