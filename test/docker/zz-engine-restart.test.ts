@@ -28,7 +28,8 @@ describe.skipIf(!docker || !RESTART)('events stream across an engine restart', (
     driver = createDockerDriver({
       docker: d,
       streams: new Dockerode(dockerOptions(process.env.TIKV_STAGE_DOCKER_HOST!)),
-      project: PROJECT
+      project: PROJECT,
+      log: (l) => console.log(l)
     });
     driver.watch((p) => seen.push({ p, at: Date.now() }));
   }, 120_000);
@@ -38,7 +39,7 @@ describe.skipIf(!docker || !RESTART)('events stream across an engine restart', (
     await cleanup(d, PROJECT);
   }, 60_000);
 
-  it('reconnects after dockerd restarts and still sees a kill within a second', async () => {
+  it('reconnects after dockerd restarts and still sees a kill', async () => {
     const until = async (pred: () => boolean | Promise<boolean>, ms: number, what: string): Promise<void> => {
       const end = Date.now() + ms;
       while (Date.now() < end) {

@@ -4,7 +4,8 @@
 import type Docker from 'dockerode';
 import type { FaultKind } from '../../shared/actions';
 import type { ChaosDriver, NodeProcess } from './driver';
-import { containerState, demoNodeName, LABEL_PROJECT, roleOf, splitLines } from './docker-targets';
+import type { ContainerState } from '../../shared/cluster';
+import { containerState, demoNodeName, eventHint, LABEL_PROJECT, roleOf, splitLines } from './docker-targets';
 
 export interface DockerDriverOptions {
   /** Requests (with a timeout). */
@@ -46,6 +47,16 @@ export function createDockerDriver(opts: DockerDriverOptions): DockerDriver {
   let known = new Map<string, NodeProcess>();
   let closed = false;
   let connects = 0;
+  /** Container id → node name, from the last listing (network events name containers by id). */
+  let idToName = new Map<string, string>();
+  let networkName: string | null = null;
+  /**
+   * What events said, newer than the last listing that agreed. Docker can publish `die` a
+   * moment before its own listing says so (seen after an engine restart with live-restore),
+   * so a listing that contradicts a fresh event is not believed for a couple of seconds.
+   */
+  const hints = new Map<string, { state?: ContainerState; partitioned?: boolean; at: number }>();
+  const HINT_TRUST_MS = 3000;
 
   async function clusterNetwork(): Promise<{ id: string; name: string } | null> {
     const nets = await docker.listNetworks({ filters: { label: [projectLabel] } });
@@ -54,7 +65,16 @@ export function createDockerDriver(opts: DockerDriverOptions): DockerDriver {
     return def ? { id: def.Id, name: def.Name } : null;
   }
 
-  async function findAll(): Promise<Found[]> {
+  // Concurrent callers (Restore all undoes every fault at once) share one listing in flight.
+  let listing: Promise<Found[]> | null = null;
+  function findAll(): Promise<Found[]> {
+    listing ??= listOnce().finally(() => {
+      listing = null;
+    });
+    return listing;
+  }
+
+  async function listOnce(): Promise<Found[]> {
     const list = await docker.listContainers({ all: true, filters: { label: [projectLabel] } });
     const out: Found[] = [];
     for (const c of list) {
@@ -75,6 +95,8 @@ export function createDockerDriver(opts: DockerDriverOptions): DockerDriver {
 
   async function list(): Promise<NodeProcess[]> {
     const [all, net] = await Promise.all([findAll(), clusterNetwork()]);
+    idToName = new Map(all.map((f) => [f.id, f.name]));
+    networkName = net?.name ?? null;
     return all
       .map((f) => {
         const state = containerState(f.state);
@@ -88,22 +110,54 @@ export function createDockerDriver(opts: DockerDriverOptions): DockerDriver {
       .sort((a, b) => a.name.localeCompare(b.name));
   }
 
+  function emit(p: NodeProcess): void {
+    for (const l of listeners) l(p);
+  }
+
   async function refresh(): Promise<void> {
-    let now: NodeProcess[];
+    let listed: NodeProcess[];
     try {
-      now = await list();
+      listed = await list();
     } catch (e) {
       opts.log?.(`docker: re-list failed: ${(e as Error).message}`);
       return;
     }
-    const next = new Map(now.map((p) => [p.name, p]));
-    for (const p of now) {
+    const now = Date.now();
+    let recheck = false;
+    const current = listed.map((p) => {
+      const h = hints.get(p.name);
+      if (!h) return p;
+      const disagrees = (h.state !== undefined && h.state !== p.state) || (h.partitioned !== undefined && h.partitioned !== p.partitioned);
+      if (!disagrees || now - h.at > HINT_TRUST_MS) {
+        hints.delete(p.name);
+        return p;
+      }
+      recheck = true;
+      return { ...p, state: h.state ?? p.state, partitioned: h.partitioned ?? p.partitioned };
+    });
+    const next = new Map(current.map((p) => [p.name, p]));
+    for (const p of current) {
       const before = known.get(p.name);
-      if (!before || before.state !== p.state || before.partitioned !== p.partitioned) for (const l of listeners) l(p);
+      if (!before || before.state !== p.state || before.partitioned !== p.partitioned) emit(p);
     }
-    for (const [name, p] of known)
-      if (!next.has(name)) for (const l of listeners) l({ ...p, state: 'missing', partitioned: false });
+    for (const [name, p] of known) if (!next.has(name)) emit({ ...p, state: 'missing', partitioned: false });
     known = next;
+    if (recheck) setTimeout(scheduleRefresh, 250);
+  }
+
+  /** An event's news goes out at once; the re-list that follows confirms it. */
+  function applyHint(line: string): void {
+    const h = eventHint(line, project, (id) => idToName.get(id), networkName);
+    if (!h) return;
+    const prev = hints.get(h.name);
+    hints.set(h.name, { ...prev, ...h, at: Date.now() });
+    const before = known.get(h.name);
+    if (!before) return;
+    const p = { ...before, state: h.state ?? before.state, partitioned: h.partitioned ?? before.partitioned };
+    if (p.state !== before.state || p.partitioned !== before.partitioned) {
+      known = new Map(known).set(p.name, p);
+      emit(p);
+    }
   }
 
   // Coalesce a burst of events (kill, die) into one re-list.
@@ -135,14 +189,20 @@ export function createDockerDriver(opts: DockerDriverOptions): DockerDriver {
       }
       stream = s;
       connects++;
-      backoff = 250;
+      // A stream that ends at once (an engine shutting down still answers) is no success:
+      // reset the backoff only once it has stayed up for a while.
+      const steady = setTimeout(() => {
+        if (stream === s) backoff = 250;
+      }, 2000);
       let buffer = '';
       s.on('data', (chunk: Buffer) => {
         const { lines, rest } = splitLines(buffer, chunk.toString('utf8'));
         buffer = rest;
+        for (const line of lines) applyHint(line);
         if (lines.length) scheduleRefresh();
       });
       const lost = (): void => {
+        clearTimeout(steady);
         if (stream !== s) return;
         stream = null;
         scheduleReconnect();
@@ -163,7 +223,8 @@ export function createDockerDriver(opts: DockerDriverOptions): DockerDriver {
       reconnectTimer = null;
       void connect();
     }, backoff);
-    backoff = Math.min(backoff * 2, 5000);
+    // Capped low: on stage, seconds without Docker's view matter more than a few extra calls.
+    backoff = Math.min(backoff * 2, 2000);
   }
 
   async function apply(kind: FaultKind, name: string): Promise<void> {
@@ -226,6 +287,9 @@ export function createDockerDriver(opts: DockerDriverOptions): DockerDriver {
   }
 
   void connect();
+  // A safety net under the events stream: re-list now and then, so a missed event (or an
+  // engine that restarted between two reconnects) is corrected within seconds.
+  const safety = setInterval(() => scheduleRefresh(), 10_000);
 
   return {
     label: opts.label ?? `Docker (compose project "${project}")`,
@@ -240,6 +304,7 @@ export function createDockerDriver(opts: DockerDriverOptions): DockerDriver {
     },
     async close() {
       closed = true;
+      clearInterval(safety);
       if (refreshTimer) clearTimeout(refreshTimer);
       if (reconnectTimer) clearTimeout(reconnectTimer);
       (stream as unknown as { destroy?: () => void } | null)?.destroy?.();

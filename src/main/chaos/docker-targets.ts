@@ -51,3 +51,46 @@ export function splitLines(buffer: string, chunk: string): { lines: string[]; re
   const rest = parts.pop() ?? '';
   return { lines: parts.map((l) => l.trim()).filter(Boolean), rest };
 }
+
+/** What one Docker event says about a demo node, before a re-list can confirm it. */
+export interface EventHint {
+  name: string;
+  state?: ContainerState;
+  partitioned?: boolean;
+}
+
+const ACTION_STATE: Record<string, ContainerState> = {
+  die: 'exited',
+  stop: 'exited',
+  start: 'running',
+  restart: 'running',
+  pause: 'paused',
+  unpause: 'running'
+};
+
+/**
+ * Reads one events-stream line. Container events carry every label, so the node is found by
+ * compose labels as everywhere else; network events name the container by id only, resolved
+ * through the last listing. Pure.
+ */
+export function eventHint(line: string, project: string, nameOfId: (id: string) => string | undefined, network: string | null): EventHint | null {
+  let e: { Type?: unknown; Action?: unknown; Actor?: { ID?: unknown; Attributes?: Record<string, string> } };
+  try {
+    e = JSON.parse(line) as typeof e;
+  } catch {
+    return null;
+  }
+  const action = typeof e.Action === 'string' ? e.Action : '';
+  const attrs = e.Actor?.Attributes ?? {};
+  if (e.Type === 'container') {
+    const name = demoNodeName(attrs, project);
+    const state = ACTION_STATE[action];
+    return name && state ? { name, state } : null;
+  }
+  if (e.Type === 'network' && (action === 'disconnect' || action === 'connect')) {
+    if (network !== null && attrs.name !== network) return null;
+    const name = attrs.container ? nameOfId(attrs.container) : undefined;
+    return name ? { name, partitioned: action === 'disconnect' } : null;
+  }
+  return null;
+}
