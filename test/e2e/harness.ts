@@ -86,3 +86,44 @@ export function artifactDir(name: string): string {
   mkdirSync(dir, { recursive: true });
   return dir;
 }
+
+/** The "N / M" text of the page's chapter-index testid. */
+export async function chapterIndexOf(page: Page): Promise<string> {
+  return ((await page.getByTestId('chapter-index').first().textContent()) ?? '').trim();
+}
+
+export interface TikvSeen {
+  name: string;
+  state: string;
+  container: string;
+  leaders: number;
+}
+
+/** The TiKV nodes a page shows (cluster-node testids with data-kind="tikv"). */
+export async function tikvNodesOf(page: Page): Promise<TikvSeen[]> {
+  return page.$$eval('[data-testid="cluster-node"][data-kind="tikv"]', (els) =>
+    els.map((e) => ({
+      name: e.getAttribute('data-name') ?? '',
+      state: e.getAttribute('data-state') ?? '',
+      container: e.getAttribute('data-container') ?? '',
+      leaders: Number(e.getAttribute('data-leaders'))
+    }))
+  );
+}
+
+/** Presses keys one after the other, with a short pause so each reaches main in order. */
+export async function pressKeys(page: Page, keys: string[], gapMs = 60): Promise<void> {
+  for (const k of keys) {
+    await page.keyboard.press(k);
+    await page.waitForTimeout(gapMs);
+  }
+}
+
+/** Marks the page so a reload (which would wipe the mark) can be detected. */
+export async function markPage(page: Page): Promise<void> {
+  await page.evaluate(() => ((window as unknown as { __stageMark?: number }).__stageMark = 42));
+}
+
+export async function pageStillMarked(page: Page): Promise<boolean> {
+  return page.evaluate(() => (window as unknown as { __stageMark?: number }).__stageMark === 42);
+}

@@ -9,11 +9,11 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { pickBridge } from './lib/bridge';
-import { createKeyController, type StageIntent } from './lib/keys';
+import { createKeyController, pushSeen, type StageIntent } from './lib/keys';
 import { viewFromLocation } from './lib/route';
 import { startSync } from './lib/store';
 import { browserSocket } from './lib/wsClient';
-import { bindBridge, send, stageStore } from './state';
+import { bindBridge, send, stageStore, uiStore } from './state';
 
 const view = viewFromLocation(window.location);
 document.documentElement.dataset.view = view;
@@ -37,13 +37,33 @@ function sendIntent(i: StageIntent): void {
       return send('freeze');
     case 'timer':
       return send('timer', 'toggle');
-    case 'goto':
-      return send('goTo', i.index);
+    case 'goto': {
+      const total = stageStore.getState().show?.total ?? i.index + 1;
+      return send('goTo', Math.max(0, Math.min(i.index, total - 1)));
+    }
   }
 }
 
+/** The one kind of element that may hold the focus: a text field the presenter clicked into. */
+function editableField(): HTMLInputElement | null {
+  const a = document.activeElement;
+  return a instanceof HTMLInputElement && a.dataset.allowFocus === 'true' ? a : null;
+}
+
 // One capture-phase listener on the window: it sees every key before any element could.
-const keys = createKeyController(sendIntent, () => stageStore.getState().show?.presenter?.keymap ?? {});
+const keys = createKeyController(
+  sendIntent,
+  () => stageStore.getState().show?.presenter?.keymap ?? {},
+  Date.now,
+  {
+    // The key-learning screen records keys instead of driving the show.
+    capturing: () => view === 'presenter' && uiStore.getState().tab === 'keys',
+    onCapture: (k) => uiStore.setState((s) => ({ seen: pushSeen(s.seen, k) })),
+    editing: () => editableField() !== null,
+    endEditing: () => editableField()?.blur(),
+    onGoto: (digits) => uiStore.setState({ goto: digits === null ? null : { digits, at: Date.now() } })
+  }
+);
 let holdTimer: ReturnType<typeof setInterval> | null = null;
 const stopHold = (): void => {
   if (holdTimer) clearInterval(holdTimer);
@@ -81,6 +101,7 @@ window.addEventListener(
   'focusin',
   (e) => {
     const t = e.target;
+    if (t instanceof HTMLInputElement && t.dataset.allowFocus === 'true') return;
     if (t instanceof HTMLElement && t !== document.body) t.blur();
   },
   { capture: true }

@@ -1,11 +1,17 @@
 // The page's singletons: the store the views read, and the bridge they send intents through.
 import { useStore } from 'zustand';
 import { useSyncExternalStore } from 'react';
-import type { RequestArgs, RequestName } from '../../shared/contract';
+import type { Reply, RequestArgs, RequestName, RequestResults } from '../../shared/contract';
 import type { Bridge } from './lib/bridge';
 import { createStageStore, sendRequest, type StageData } from './lib/store';
+import { createUiStore, observeShow, type UiData } from './lib/ui';
 
 export const stageStore = createStageStore();
+/** What only this page knows: the open tab, a G-jump being typed, keys seen while learning. */
+export const uiStore = createUiStore();
+stageStore.subscribe((s, prev) => {
+  if (s.show !== prev.show) observeShow(uiStore, s.show);
+});
 
 let bridge: Bridge | null = null;
 
@@ -15,6 +21,20 @@ export function bindBridge(b: Bridge): void {
 
 export function useStage<T>(selector: (s: StageData) => T): T {
   return useStore(stageStore, selector);
+}
+
+export function useUi<T>(selector: (s: UiData) => T): T {
+  return useStore(uiStore, selector);
+}
+
+/** A request whose reply the caller shows itself (next to its button), not in the problem list. */
+export async function ask<K extends RequestName>(name: K, ...args: RequestArgs<K>): Promise<Reply<RequestResults[K]>> {
+  if (!bridge) return { ok: false, error: 'not connected to the app yet' };
+  try {
+    return await bridge.api.request(name, ...args);
+  } catch (e) {
+    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+  }
 }
 
 /** Fire-and-forget intent; failures land in the store (presenter view shows them). */

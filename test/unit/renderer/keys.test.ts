@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PANIC_HOLD_MS } from '../../../src/shared/keys';
-import { createKeyController, type KeyEventLike, type StageIntent } from '../../../src/renderer/src/lib/keys';
+import { createKeyController, keyMeaning, modsText, pushSeen, type KeyEventLike, type StageIntent } from '../../../src/renderer/src/lib/keys';
 
 type Ev = KeyEventLike & { prevented: boolean; stopped: boolean };
 
@@ -128,5 +128,100 @@ describe('key controller', () => {
     keys.down(ignored);
     expect(names()).toEqual(['next']);
     expect(ignored.prevented).toBe(true);
+  });
+});
+
+describe('key controller: the key-learning screen, text fields and the G-jump display', () => {
+  function hooked(state: { capturing?: boolean; editing?: boolean }) {
+    const sent: StageIntent[] = [];
+    const seen: { key: string; code: string; repeat: boolean; mods: string }[] = [];
+    const gotos: (string | null)[] = [];
+    let ended = 0;
+    const keys = createKeyController((i) => sent.push(i), () => ({}), () => 5_000, {
+      capturing: () => state.capturing === true,
+      onCapture: (k) => seen.push({ key: k.key, code: k.code, repeat: k.repeat, mods: k.mods }),
+      editing: () => state.editing === true,
+      endEditing: () => {
+        ended++;
+        state.editing = false;
+      },
+      onGoto: (d) => gotos.push(d)
+    });
+    return { keys, sent, seen, gotos, ended: () => ended };
+  }
+
+  it('records every key while capturing, eats it (F5 and Ctrl+R too), and drives nothing', () => {
+    const h = hooked({ capturing: true });
+    const evs = [press('PageDown', { code: 'PageDown' }), press('b', { code: 'KeyB' }), press('F5'), press('r', { ctrlKey: true }), press('Control', { ctrlKey: true })];
+    for (const e of evs) h.keys.down(e);
+    h.keys.down(press('PageDown', { repeat: true }));
+    expect(h.sent).toEqual([]);
+    for (const e of evs) expect(e.prevented).toBe(true);
+    expect(h.seen).toEqual([
+      { key: 'PageDown', code: 'PageDown', repeat: false, mods: '' },
+      { key: 'b', code: 'KeyB', repeat: false, mods: '' },
+      { key: 'F5', code: '', repeat: false, mods: '' },
+      { key: 'r', code: '', repeat: false, mods: 'Ctrl' },
+      { key: 'PageDown', code: '', repeat: true, mods: '' }
+    ]);
+    // Holding B while capturing is not a panic.
+    expect(h.keys.holding()).toBe(false);
+  });
+
+  it('lets typing reach a focused text field, but never a reload or a focus move', () => {
+    const state = { editing: true };
+    const h = hooked(state);
+    const typed = ['b', '.', 'n', ' ', 'ArrowLeft', 'Backspace', 'Enter'].map((k) => press(k));
+    for (const e of typed) h.keys.down(e);
+    expect(h.sent).toEqual([]);
+    for (const e of typed) expect(e.prevented).toBe(false);
+    const hazards = [press('F5'), press('Tab'), press('r', { ctrlKey: true })];
+    for (const e of hazards) h.keys.down(e);
+    for (const e of hazards) expect(e.prevented).toBe(true);
+    expect(h.sent).toEqual([]);
+    const esc = press('Escape');
+    h.keys.down(esc);
+    expect(esc.prevented).toBe(true);
+    expect(h.ended()).toBe(1);
+    expect(h.sent).toEqual([]);
+  });
+
+  it('lets the clicker leave a text field and drive the show', () => {
+    const state = { editing: true };
+    const h = hooked(state);
+    h.keys.down(press('PageDown'));
+    expect(h.ended()).toBe(1);
+    expect(h.sent).toEqual([{ type: 'next' }]);
+    state.editing = true;
+    h.keys.down(press('Escape', { shiftKey: true }));
+    expect(h.sent.map((i) => i.type)).toEqual(['next', 'panic']);
+  });
+
+  it('reports the G-jump as it is typed, and when it ends', () => {
+    const h = hooked({});
+    for (const k of ['g', '1', '2', 'Backspace', 'Enter']) h.keys.down(press(k));
+    expect(h.gotos).toEqual(['', '1', '12', '1', null]);
+    expect(h.sent).toEqual([{ type: 'goto', index: 0 }]);
+    h.keys.down(press('g'));
+    h.keys.down(press('Escape'));
+    expect(h.gotos.slice(-2)).toEqual(['', null]);
+    expect(h.sent).toHaveLength(1);
+  });
+});
+
+describe('key meanings on the key-learning screen', () => {
+  it('says what a key does now, bindings included', () => {
+    const k = (key: string, mods = '', repeat = false) => ({ key, mods, repeat });
+    expect(keyMeaning(k('PageDown'), {})).toBe('next');
+    expect(keyMeaning(k('PageDown', '', true), {})).toBe('nothing (auto-repeat is ignored)');
+    expect(keyMeaning(k('F5'), {})).toBe('start/pause the talk timer');
+    expect(keyMeaning(k('Escape', 'Shift'), {})).toBe('panic');
+    expect(keyMeaning(k('Tab'), {})).toBe('nothing (eaten: never reloads or moves focus)');
+    expect(keyMeaning(k('x'), {})).toBe('nothing');
+    expect(keyMeaning(k('g'), {})).toBe('go to chapter (G, number, Enter)');
+    expect(keyMeaning(k('F9'), { F9: 'freeze' })).toBe('freeze');
+    expect(modsText({ shiftKey: true, ctrlKey: true, metaKey: false, altKey: false })).toBe('Ctrl+Shift');
+    const list = pushSeen(pushSeen([], { key: 'a', code: 'KeyA', repeat: false, mods: '', at: 1 }, 2), { key: 'b', code: 'KeyB', repeat: false, mods: '', at: 2 }, 2);
+    expect(pushSeen(list, { key: 'c', code: 'KeyC', repeat: false, mods: '', at: 3 }, 2).map((x) => x.key)).toEqual(['c', 'b']);
   });
 });

@@ -9,7 +9,7 @@ import { staleNote } from '../lib/mapModel';
 import { chapterPosition, countdownNumber } from '../lib/show';
 import { useServerNow, useStage } from '../state';
 import { Countdown, Diagnosis, Markdown, ModeBadge, Timeline } from './Bits';
-import { ClusterMap } from './ClusterMap';
+import { ClusterMap, MapStrip } from './ClusterMap';
 import { WorkloadFigure } from './Workload';
 
 type Side = 'timeline' | 'diagnosis' | 'workload' | null;
@@ -39,7 +39,7 @@ function Panel({ side, show, cluster, big }: { side: Side; show: ShowState; clus
       return (
         <section className={`panel panel-diagnosis${big ? '' : ' panel-wide'}`}>
           <h2 className="panel-title">Diagnosis</h2>
-          <Diagnosis lines={show.diagnosis} fitMin={FIT_MIN_PANEL} />
+          <Diagnosis lines={show.diagnosis} fitMin={FIT_MIN_PANEL} variant="stage" />
         </section>
       );
     case 'workload':
@@ -47,7 +47,7 @@ function Panel({ side, show, cluster, big }: { side: Side; show: ShowState; clus
         <section className="panel panel-workload">
           <h2 className="panel-title">Workload</h2>
           {cluster?.workload ? (
-            <WorkloadFigure workload={cluster.workload} variant={big ? 'big' : 'side'} />
+            <WorkloadFigure workload={cluster.workload} variant={big ? 'big' : 'side'} timeline={show.timeline} />
           ) : (
             <div className="panel-empty">The workload is not running.</div>
           )}
@@ -91,7 +91,8 @@ export function Audience(): JSX.Element {
 
   const ch = show.chapter;
   const side = sidePanel(show, cluster);
-  const layout = ch.map ? 'map' : side ? 'panel' : 'text';
+  // The diagnosis needs the width: its map shrinks to a strip of chips above it.
+  const layout = ch.map ? (side === 'diagnosis' ? 'diag' : 'map') : side ? 'panel' : 'text';
   const cd = countdownNumber(ch, show.beat, serverNow);
   // Discreet notes only: the details go to the presenter view.
   const note = !connected
@@ -111,6 +112,12 @@ export function Audience(): JSX.Element {
         </header>
         {layout !== 'panel' && (
           <Markdown className="narration" source={ch.narration} fitMin={layout === 'text' ? 28 / 42 : 28 / 32} />
+        )}
+        {layout === 'diag' && (
+          <div className="stage-main stage-main-diag">
+            {cluster ? <MapStrip cluster={cluster} /> : null}
+            <Panel side={side} show={show} cluster={cluster} big={true} />
+          </div>
         )}
         {layout === 'map' && (
           <div className={`stage-main${side ? '' : ' stage-main-solo'}`}>

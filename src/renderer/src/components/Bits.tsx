@@ -2,6 +2,7 @@
 import { useMemo, type JSX } from 'react';
 import type { ShowState } from '../../../shared/show';
 import { offsetText } from '../lib/format';
+import { explanationCount, keptExplanations, splitDiagnosisLine } from '../lib/diagnosis';
 import { renderMarkdown } from '../lib/narration';
 import { actionCaption, timelineRows } from '../lib/show';
 import { StateIcon } from './Icons';
@@ -12,15 +13,18 @@ export function Markdown({
   source,
   className,
   testId,
-  fitMin = 1
+  fitMin = 1,
+  render = renderMarkdown
 }: {
   source: string;
   className: string;
   testId?: string;
   /** Smallest --fit scale when the text overflows its box (1 = never shrink). */
   fitMin?: number;
+  /** Markdown to safe HTML (narration by default; notes keep their line breaks). */
+  render?: (src: string) => string;
 }): JSX.Element {
-  const html = useMemo(() => renderMarkdown(source), [source]);
+  const html = useMemo(() => render(source), [source, render]);
   const fit = useFit<HTMLDivElement>(source, fitMin);
   // renderMarkdown escapes raw HTML from the deck; only marked's own output reaches the page.
   return (
@@ -89,13 +93,36 @@ export function Timeline({ events, max, fitMin = 1 }: { events: ShowState['timel
   );
 }
 
-export function Diagnosis({ lines, fitMin = 1 }: { lines: string[]; fitMin?: number }): JSX.Element {
-  const fit = useFit<HTMLUListElement>(lines.join('\n'), fitMin);
+/** The diagnosis. `stage` (the audience): each line's headline in bold with its explanation
+ *  below; when the panel is full the type shrinks (down to fitMin), then the explanations give
+ *  way and only the headlines stay. `full` (the presenter): every word, as main wrote it. */
+export function Diagnosis({ lines, fitMin = 1, variant = 'full' }: { lines: string[]; fitMin?: number; variant?: 'full' | 'stage' }): JSX.Element {
+  const split = useMemo(() => lines.map(splitDiagnosisLine), [lines]);
+  const fit = useFit<HTMLUListElement>(`${variant}:${lines.join('\n')}`, fitMin, variant === 'stage' ? explanationCount(split) : 0);
   if (lines.length === 0) return <div className="diagnosis diagnosis-empty">Watching the cluster…</div>;
+  if (variant === 'full') {
+    return (
+      <ul className={`diagnosis${fit.overflowing ? ' is-clipped' : ''}`} ref={fit.ref} style={fit.style}>
+        {lines.map((l, i) => (
+          <li key={i}>{l}</li>
+        ))}
+      </ul>
+    );
+  }
+  const kept = keptExplanations(split, fit.drop);
   return (
-    <ul className={`diagnosis${fit.overflowing ? ' is-clipped' : ''}`} ref={fit.ref} style={fit.style}>
-      {lines.map((l, i) => (
-        <li key={i}>{l}</li>
+    <ul
+      className={`diagnosis diagnosis-stage${fit.overflowing ? ' is-clipped' : ''}`}
+      ref={fit.ref}
+      style={fit.style}
+      data-testid="diagnosis"
+      data-explained={String(kept.filter(Boolean).length)}
+    >
+      {split.map((l, i) => (
+        <li key={i}>
+          <span className="dg-lead">{l.lead}</span>
+          {kept[i] && <span className="dg-rest">{l.rest}</span>}
+        </li>
       ))}
     </ul>
   );

@@ -3,7 +3,7 @@
 // and a "+3"/"−3" badge with a soft accent outline marks the stores that changed.
 import { useEffect, useMemo, useRef, useState, type JSX } from 'react';
 import type { ClusterSnapshot } from '../../../shared/cluster';
-import { agoText, deltaText, intText, opsText } from '../lib/format';
+import { agoText, compactOpsText, deltaText, intText, opsText, plainNumber } from '../lib/format';
 import { barPercent, leaderDeltas, mapModel, type PdView, type TikvView } from '../lib/mapModel';
 import { CrownIcon, StateIcon } from './Icons';
 
@@ -152,6 +152,11 @@ function TikvCard({
       <div className="bar">
         <div className="bar-fill bar-leaders" style={{ width: `${barPercent(n.leaders, barMax)}%` }} />
       </div>
+      {n.opsPerSec !== null && (
+        <div className="node-ops" data-ops={plainNumber(n.opsPerSec)}>
+          {compactOpsText(n.opsPerSec)} ops/s
+        </div>
+      )}
       <div className="metric">
         <span className="metric-label">regions</span>
         <span className="metric-num">{intText(n.regions)}</span>
@@ -212,6 +217,54 @@ export function ClusterMap({
           />
         ))}
       </div>
+    </div>
+  );
+}
+
+/** The map as one strip of chips, for a chapter whose panel needs the width (Diagnosis): each
+ *  node keeps its place, its colour, icon and word, and (TiKV) its leader count. */
+export function MapStrip({ cluster }: { cluster: ClusterSnapshot }): JSX.Element {
+  const model = useMemo(() => mapModel(cluster), [cluster]);
+  return (
+    <div className="map-strip">
+      {model.pd.map((n) => (
+        <div
+          key={n.key}
+          className={`chip chip-pd v-${n.visual}${n.dead ? ' dead' : ''}`}
+          data-testid="cluster-node"
+          data-kind="pd"
+          data-name={n.name}
+          data-state={n.pdState}
+          data-container={n.container}
+          data-leader={n.isLeader ? 'true' : 'false'}
+        >
+          <StateIcon visual={n.visual} />
+          <span className="chip-name">{n.name}</span>
+          {n.isLeader ? <CrownIcon /> : null}
+          <span className="chip-word">{n.word}</span>
+        </div>
+      ))}
+      <span className="map-strip-gap" />
+      {model.tikv.map((n) => (
+        <div
+          key={n.key}
+          className={`chip chip-tikv v-${n.visual}${n.dead ? ' dead' : ''}`}
+          data-testid="cluster-node"
+          data-kind="tikv"
+          data-name={n.name}
+          data-state={n.pdState}
+          data-container={n.container}
+          data-store-id={n.storeId}
+          data-leaders={String(n.leaders)}
+        >
+          <StateIcon visual={n.visual} />
+          <span className="chip-name">{n.name}</span>
+          <span className="chip-word">{n.word}</span>
+          <span className="chip-num">
+            <b>{intText(n.leaders)}</b> leaders
+          </span>
+        </div>
+      ))}
     </div>
   );
 }

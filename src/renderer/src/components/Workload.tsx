@@ -1,39 +1,110 @@
 // The live workload figure: big ops/s, p99 and errors/s, and a rolling uPlot chart of the last
-// ninety seconds whose y axis starts at zero, so a dip is obvious.
-import { useEffect, useRef, type JSX } from 'react';
+// ninety seconds whose y axis starts at zero, so a dip is obvious. The moment of each fault is
+// marked on the chart (and each restore), so the dip reads as cause and effect.
+import { useEffect, useMemo, useRef, useState, type JSX } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { WorkloadView } from '../../../shared/cluster';
+import type { TimelineEvent } from '../../../shared/show';
 import { latencyText, opsText, plainNumber, rateText } from '../lib/format';
-import { CHART_WINDOW_S, chartData, chartYMax } from '../lib/workload';
+import { chartData, chartMarks, chartSplits, chartWindowS, chartYMax, type ChartMark } from '../lib/workload';
 
 function cssVar(el: Element, name: string, fallback: string): string {
   const v = getComputedStyle(el).getPropertyValue(name).trim();
   return v || fallback;
 }
 
-function WorkloadChart({ workload }: { workload: WorkloadView }): JSX.Element {
+/** Draws a dashed vertical line and a label for each mark, over the plot area. */
+function marksPlugin(marks: { current: ChartMark[] }, fontPx: number, colours: { fault: string; restore: string; text: string }): uPlot.Plugin {
+  return {
+    hooks: {
+      draw: [
+        (u: uPlot) => {
+          const ctx = u.ctx;
+          const r = uPlot.pxRatio;
+          const { top, height, left, width } = u.bbox;
+          ctx.save();
+          for (const m of marks.current) {
+            const x = Math.round(u.valToPos(m.x, 'x', true));
+            if (x < left - 1 || x > left + width + 1) continue;
+            const colour = m.kind === 'fault' ? colours.fault : colours.restore;
+            ctx.strokeStyle = colour;
+            ctx.lineWidth = Math.max(2, (fontPx / 8) * r);
+            ctx.setLineDash([6 * r, 5 * r]);
+            ctx.beginPath();
+            ctx.moveTo(x, top);
+            ctx.lineTo(x, top + height);
+            ctx.stroke();
+            ctx.setLineDash([]);
+            // The label sits inside the plot, on the side with room.
+            ctx.font = `800 ${Math.round(fontPx * r)}px Inter, system-ui, sans-serif`;
+            ctx.textAlign = 'left';
+            ctx.textBaseline = 'alphabetic';
+            const text = m.label;
+            const tw = ctx.measureText(text).width;
+            const pad = 6 * r;
+            const leftSide = x + pad + tw > left + width;
+            const tx = leftSide ? x - pad - tw : x + pad;
+            const ty = top + fontPx * r * 1.1 + (m.kind === 'restore' ? fontPx * r * 1.3 : 0);
+            ctx.fillStyle = 'rgba(11, 14, 20, 0.8)';
+            ctx.fillRect(tx - 3 * r, ty - fontPx * r, tw + 6 * r, fontPx * r * 1.25);
+            ctx.fillStyle = colour;
+            ctx.fillText(text, tx, ty);
+          }
+          ctx.restore();
+        }
+      ]
+    }
+  };
+}
+
+function WorkloadChart({ workload, marks }: { workload: WorkloadView; marks: ChartMark[] }): JSX.Element {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const data = useRef<[number[], number[]]>([[], []]);
-  data.current = chartData(workload.history);
+  const marksRef = useRef<ChartMark[]>(marks);
+  const windowS = chartWindowS(workload.history);
+  const windowRef = useRef(windowS);
+  data.current = chartData(workload.history, windowS);
+  marksRef.current = marks;
+  windowRef.current = windowS;
+  // The axis font follows the element's font size; a resize that changes it rebuilds the plot.
+  const [fontPx, setFontPx] = useState(0);
 
   useEffect(() => {
     const el = host.current;
     if (!el) return;
-    const fontPx = parseFloat(getComputedStyle(el).fontSize) || 16;
-    const font = `${Math.round(fontPx)}px Inter, system-ui, sans-serif`;
+    const measure = (): void => setFontPx(Math.round(parseFloat(getComputedStyle(el).fontSize) || 16));
+    measure();
+    const ro = new ResizeObserver(() => {
+      measure();
+      plot.current?.setSize({ width: Math.max(50, el.clientWidth), height: Math.max(50, el.clientHeight) });
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+
+  useEffect(() => {
+    const el = host.current;
+    if (!el || fontPx === 0) return;
+    const font = `${fontPx}px Inter, system-ui, sans-serif`;
     const text = cssVar(el, '--muted', '#b7c0cc');
     const grid = cssVar(el, '--line', '#2a3342');
     const line = cssVar(el, '--chart', '#56B4E9');
+    const fault = cssVar(el, '--accent', '#f0e442');
+    const restore = cssVar(el, '--ok', '#009e73');
     const opts: uPlot.Options = {
       width: Math.max(50, el.clientWidth),
       height: Math.max(50, el.clientHeight),
       legend: { show: false },
       cursor: { show: false },
       pxAlign: 0,
+      // Room for the top y label and the "now" label, in proportion to the font (uPlot's own
+      // padding is fixed in px, so at 4K the labels would be cut).
+      padding: [Math.round(fontPx * 0.75), Math.round(fontPx * 1.1), 0, 0],
+      plugins: [marksPlugin(marksRef, fontPx, { fault, restore, text })],
       scales: {
-        x: { time: false, range: () => [-CHART_WINDOW_S, 0] },
+        x: { time: false, range: () => [-windowRef.current, 0] },
         y: { range: (_u, _min, max) => [0, chartYMax([max])] }
       },
       axes: [
@@ -44,7 +115,7 @@ function WorkloadChart({ workload }: { workload: WorkloadView }): JSX.Element {
           gap: fontPx * 0.3,
           grid: { stroke: grid, width: 1 },
           ticks: { show: false },
-          splits: () => [-90, -60, -30, 0].filter((s) => s >= -CHART_WINDOW_S),
+          splits: () => chartSplits(windowRef.current),
           values: (_u, splits) => splits.map((s) => (s === 0 ? 'now' : `\u2212${Math.abs(s)} s`))
         },
         {
@@ -70,28 +141,42 @@ function WorkloadChart({ workload }: { workload: WorkloadView }): JSX.Element {
     };
     const p = new uPlot(opts, data.current, el);
     plot.current = p;
-    const ro = new ResizeObserver(() => {
-      p.setSize({ width: Math.max(50, el.clientWidth), height: Math.max(50, el.clientHeight) });
-    });
-    ro.observe(el);
     return () => {
-      ro.disconnect();
       p.destroy();
       plot.current = null;
     };
-  }, []);
+  }, [fontPx]);
 
   useEffect(() => {
     plot.current?.setData(data.current);
-  }, [workload.history]);
+  }, [workload.history, marks]);
 
-  return <div className="wl-chart" ref={host} aria-label="operations per second, last 90 seconds" />;
+  const fault = marks.filter((m) => m.kind === 'fault').pop();
+  return (
+    <div
+      className="wl-chart"
+      ref={host}
+      aria-label={`operations per second, last ${windowS} seconds${fault ? `; ${fault.label} marked` : ''}`}
+      data-testid="workload-chart"
+      data-marks={String(marks.length)}
+    />
+  );
 }
 
-export function WorkloadFigure({ workload, variant }: { workload: WorkloadView; variant: 'side' | 'big' | 'compact' }): JSX.Element {
+export function WorkloadFigure({
+  workload,
+  variant,
+  timeline = []
+}: {
+  workload: WorkloadView;
+  variant: 'side' | 'big' | 'compact';
+  /** The show's timeline: its faults and restores are marked on the chart. */
+  timeline?: readonly TimelineEvent[];
+}): JSX.Element {
   const cur = workload.current;
   const ops = cur?.ops ?? 0;
   const errors = cur?.errors ?? 0;
+  const marks = useMemo(() => chartMarks(timeline, workload.history, chartWindowS(workload.history)), [timeline, workload.history]);
   return (
     <div
       className={`workload workload-${variant}${errors > 0 ? ' has-errors' : ''}`}
@@ -118,7 +203,7 @@ export function WorkloadFigure({ workload, variant }: { workload: WorkloadView; 
           errors <b>{rateText(errors)}</b>/s
         </span>
       </div>
-      <WorkloadChart workload={workload} />
+      <WorkloadChart workload={workload} marks={marks} />
     </div>
   );
 }

@@ -1,6 +1,7 @@
 // Shrink-to-fit for stage text: when a box's content overflows, step its --fit scale down
-// (never below minScale, which keeps body text at its minimum size), then, if allowed, drop
-// items from the start (the oldest timeline rows). Runs in layout effects, so no flicker.
+// (never below minScale, which keeps body text at its minimum size), then, if allowed, leave
+// out one more item (the oldest timeline row, a diagnosis line's explanation) and start again
+// from full size. Runs in layout effects, so no flicker.
 import { useEffect, useLayoutEffect, useRef, useState, type CSSProperties, type RefObject } from 'react';
 
 export interface Fit<T extends HTMLElement> {
@@ -40,7 +41,8 @@ export function useFit<T extends HTMLElement>(contentKey: string, minScale: numb
     if (current.scale > minScale + 1e-6) {
       setFit({ ...current, scale: Math.max(minScale, Math.round((current.scale - 0.05) * 100) / 100) });
     } else if (current.drop < maxDrop) {
-      setFit({ ...current, drop: current.drop + 1 });
+      // One more item left out, then try again from full size: the least left out, as big as fits.
+      setFit({ ...current, scale: 1, drop: current.drop + 1 });
     } else if (!current.overflowing || current !== fit) {
       setFit({ ...current, overflowing: true });
     }

@@ -93,3 +93,19 @@ export function deltaText(d: number): string {
 export function chapterIndexText(index: number, total: number): string {
   return `${index + 1} / ${total}`;
 }
+
+/** A per-store rate, short for the map: "820", "1.4k", "14k", "1.2M" (ops/s). */
+export function compactOpsText(n: number): string {
+  if (!Number.isFinite(n)) return '—';
+  const a = Math.abs(n);
+  if (a < 1000) return intFmt.format(n);
+  if (a < 10_000) return `${oneFmt.format(n / 1000)}k`;
+  if (a < 1_000_000) return `${intFmt.format(n / 1000)}k`;
+  return `${oneFmt.format(n / 1_000_000)}M`;
+}
+
+/** Wall clock without seconds, for a corner: "14:05". */
+export function shortClockText(unixMs: number): string {
+  const d = new Date(unixMs);
+  return `${String(d.getHours()).padStart(2, '0')}:${String(d.getMinutes()).padStart(2, '0')}`;
+}

@@ -34,3 +34,29 @@ export function renderMarkdown(src: string): string {
   const out = md.parse(src ?? '', { async: false });
   return typeof out === 'string' ? out : '';
 }
+
+const notesMd = new Marked({ gfm: true, breaks: true, async: false });
+notesMd.use({
+  renderer: {
+    html({ text }) {
+      return escapeHtml(text);
+    },
+    link({ tokens }) {
+      return `<span class="md-link">${this.parser.parseInline(tokens)}</span>`;
+    },
+    image({ text }) {
+      return text ? `<span class="md-image-alt">[${escapeHtml(text)}]</span>` : '';
+    }
+  }
+});
+
+/** A short label at the start of a notes line ("Say:", "Watch for:") is made bold so the eye finds it. */
+export function emphasiseNoteLabels(src: string): string {
+  return src.replace(/^(\s*(?:[-*]\s+)?)([A-Z][A-Za-z' ]{1,24}):(\s)/gm, '$1**$2:**$3');
+}
+
+/** Presenter notes: Markdown where every line break counts (decks write notes line by line). */
+export function renderNotes(src: string): string {
+  const out = notesMd.parse(emphasiseNoteLabels(src ?? ''), { async: false });
+  return typeof out === 'string' ? out : '';
+}

@@ -4,6 +4,21 @@ import type { WorkloadPoint } from '../../../shared/cluster';
 
 export const CHART_WINDOW_S = 90;
 
+/** The chart's window: 30, 60 or 90 s, the smallest that holds the history, so the first
+ *  seconds of a workload fill the chart instead of hugging its right edge. */
+export function chartWindowS(history: readonly WorkloadPoint[]): number {
+  const first = history[0];
+  const last = history[history.length - 1];
+  const span = first && last ? (last.t - first.t) / 1000 : 0;
+  return span <= 30 ? 30 : span <= 60 ? 60 : CHART_WINDOW_S;
+}
+
+/** Grid lines every third of the window: −90, −60, −30, now. */
+export function chartSplits(windowS: number): number[] {
+  const step = windowS / 3;
+  return [-windowS, -2 * step, -step, 0];
+}
+
 export function chartData(history: readonly WorkloadPoint[], windowS = CHART_WINDOW_S): [number[], number[]] {
   const last = history[history.length - 1];
   if (!last) return [[], []];
@@ -25,4 +40,32 @@ export function chartYMax(ys: readonly number[]): number {
   const padded = top * 1.15;
   const mag = 10 ** Math.floor(Math.log10(padded));
   return Math.ceil(padded / mag) * mag;
+}
+
+/** A moment marked on the chart: a fault (the cause of the dip) or a restore. */
+export interface ChartMark {
+  /** Seconds before the newest point (−90 … 0). */
+  x: number;
+  kind: 'fault' | 'restore';
+  label: string;
+}
+
+/** Faults and restores from the show's timeline that fall inside the chart's window. */
+export function chartMarks(
+  timeline: readonly { at: number; kind: string; node: string | null; text: string }[],
+  history: readonly WorkloadPoint[],
+  windowS = CHART_WINDOW_S
+): ChartMark[] {
+  const last = history[history.length - 1];
+  if (!last) return [];
+  const out: ChartMark[] = [];
+  for (const e of timeline) {
+    const kind = e.kind === 'fault-injected' ? 'fault' : e.kind === 'restored' ? 'restore' : null;
+    if (!kind) continue;
+    // A fault can land a moment after the newest sample: pin it to "now".
+    const x = Math.min(0, (e.at - last.t) / 1000);
+    if (x < -windowS || e.at - last.t > 5_000) continue;
+    out.push({ x, kind, label: kind === 'fault' ? e.text : e.node ? `${e.node} back` : 'restored' });
+  }
+  return out.sort((a, b) => a.x - b.x);
 }

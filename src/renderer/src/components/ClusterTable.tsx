@@ -1,0 +1,113 @@
+// The presenter's view of the cluster: one row per TiKV store and PD member, with PD's word and
+// Docker's word side by side, leaders, regions, heartbeat age and request rate. Dense on
+// purpose: the audience has the map, the presenter needs the numbers.
+import { useMemo, type JSX } from 'react';
+import type { ClusterSnapshot } from '../../../shared/cluster';
+import { pdStateWord } from '../../../shared/cluster';
+import { agoText, intText, opsText } from '../lib/format';
+import { mapModel } from '../lib/mapModel';
+import { CrownIcon, StateIcon } from './Icons';
+
+function containerWord(c: string, partitioned: boolean): string {
+  const w = c === 'exited' ? 'exited (killed)' : c;
+  return partitioned ? `${w}, cut off` : w;
+}
+
+export function ClusterTable({ cluster, serverNow }: { cluster: ClusterSnapshot; serverNow: number }): JSX.Element {
+  const model = useMemo(() => mapModel(cluster), [cluster]);
+  const partitioned = useMemo(() => new Map(cluster.tikv.map((n) => [n.storeId, n.partitioned])), [cluster.tikv]);
+  const pdPartitioned = useMemo(() => new Map(cluster.pd.map((n) => [n.memberId, n.partitioned])), [cluster.pd]);
+  if (model.pd.length === 0 && model.tikv.length === 0) return <p className="p-muted">Waiting for the cluster to answer…</p>;
+  return (
+    <div className="ct">
+      <table className="ct-table ct-tikv">
+        <thead>
+          <tr>
+            <th>TiKV</th>
+            <th>PD says</th>
+            <th>Container</th>
+            <th className="num">Leaders</th>
+            <th className="num">Regions</th>
+            <th className="num">Heartbeat</th>
+            <th className="num">ops/s</th>
+          </tr>
+        </thead>
+        <tbody>
+          {model.tikv.map((n) => {
+            const hb = n.lastHeartbeatMs === null ? null : serverNow - n.lastHeartbeatMs;
+            const cut = partitioned.get(n.storeId) ?? false;
+            return (
+              <tr
+                key={n.key}
+                className={`ct-row v-${n.visual}${n.dead ? ' dead' : ''}`}
+                data-testid="cluster-node"
+                data-kind="tikv"
+                data-name={n.name}
+                data-state={n.pdState}
+                data-container={n.container}
+                data-store-id={n.storeId}
+                data-leaders={String(n.leaders)}
+              >
+                <td className="ct-name">
+                  <StateIcon visual={n.visual} />
+                  <span>
+                    <b>{n.name}</b>
+                    <span className="ct-sub">store {n.storeId}</span>
+                  </span>
+                </td>
+                <td className={n.pdState === 'up' ? '' : 'ct-warn'}>{pdStateWord(n.pdState)}</td>
+                <td className={n.container === 'running' && !cut ? '' : 'ct-warn'}>{containerWord(n.container, cut)}</td>
+                <td className="num ct-big">{intText(n.leaders)}</td>
+                <td className="num">{intText(n.regions)}</td>
+                <td className={`num${hb !== null && hb > 15_000 ? ' ct-warn' : ''}`}>{agoText(hb)}</td>
+                <td className="num">{n.opsPerSec === null ? '—' : opsText(n.opsPerSec)}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+      <table className="ct-table ct-pd">
+        <thead>
+          <tr>
+            <th>PD</th>
+            <th>Health</th>
+            <th>Role</th>
+            <th>Container</th>
+          </tr>
+        </thead>
+        <tbody>
+          {model.pd.map((n) => (
+            <tr
+              key={n.key}
+              className={`ct-row v-${n.visual}${n.dead ? ' dead' : ''}`}
+              data-testid="cluster-node"
+              data-kind="pd"
+              data-name={n.name}
+              data-state={n.pdState}
+              data-container={n.container}
+              data-leader={n.isLeader ? 'true' : 'false'}
+            >
+              <td className="ct-name">
+                <StateIcon visual={n.visual} />
+                <b>{n.name}</b>
+              </td>
+              <td className={n.health === false ? 'ct-warn' : ''}>{n.health === null ? 'not asked yet' : n.health ? 'healthy' : 'failing'}</td>
+              <td>
+                {n.isLeader ? (
+                  <span className="ct-leader">
+                    <CrownIcon /> leader
+                  </span>
+                ) : (
+                  'follower'
+                )}
+              </td>
+              <td className={n.container === 'running' && !(pdPartitioned.get(n.memberId) ?? false) ? '' : 'ct-warn'}>
+                {containerWord(n.container, pdPartitioned.get(n.memberId) ?? false)}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

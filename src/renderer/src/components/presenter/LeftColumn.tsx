@@ -1,0 +1,146 @@
+// The presenter's left column, in the order of what matters on stage: the chapter on screen
+// now, what comes next (and the action it runs), the notes, and the big buttons.
+import type { JSX } from 'react';
+import type { BeatState, Chapter, RehearsalCue, ShowState } from '../../../../shared/show';
+import { chapterIndexText, elapsedText } from '../../lib/format';
+import { renderNotes } from '../../lib/narration';
+import { actionCaption, chapterPosition, countdownNumber } from '../../lib/show';
+import { send, useServerNow } from '../../state';
+import { Markdown } from '../Bits';
+import { Btn } from '../Btn';
+
+function beatLine(beat: BeatState, ch: Chapter): string | null {
+  const what = actionCaption(ch.action) ?? ch.action ?? 'the action';
+  switch (beat.phase) {
+    case 'none':
+      return ch.action ? `On this chapter: ${what}` : null;
+    case 'countdown':
+      return `Counting down: ${what}`;
+    case 'running':
+      return `${what}…${beat.message ? ` ${beat.message}` : ''}`;
+    case 'done':
+      return `Done${beat.message ? `: ${beat.message}` : ''}`;
+    case 'failed':
+      return `Failed${beat.message ? `: ${beat.message}` : ''} — the audience sees nothing of it`;
+  }
+}
+
+function nextActionLine(next: Chapter): string | null {
+  if (!next.action) return null;
+  const caption = actionCaption(next.action) ?? next.action;
+  // "Killing a random TiKV" → "killing a random TiKV" (only the first letter: names keep their case).
+  const what = caption.charAt(0).toLowerCase() + caption.slice(1);
+  const held = next.blocksAdvance ? ' (Next waits for it)' : '';
+  return next.countdown > 0
+    ? `On entering: ${next.countdown} s countdown, then ${what}${held}`
+    : `On entering: ${what}${held}`;
+}
+
+function Cues({ cue, planned }: { cue: RehearsalCue | undefined; planned: number | null }): JSX.Element | null {
+  const parts: string[] = [];
+  if (planned !== null) parts.push(`planned ${elapsedText(planned * 1000)}`);
+  if (cue?.durationMs != null) parts.push(`rehearsed ${elapsedText(cue.durationMs)}`);
+  const cues = cue?.cues ?? [];
+  if (parts.length === 0 && cues.length === 0) return null;
+  return (
+    <div className="p-cues">
+      {parts.length > 0 && <span className="p-cue-times">{parts.join(' · ')}</span>}
+      {cues.length > 0 && (
+        <span className="p-cue-list" data-testid="rehearsal-cues">
+          Rehearsal: {cues.join(' · ')}
+        </span>
+      )}
+    </div>
+  );
+}
+
+export function LeftColumn({ show }: { show: ShowState }): JSX.Element {
+  const serverNow = useServerNow();
+  const ch = show.chapter;
+  const cd = countdownNumber(ch, show.beat, serverNow);
+  const beat = beatLine(show.beat, ch);
+  const pos = chapterPosition(show);
+  const cues = show.presenter.rehearsal.cues;
+  const next = show.next;
+  return (
+    <div className="p-left">
+      <section className={`p-now${cd !== null ? ' is-counting' : ''}`}>
+        <div className="p-kicker">
+          Now · <span data-testid="chapter-index">{chapterIndexText(pos - 1, show.total)}</span>
+          {ch.source && (
+            <span className="p-source">
+              {' '}
+              · {ch.source.file.split(/[\\/]/).pop()}:{ch.source.line}
+            </span>
+          )}
+        </div>
+        <h1 className="p-title" data-testid="slide-title">
+          {ch.title}
+        </h1>
+        {cd !== null ? (
+          <div className="p-countdown" data-testid="countdown" role="timer">
+            <span className="p-countdown-num">{cd}</span>
+            <span className="p-countdown-what">{actionCaption(ch.action) ?? 'the action'} in…</span>
+          </div>
+        ) : (
+          beat && <p className={`p-beat p-beat-${show.beat.phase}`}>{beat}</p>
+        )}
+        {!show.canAdvance && show.blockedReason && <p className="p-blocked">Next is held: {show.blockedReason}</p>}
+        <Cues cue={cues[ch.id]} planned={ch.duration} />
+      </section>
+
+      <section className="p-next" data-testid="next-chapter">
+        <div className="p-kicker">Next{next ? ` · ${chapterIndexText(pos, show.total)}` : ''}</div>
+        {next ? (
+          <>
+            <div className="p-next-title">{next.title}</div>
+            {nextActionLine(next) && <div className="p-next-action">{nextActionLine(next)}</div>}
+            {ch.autoAdvance !== null && (
+              <div className="p-next-auto">Comes by itself {ch.autoAdvance} s after this chapter's action</div>
+            )}
+            <Cues cue={cues[next.id]} planned={next.duration} />
+          </>
+        ) : (
+          <div className="p-next-title p-muted">End of the deck</div>
+        )}
+      </section>
+
+      <section className="p-notes-wrap">
+        <div className="p-kicker">Notes</div>
+        {ch.notes.trim() ? (
+          <Markdown className="p-notes" testId="presenter-notes" source={ch.notes} render={renderNotes} fitMin={24 / 28} />
+        ) : (
+          <div className="p-notes p-muted" data-testid="presenter-notes">
+            No notes for this chapter.
+          </div>
+        )}
+      </section>
+
+      <nav className="p-buttons" aria-label="show controls">
+        <Btn label="◀ Back" keys="PgUp / ←" onPress={() => send('prev')} testId="btn-prev" />
+        <Btn
+          label={show.canAdvance ? 'Next ▶' : 'Next (held)'}
+          keys="PgDn / →"
+          tone="primary"
+          onPress={() => send('next')}
+          testId="btn-next"
+        />
+        <Btn
+          label={show.blackout ? 'Unblack' : 'Blackout'}
+          keys="B / ."
+          tone={show.blackout ? 'on' : 'plain'}
+          onPress={() => send('blackout')}
+          testId="btn-blackout"
+        />
+        <Btn
+          label={show.presenter.frozen ? 'Unfreeze' : 'Freeze'}
+          keys="F"
+          tone={show.presenter.frozen ? 'on' : 'plain'}
+          onPress={() => send('freeze')}
+        />
+        <Btn label="Restore all" keys="click" tone="warn" onPress={() => send('restoreAll')} />
+        <Btn label="Panic" keys="Shift+Esc · hold B" tone="danger" onPress={() => send('panic')} testId="btn-panic" />
+      </nav>
+    </div>
+  );
+}

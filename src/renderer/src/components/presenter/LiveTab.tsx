@@ -1,0 +1,105 @@
+// The presenter's "Live" tab: the cluster in detail, the workload, open faults, the diagnosis
+// (full text), the timeline and the action log.
+import type { JSX } from 'react';
+import type { ClusterSnapshot } from '../../../../shared/cluster';
+import type { ActionLogEntry, ShowState } from '../../../../shared/show';
+import { agoText, wallClockText } from '../../lib/format';
+import { send } from '../../state';
+import { Diagnosis, Timeline } from '../Bits';
+import { Btn } from '../Btn';
+import { ClusterTable } from '../ClusterTable';
+import { StateIcon } from '../Icons';
+import { WorkloadFigure } from '../Workload';
+
+export function ActionLog({ log, serverNow, max = 40 }: { log: ActionLogEntry[]; serverNow: number; max?: number }): JSX.Element {
+  const rows = [...log].sort((a, b) => b.seq - a.seq).slice(0, max);
+  if (rows.length === 0) return <p className="p-muted">No actions yet.</p>;
+  return (
+    <ol className="p-log" data-testid="action-log">
+      {rows.map((e) => (
+        <li key={e.seq} className={`p-log-row p-log-${e.outcome}`}>
+          <span className="p-log-when" title={agoText(serverNow - e.at)}>
+            {wallClockText(e.at)}
+          </span>
+          <span className="p-log-outcome">
+            <StateIcon visual={e.outcome === 'ok' ? 'up' : e.outcome === 'failed' ? 'down' : 'unknown'} />
+            {e.outcome === 'ok' ? 'ok' : e.outcome === 'failed' ? 'FAILED' : 'info'}
+          </span>
+          <span className="p-log-what">
+            {e.what}
+            {e.detail && <span className="p-log-detail"> — {e.detail}</span>}
+          </span>
+        </li>
+      ))}
+    </ol>
+  );
+}
+
+export function OpenFaults({ show, serverNow }: { show: ShowState; serverNow: number }): JSX.Element | null {
+  const open = show.faults.filter((f) => f.status !== 'restored');
+  if (open.length === 0) return null;
+  return (
+    <section className="p-card p-faults">
+      <h2 className="p-h">Open faults</h2>
+      <ul>
+        {open.map((f) => (
+          <li key={f.id} className="p-fault">
+            <span>
+              {f.spec.kind} <b>{f.node}</b>, {agoText(serverNow - f.injectedAt)}
+              {f.status === 'failed' && f.error ? <span className="p-fault-err"> — failed: {f.error}</span> : null}
+            </span>
+            <Btn size="small" label={`Restore ${f.node}`} onPress={() => send('restoreFault', f.id)} />
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
+export function LiveTab({
+  show,
+  cluster,
+  log,
+  serverNow
+}: {
+  show: ShowState;
+  cluster: ClusterSnapshot | null;
+  log: ActionLogEntry[];
+  serverNow: number;
+}): JSX.Element {
+  return (
+    <div className="p-tab p-tab-live">
+      <section className="p-card p-cluster">
+        <h2 className="p-h">
+          Cluster · {cluster ? `${cluster.mode === 'sim' ? 'simulated' : 'live'} · PD ${cluster.pdUrl}` : 'no snapshot yet'}
+          {cluster?.stale ? ' · STALE' : ''}
+          {cluster?.pdLeader ? ` · PD leader ${cluster.pdLeader}` : ''}
+        </h2>
+        {cluster ? <ClusterTable cluster={cluster} serverNow={serverNow} /> : <p className="p-muted">No cluster snapshot yet.</p>}
+      </section>
+      <OpenFaults show={show} serverNow={serverNow} />
+      <div className="p-live-grid">
+        {cluster?.workload && (
+          <section className="p-card p-workload">
+            <h2 className="p-h">Workload · {cluster.workload.source}</h2>
+            <WorkloadFigure workload={cluster.workload} variant="compact" timeline={show.timeline} />
+          </section>
+        )}
+        <section className="p-card p-timeline">
+          <h2 className="p-h">Timeline</h2>
+          <Timeline events={show.timeline} max={10} />
+        </section>
+      </div>
+      {show.diagnosis.length > 0 && (
+        <section className="p-card p-diagnosis">
+          <h2 className="p-h">Diagnosis (full text; the audience sees the headlines)</h2>
+          <Diagnosis lines={show.diagnosis} />
+        </section>
+      )}
+      <section className="p-card p-logcard">
+        <h2 className="p-h">Action log</h2>
+        <ActionLog log={log} serverNow={serverNow} />
+      </section>
+    </div>
+  );
+}
