@@ -62,6 +62,8 @@ export interface Stage {
   pdUrl: string;
   handlers: Handlers;
   state(): AppState;
+  /** The G-jump being typed, when the Electron shell tracks the keys. */
+  setGotoTyping(digits: string | null): void;
   subscribe(listener: <E extends EventName>(event: E, payload: EventPayloads[E]) => void): () => void;
   close(): Promise<void>;
 }
@@ -286,7 +288,7 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
   presenter.rehearsal.recordedAt = rehearsals[currentDeckFile]?.recordedAt ?? null;
   let visits: ChapterVisit[] = [];
   let rehearsalStart = 0;
-  let lastIndex = -1;
+  let lastIndex = show.director().index;
 
   function publishShow(): ShowState {
     const dir = show.director();
@@ -454,6 +456,10 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
         );
       return preflightUnavailable(decision.mode);
     },
+    keyMode: async (mode) => {
+      presenter.keyMode = mode;
+      return publishShow();
+    },
     swapDisplays: async () => {
       if (!opts.shell) throw new Error('swapping displays is only possible in the desktop app (npm start)');
       opts.shell.swapDisplays();
@@ -471,6 +477,11 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
     pdUrl,
     handlers,
     state,
+    setGotoTyping(digits) {
+      if (presenter.gotoTyping === digits) return;
+      presenter.gotoTyping = digits;
+      publishShow();
+    },
     subscribe(l) {
       listeners.add(l);
       return () => listeners.delete(l);

@@ -137,6 +137,11 @@ async function main(): Promise<void> {
   for (const win of windows) {
     win.webContents.on('before-input-event', (event, input) => {
       const now = Date.now();
+      const mode = win === presenterWin ? stage.state().show.presenter.keyMode : 'show';
+      // The key-learning screen records keys itself (there is no menu, so nothing can reload);
+      // a text field gets typing, and only the clicker's page keys and panic still act.
+      if (mode === 'capture') return;
+      if (mode === 'text' && !['PageDown', 'PageUp'].includes(input.key) && !(input.key === 'Escape' && input.shift)) return;
       if (input.type === 'keyUp') {
         tracker = keyUp(tracker, input.key);
         return;
@@ -149,6 +154,7 @@ async function main(): Promise<void> {
         stage.state().show.presenter.keymap
       );
       tracker = step.tracker;
+      stage.setGotoTyping(tracker.goto);
       if (!step.handled) return;
       event.preventDefault();
       fire(step.intents);

@@ -44,7 +44,9 @@ export const requestArgs = {
   rehearsal: z.tuple([z.boolean()]),
   preflight: z.tuple([]),
   /** Electron only: swap the audience and presenter displays. */
-  swapDisplays: z.tuple([])
+  swapDisplays: z.tuple([]),
+  /** Electron only: how main takes the presenter window's keys (see PresenterExtras.keyMode). */
+  keyMode: z.tuple([z.enum(['show', 'capture', 'text'])])
 } as const;
 
 export type RequestName = keyof typeof requestArgs;
@@ -76,6 +78,7 @@ export interface RequestResults {
   rehearsal: ShowState;
   preflight: PreflightReport;
   swapDisplays: ShowState;
+  keyMode: ShowState;
 }
 
 /** Events pushed from main to every view. */

@@ -93,6 +93,8 @@ export interface ChapterSummary {
   id: string;
   title: string;
   action: string | null;
+  /** Planned seconds, for pacing; null when the deck does not say. */
+  duration: number | null;
 }
 
 /** What a key can be bound to on the key-learning screen. */
@@ -126,7 +128,17 @@ export interface PresenterExtras {
   rehearsal: { recording: boolean; recordedAt: number | null; cues: Record<string, RehearsalCue> };
   /** Keys the presenter bound on the key-learning screen (KeyboardEvent.key → action). */
   keymap: Record<string, KeyAction>;
+  /**
+   * How the presenter window's keys are taken in Electron, where main sees them first:
+   * `show` drives the show, `capture` lets the key-learning screen record them, `text` lets
+   * typing reach a text field (only the clicker's PageDown/PageUp and Shift+Esc act).
+   */
+  keyMode: KeyMode;
+  /** The G-jump being typed (digits so far), when main tracks the keys (Electron). */
+  gotoTyping: string | null;
 }
+
+export type KeyMode = 'show' | 'capture' | 'text';
 
 export interface ShowState {
   deckTitle: string;
@@ -163,6 +175,8 @@ export function defaultPresenterExtras(): PresenterExtras {
     timer: { running: false, elapsedMs: 0, since: null, targetMs: null },
     deckErrors: [],
     rehearsal: { recording: false, recordedAt: null, cues: {} },
-    keymap: {}
+    keymap: {},
+    keyMode: 'show',
+    gotoTyping: null
   };
 }

@@ -336,7 +336,7 @@ export function toShowState(s: DirectorState, extras: ShowExtras): ShowState {
   return {
     deckTitle: extras.deckTitle,
     deckFile: extras.deckFile,
-    chapters: s.chapters.map((c) => ({ id: c.id, title: c.title, action: c.action })),
+    chapters: s.chapters.map((c) => ({ id: c.id, title: c.title, action: c.action, duration: c.duration })),
     index: s.index,
     total: s.chapters.length,
     chapter,

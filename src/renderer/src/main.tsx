@@ -64,6 +64,25 @@ const keys = createKeyController(
     onGoto: (digits) => uiStore.setState({ goto: digits === null ? null : { digits, at: Date.now() } })
   }
 );
+// In Electron, main sees the keys first (before-input-event): tell it when the key-learning
+// screen or a text field needs them, and show the G-jump main is tracking.
+if (bridge.kind === 'electron' && view === 'presenter') {
+  let sent: 'show' | 'capture' | 'text' = 'show';
+  const sync = (): void => {
+    const mode = uiStore.getState().tab === 'keys' ? 'capture' : editableField() !== null ? 'text' : 'show';
+    if (mode === sent) return;
+    sent = mode;
+    send('keyMode', mode);
+  };
+  uiStore.subscribe(sync);
+  window.addEventListener('focusin', sync);
+  window.addEventListener('focusout', () => setTimeout(sync, 0));
+  stageStore.subscribe((st, prev) => {
+    const digits = st.show?.presenter.gotoTyping ?? null;
+    if (digits !== (prev.show?.presenter.gotoTyping ?? null))
+      uiStore.setState({ goto: digits === null ? null : { digits, at: Date.now() } });
+  });
+}
 let holdTimer: ReturnType<typeof setInterval> | null = null;
 const stopHold = (): void => {
   if (holdTimer) clearInterval(holdTimer);

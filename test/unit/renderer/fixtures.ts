@@ -30,11 +30,11 @@ export function show(over: Partial<ShowState> = {}): ShowState {
     deckTitle: 'TiKV survives a node loss',
     deckFile: '/decks/default.md',
     chapters: [
-      { id: 'welcome', title: 'Welcome', action: null },
-      { id: 'the-cluster', title: 'The cluster', action: 'start-workload' },
-      { id: 'detection', title: ch.title, action: ch.action },
-      { id: 'recovery', title: 'Recovery', action: 'restore' },
-      { id: 'what-happened', title: 'What happened', action: null }
+      { id: 'welcome', title: 'Welcome', action: null, duration: 60 },
+      { id: 'the-cluster', title: 'The cluster', action: 'start-workload', duration: 90 },
+      { id: 'detection', title: ch.title, action: ch.action, duration: ch.duration },
+      { id: 'recovery', title: 'Recovery', action: 'restore', duration: 90 },
+      { id: 'what-happened', title: 'What happened', action: null, duration: null }
     ],
     index: 2,
     total: 5,

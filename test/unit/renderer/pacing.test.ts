@@ -15,11 +15,17 @@ describe('talk timer', () => {
 });
 
 describe('chapter durations', () => {
-  it('learns the current and next chapter durations, per deck, and keeps the object when nothing is new', () => {
+  it('learns every chapter duration from the chapter list, per deck, and keeps the object when nothing is new', () => {
     const s = show();
     const a = learnDurations({}, s);
-    expect(a).toEqual({ '/decks/default.md': { detection: 90, recovery: 90 } });
+    expect(a).toEqual({ '/decks/default.md': { welcome: 60, 'the-cluster': 90, detection: 90, recovery: 90, 'what-happened': null } });
     expect(learnDurations(a, s)).toBe(a);
+  });
+
+  it('still learns from the current and next chapter when the list has no durations (an older main)', () => {
+    const s = { ...show(), chapters: undefined };
+    const a = learnDurations({}, s);
+    expect(a).toEqual({ '/decks/default.md': { detection: 90, recovery: 90 } });
     const b = learnDurations(a, { ...s, chapter: chapter({ id: 'recovery', duration: 90 }), next: chapter({ id: 'what-happened', duration: null }) });
     expect(b['/decks/default.md']).toEqual({ detection: 90, recovery: 90, 'what-happened': null });
   });

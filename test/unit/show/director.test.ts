@@ -406,7 +406,7 @@ describe('director: toShowState', () => {
     expect(v.next?.title).toBe('Detection');
     expect(v.beat).toMatchObject({ phase: 'countdown', countdownLeft: 3 });
     expect(v.chapters).toHaveLength(8);
-    expect(v.chapters[3]).toEqual({ id: 'fault-injection', title: 'Fault Injection', action: 'kill-random-tikv' });
+    expect(v.chapters[3]).toEqual({ id: 'fault-injection', title: 'Fault Injection', action: 'kill-random-tikv', duration: 30 });
     // Plain data: it survives JSON (it crosses IPC and the WebSocket).
     expect(JSON.parse(JSON.stringify(v))).toEqual(v);
   });

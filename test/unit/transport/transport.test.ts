@@ -38,7 +38,8 @@ function handlers(calls: string[]): Handlers {
     setKeyBinding: ok('setKeyBinding'),
     rehearsal: ok('rehearsal'),
     preflight: async () => ({ at: 0, ok: true, lines: [] }),
-    swapDisplays: ok('swapDisplays')
+    swapDisplays: ok('swapDisplays'),
+    keyMode: ok('keyMode')
   };
 }
 

@@ -1,7 +1,6 @@
 // Pacing for the presenter: elapsed talk time against the time planned up to the current
-// chapter. ShowState.chapters carries no durations, only the current and next chapter do, so
-// the durations are learnt as the talk goes (each chapter is "next" before it is current) and
-// the ones never seen share what is left of the target evenly. Pure; tested in
+// chapter. The durations come from ShowState.chapters (and the current and next chapter);
+// chapters whose duration was never seen share what is left of the target evenly. Pure; tested in
 // test/unit/renderer/pacing.test.ts.
 import type { ShowState, TalkTimer } from '../../../shared/show';
 
@@ -14,11 +13,14 @@ export function timerElapsedMs(t: TalkTimer, now: number): number {
 }
 
 /** Adds what this state says about durations; returns the same object when nothing is new. */
-export function learnDurations(cache: DurationCache, show: Pick<ShowState, 'deckFile' | 'chapter' | 'next'>): DurationCache {
+export function learnDurations(
+  cache: DurationCache,
+  show: Pick<ShowState, 'deckFile' | 'chapter' | 'next'> & { chapters?: ShowState['chapters'] }
+): DurationCache {
   const deck = cache[show.deckFile] ?? {};
   const add: Record<string, number | null> = {};
-  for (const ch of [show.chapter, show.next]) {
-    if (ch && deck[ch.id] !== ch.duration) add[ch.id] = ch.duration;
+  for (const ch of [...(show.chapters ?? []), show.chapter, show.next]) {
+    if (ch && 'duration' in ch && deck[ch.id] !== ch.duration) add[ch.id] = ch.duration;
   }
   if (Object.keys(add).length === 0) return cache;
   return { ...cache, [show.deckFile]: { ...deck, ...add } };

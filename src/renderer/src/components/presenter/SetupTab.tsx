@@ -3,16 +3,13 @@
 import { useEffect, useRef, useState, type FormEvent, type JSX } from 'react';
 import type { ShowState } from '../../../../shared/show';
 import { agoText } from '../../lib/format';
-import { ask, useNow, useStage } from '../../state';
+import { ask, useNow } from '../../state';
 import { Btn } from '../Btn';
 
 /** A text field leaves the focus after this long without typing, so the clicker drives the show again. */
 const IDLE_BLUR_MS = 15_000;
 
 function DeckField({ current }: { current: string }): JSX.Element {
-  // In the desktop app the show's keys are caught above the page (before-input-event), so
-  // letters typed here would also move the show: no typing there until main can tell.
-  const electron = useStage((s) => s.bridgeKind === 'electron');
   const input = useRef<HTMLInputElement>(null);
   const idle = useRef<ReturnType<typeof setTimeout> | null>(null);
   const [busy, setBusy] = useState(false);
@@ -47,7 +44,6 @@ function DeckField({ current }: { current: string }): JSX.Element {
           type="text"
           data-allow-focus="true"
           data-testid="deck-path"
-          disabled={electron}
           spellCheck={false}
           autoComplete="off"
           defaultValue={current}
@@ -59,13 +55,7 @@ function DeckField({ current }: { current: string }): JSX.Element {
           onInput={poke}
         />
       </label>
-      <Btn size="small" label={busy ? 'Opening…' : 'Open deck'} onPress={() => void submit()} disabled={busy || electron} />
-      {electron && (
-        <p className="p-help">
-          In the desktop app, start with <code>--deck FILE</code> to use another deck (typing here would also drive the show), or
-          edit the watched deck file: it reloads on save.
-        </p>
-      )}
+      <Btn size="small" label={busy ? 'Opening…' : 'Open deck'} onPress={() => void submit()} disabled={busy} />
       {focused && <p className="p-help">Typing into the field: Enter opens, Esc leaves it. PageDown/PageUp still move the show.</p>}
       {reply && (
         <pre className={`p-reply ${reply.ok ? 'p-ok' : 'p-problem p-problem-bad'}`} data-testid="deck-reply">
