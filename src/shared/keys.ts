@@ -10,6 +10,8 @@ export type KeyIntent =
   | { type: 'blackout' }
   | { type: 'freeze' }
   | { type: 'panic' }
+  /** Bring every faulted node back (safe at any time: every undo is idempotent). */
+  | { type: 'restoreAll' }
   /** The clicker's start/stop button (F5 and Esc on alternate presses): toggles the talk timer. */
   | { type: 'timer' }
   /** G, a number and Enter: jump to chapter `index` (0-based). */
@@ -64,6 +66,7 @@ export function keyIntent(k: KeyInput, keymap: Record<string, KeyAction> = {}): 
   else if (PREV.has(k.key)) intent = { type: 'prev' };
   else if (BLACKOUT.has(k.key)) intent = { type: 'blackout' };
   else if (k.key === 'f' || k.key === 'F') intent = { type: 'freeze' };
+  else if (k.key === 'r' || k.key === 'R') intent = { type: 'restoreAll' };
   else if (k.key === 'Home') intent = { type: 'first' };
   else if (k.key === 'End') intent = { type: 'last' };
   // A held button auto-repeats: eat the repeats so one press moves one chapter.

@@ -98,8 +98,8 @@ export interface ChapterSummary {
 }
 
 /** What a key can be bound to on the key-learning screen. */
-export type KeyAction = 'next' | 'prev' | 'first' | 'last' | 'blackout' | 'freeze' | 'panic' | 'timer' | 'ignore';
-export const KEY_ACTIONS: readonly KeyAction[] = ['next', 'prev', 'first', 'last', 'blackout', 'freeze', 'panic', 'timer', 'ignore'];
+export type KeyAction = 'next' | 'prev' | 'first' | 'last' | 'blackout' | 'freeze' | 'panic' | 'restoreAll' | 'timer' | 'ignore';
+export const KEY_ACTIONS: readonly KeyAction[] = ['next', 'prev', 'first', 'last', 'blackout', 'freeze', 'panic', 'restoreAll', 'timer', 'ignore'];
 
 export interface TalkTimer {
   running: boolean;

@@ -35,6 +35,8 @@ function sendIntent(i: StageIntent): void {
       return send('blackout');
     case 'freeze':
       return send('freeze');
+    case 'restoreAll':
+      return send('restoreAll');
     case 'timer':
       return send('timer', 'toggle');
     case 'goto': {

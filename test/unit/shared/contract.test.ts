@@ -64,6 +64,8 @@ describe('clicker keys', () => {
     for (const key of ['b', 'B', '.']) expect(keyIntent({ key }).type).toBe('blackout');
     expect(keyIntent({ key: 'Home' }).type).toBe('first');
     expect(keyIntent({ key: 'End' }).type).toBe('last');
+    expect(keyIntent({ key: 'r' }).type).toBe('restoreAll');
+    expect(keyIntent({ key: 'r', ctrlKey: true }).type).toBe('swallow'); // Ctrl+R never reloads
   });
   it('swallows hazards and repeats; F5/Esc are one start/stop toggle (the talk timer)', () => {
     expect(keyIntent({ key: 'Tab' }).type).toBe('swallow');

@@ -23,7 +23,8 @@ export function splitDiagnosisLine(line: string): DiagnosisLine {
       if (lead.split(/\s+/).length < MIN_LEAD_WORDS) continue;
       const rest = text.slice(i + 2).trim();
       if (!rest) break;
-      return { lead, rest: rest.charAt(0).toUpperCase() + rest.slice(1) };
+      // Node names (tikv1, pd0) keep their lower case.
+      return { lead, rest: /^(tikv|pd)\d/.test(rest) ? rest : rest.charAt(0).toUpperCase() + rest.slice(1) };
     }
   }
   return { lead: text.replace(/[.:]$/, ''), rest: '' };

@@ -86,7 +86,7 @@ export function ChaosTab({ show, cluster }: { show: ShowState; cluster: ClusterS
       {result && <p className={`p-problem ${result.ok ? 'p-ok' : 'p-problem-bad'}`}>{result.text}</p>}
       <OpenFaults show={show} serverNow={serverNow} />
       <div className="p-chaos-row">
-        <Btn label="Restore all" keys="click" tone="warn" onPress={() => send('restoreAll')} testId="chaos-restore-all" />
+        <Btn label="Restore all" keys="R" tone="warn" onPress={() => send('restoreAll')} testId="chaos-restore-all" />
         <Btn label="Panic" keys="Shift+Esc · hold B" tone="danger" onPress={() => send('panic')} />
       </div>
     </div>

@@ -15,6 +15,7 @@ const ACTION_WORD: Record<KeyAction, string> = {
   blackout: 'Blackout',
   freeze: 'Freeze',
   panic: 'Panic',
+  restoreAll: 'Restore all',
   timer: 'Timer',
   ignore: 'Ignore'
 };

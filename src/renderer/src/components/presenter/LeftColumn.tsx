@@ -138,7 +138,7 @@ export function LeftColumn({ show }: { show: ShowState }): JSX.Element {
           tone={show.presenter.frozen ? 'on' : 'plain'}
           onPress={() => send('freeze')}
         />
-        <Btn label="Restore all" keys="click" tone="warn" onPress={() => send('restoreAll')} />
+        <Btn label="Restore all" keys="R" tone="warn" onPress={() => send('restoreAll')} />
         <Btn label="Panic" keys="Shift+Esc · hold B" tone="danger" onPress={() => send('panic')} testId="btn-panic" />
       </nav>
     </div>
