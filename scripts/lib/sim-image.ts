@@ -66,32 +66,47 @@ export async function ensureSimImage(docker: Docker, log: (l: string) => void = 
     if (await imageExists(docker, ref)) return ref;
 
     log(`building image ${ref} (node ${process.version} + the simulator) with docker import`);
-    const rootfs = join(work, 'rootfs');
-    const put = (src: string, dest: string): void => {
-      mkdirSync(dirname(join(rootfs, dest)), { recursive: true });
-      copyFileSync(src, join(rootfs, dest));
-    };
-    put(node, '/usr/local/bin/node');
-    for (const l of libs) put(realpathSync(l), l);
-    put(bundle, '/app/sim.cjs');
-    mkdirSync(join(rootfs, 'tmp'), { recursive: true });
-    mkdirSync(join(rootfs, 'etc'), { recursive: true });
-    writeFileSync(join(rootfs, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/false\n');
-    const tar = join(work, 'rootfs.tar');
-    execFileSync('tar', ['-C', rootfs, '-cf', tar, '.']);
-    const [repo, tag] = ref.split(':') as [string, string];
-    const stream = await docker.importImage(tar, {
-      repo,
-      tag,
-      changes: ['ENTRYPOINT ["/usr/local/bin/node", "/app/sim.cjs"]', 'ENV NODE_ENV=production']
-    } as unknown as Record<string, unknown>);
-    await followProgress(docker, stream);
+    await importNodeImage(docker, ref, work, [{ src: bundle, dest: '/app/sim.cjs' }], [
+      'ENTRYPOINT ["/usr/local/bin/node", "/app/sim.cjs"]',
+      'ENV NODE_ENV=production'
+    ]);
     if (!(await imageExists(docker, ref))) throw new Error(`docker import did not produce ${ref}`);
     await pruneOldSimImages(docker, ref, log);
     return ref;
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * Makes an image from a root filesystem holding this machine's node binary (at
+ * /usr/local/bin/node), the shared libraries it links, and `extra` files: `docker import`,
+ * so no registry is needed.
+ */
+export async function importNodeImage(
+  docker: Docker,
+  ref: string,
+  workDir: string,
+  extra: { src: string; dest: string }[] = [],
+  changes: string[] = []
+): Promise<void> {
+  const rootfs = join(workDir, 'rootfs');
+  const put = (src: string, dest: string): void => {
+    mkdirSync(dirname(join(rootfs, dest)), { recursive: true });
+    copyFileSync(src, join(rootfs, dest));
+  };
+  const node = realpathSync(process.execPath);
+  put(node, '/usr/local/bin/node');
+  for (const l of sharedLibraries(node)) put(realpathSync(l), l);
+  for (const f of extra) put(f.src, f.dest);
+  mkdirSync(join(rootfs, 'tmp'), { recursive: true });
+  mkdirSync(join(rootfs, 'etc'), { recursive: true });
+  writeFileSync(join(rootfs, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/false\n');
+  const tar = join(workDir, 'rootfs.tar');
+  execFileSync('tar', ['-C', rootfs, '-cf', tar, '.']);
+  const [repo, tag] = ref.split(':') as [string, string];
+  const stream = await docker.importImage(tar, { repo, tag, changes } as unknown as Record<string, unknown>);
+  await followProgress(docker, stream);
 }
 
 /**

@@ -1,13 +1,12 @@
 // Shared pieces of the Docker tests: the engine (scripts/test.sh starts a private one and
 // passes TIKV_STAGE_DOCKER_HOST), a bare node image for look-alike containers, and helpers
 // to create compose-labelled containers.
-import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, realpathSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import Docker from 'dockerode';
 import { dockerOptions } from '../../src/main/chaos/docker-engine';
-import { followProgress, imageExists, sharedLibraries } from '../../scripts/lib/sim-image';
+import { imageExists, importNodeImage } from '../../scripts/lib/sim-image';
 
 export const ENGINE = process.env.TIKV_STAGE_DOCKER_HOST ?? '';
 
@@ -27,19 +26,7 @@ export async function ensureBaseImage(docker: Docker): Promise<string> {
   if (await imageExists(docker, BASE_IMAGE)) return BASE_IMAGE;
   const work = mkdtempSync(join(tmpdir(), 'tikv-stage-base-'));
   try {
-    const rootfs = join(work, 'rootfs');
-    const put = (src: string, dest: string): void => {
-      mkdirSync(dirname(join(rootfs, dest)), { recursive: true });
-      copyFileSync(src, join(rootfs, dest));
-    };
-    const node = realpathSync(process.execPath);
-    put(node, '/usr/local/bin/node');
-    for (const l of sharedLibraries(node)) put(realpathSync(l), l);
-    mkdirSync(join(rootfs, 'tmp'), { recursive: true });
-    const tar = join(work, 'rootfs.tar');
-    execFileSync('tar', ['-C', rootfs, '-cf', tar, '.']);
-    const stream = await docker.importImage(tar, { repo: 'tikv-stage-node', tag: 'test' } as unknown as Record<string, unknown>);
-    await followProgress(docker, stream);
+    await importNodeImage(docker, BASE_IMAGE, work);
     return BASE_IMAGE;
   } finally {
     rmSync(work, { recursive: true, force: true });

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppState } from '../../src/shared/contract';
-import { artifactDir, launchChromium, startWeb, watchForeignRequests, type RunningApp } from './harness';
+import { artifactDir, launchChromium, startWeb, tikvNodesOf, watchForeignRequests, type RunningApp, type TikvSeen } from './harness';
 
 const CHAPTERS = [
   'Welcome',
@@ -33,16 +33,7 @@ async function expectChapter(n: number): Promise<void> {
   await expect.poll(index, { timeout: 10_000 }).toBe(`${n} / ${CHAPTERS.length}`);
   expect(await title()).toContain(CHAPTERS[n - 1]);
 }
-async function tikvNodes(): Promise<{ name: string; state: string; container: string; leaders: number }[]> {
-  return page.$$eval('[data-testid="cluster-node"][data-kind="tikv"]', (els) =>
-    els.map((e) => ({
-      name: e.getAttribute('data-name') ?? '',
-      state: e.getAttribute('data-state') ?? '',
-      container: e.getAttribute('data-container') ?? '',
-      leaders: Number(e.getAttribute('data-leaders'))
-    }))
-  );
-}
+const tikvNodes = (): Promise<TikvSeen[]> => tikvNodesOf(page);
 async function shot(name: string): Promise<void> {
   await page.screenshot({ path: join(shots, `${name}.png`) });
 }

@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useRef, useState, type JSX } from 'react';
 import type { ClusterSnapshot } from '../../../shared/cluster';
 import { agoText, compactOpsText, deltaText, intText, opsText, plainNumber } from '../lib/format';
-import { barPercent, leaderDeltas, mapModel, type PdView, type TikvView } from '../lib/mapModel';
+import { barPercent, leaderDeltas, mapModel, pdNodeAttrs, tikvNodeAttrs, type PdView, type TikvView } from '../lib/mapModel';
 import { CrownIcon, StateIcon } from './Icons';
 
 const BADGE_MS = 2600;
@@ -76,12 +76,7 @@ function PdCard({ n, detail }: { n: PdView; detail: boolean }): JSX.Element {
   return (
     <div
       className={`node node-pd v-${n.visual}${n.dead ? ' dead' : ''}${n.isLeader ? ' is-leader' : ''}`}
-      data-testid="cluster-node"
-      data-kind="pd"
-      data-name={n.name}
-      data-state={n.pdState}
-      data-container={n.container}
-      data-leader={n.isLeader ? 'true' : 'false'}
+      {...pdNodeAttrs(n)}
       title={detail ? `member ${n.memberId}` : undefined}
     >
       <div className="node-head">
@@ -124,13 +119,7 @@ function TikvCard({
   return (
     <div
       className={`node node-tikv v-${n.visual}${n.dead ? ' dead' : ''}${badge && !badge.leaving ? ' moving' : ''}`}
-      data-testid="cluster-node"
-      data-kind="tikv"
-      data-name={n.name}
-      data-state={n.pdState}
-      data-container={n.container}
-      data-store-id={n.storeId}
-      data-leaders={String(n.leaders)}
+      {...tikvNodeAttrs(n)}
     >
       <div className="node-head">
         <StateIcon visual={n.visual} />
@@ -231,12 +220,7 @@ export function MapStrip({ cluster }: { cluster: ClusterSnapshot }): JSX.Element
         <div
           key={n.key}
           className={`chip chip-pd v-${n.visual}${n.dead ? ' dead' : ''}`}
-          data-testid="cluster-node"
-          data-kind="pd"
-          data-name={n.name}
-          data-state={n.pdState}
-          data-container={n.container}
-          data-leader={n.isLeader ? 'true' : 'false'}
+          {...pdNodeAttrs(n)}
         >
           <StateIcon visual={n.visual} />
           <span className="chip-name">{n.name}</span>
@@ -249,13 +233,7 @@ export function MapStrip({ cluster }: { cluster: ClusterSnapshot }): JSX.Element
         <div
           key={n.key}
           className={`chip chip-tikv v-${n.visual}${n.dead ? ' dead' : ''}`}
-          data-testid="cluster-node"
-          data-kind="tikv"
-          data-name={n.name}
-          data-state={n.pdState}
-          data-container={n.container}
-          data-store-id={n.storeId}
-          data-leaders={String(n.leaders)}
+          {...tikvNodeAttrs(n)}
         >
           <StateIcon visual={n.visual} />
           <span className="chip-name">{n.name}</span>

@@ -5,7 +5,7 @@ import { useMemo, type JSX } from 'react';
 import type { ClusterSnapshot } from '../../../shared/cluster';
 import { pdStateWord } from '../../../shared/cluster';
 import { agoText, intText, opsText } from '../lib/format';
-import { mapModel } from '../lib/mapModel';
+import { mapModel, pdNodeAttrs, tikvNodeAttrs } from '../lib/mapModel';
 import { CrownIcon, StateIcon } from './Icons';
 
 function containerWord(c: string, partitioned: boolean): string {
@@ -40,13 +40,7 @@ export function ClusterTable({ cluster, serverNow }: { cluster: ClusterSnapshot;
               <tr
                 key={n.key}
                 className={`ct-row v-${n.visual}${n.dead ? ' dead' : ''}`}
-                data-testid="cluster-node"
-                data-kind="tikv"
-                data-name={n.name}
-                data-state={n.pdState}
-                data-container={n.container}
-                data-store-id={n.storeId}
-                data-leaders={String(n.leaders)}
+                {...tikvNodeAttrs(n)}
               >
                 <td className="ct-name">
                   <StateIcon visual={n.visual} />
@@ -80,12 +74,7 @@ export function ClusterTable({ cluster, serverNow }: { cluster: ClusterSnapshot;
             <tr
               key={n.key}
               className={`ct-row v-${n.visual}${n.dead ? ' dead' : ''}`}
-              data-testid="cluster-node"
-              data-kind="pd"
-              data-name={n.name}
-              data-state={n.pdState}
-              data-container={n.container}
-              data-leader={n.isLeader ? 'true' : 'false'}
+              {...pdNodeAttrs(n)}
             >
               <td className="ct-name">
                 <StateIcon visual={n.visual} />

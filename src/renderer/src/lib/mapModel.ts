@@ -206,3 +206,30 @@ export function staleNote(c: Pick<ClusterSnapshot, 'stale' | 'takenAt'>, serverN
   if (!c.takenAt) return 'Waiting for PD to answer';
   return `PD not answering \u2014 last seen ${ago(serverNow - c.takenAt)}`;
 }
+
+/**
+ * The attributes outside scripts read a node by (DESIGN.md "Names that scripts rely on"), in
+ * one place for every view that draws nodes (map cards, diagnosis chips, presenter tables).
+ */
+export function tikvNodeAttrs(n: Pick<TikvView, 'name' | 'pdState' | 'container' | 'storeId' | 'leaders'>): Record<string, string> {
+  return {
+    'data-testid': 'cluster-node',
+    'data-kind': 'tikv',
+    'data-name': n.name,
+    'data-state': n.pdState,
+    'data-container': n.container,
+    'data-store-id': n.storeId,
+    'data-leaders': String(n.leaders)
+  };
+}
+
+export function pdNodeAttrs(n: Pick<PdView, 'name' | 'pdState' | 'container' | 'isLeader'>): Record<string, string> {
+  return {
+    'data-testid': 'cluster-node',
+    'data-kind': 'pd',
+    'data-name': n.name,
+    'data-state': n.pdState,
+    'data-container': n.container,
+    'data-leader': n.isLeader ? 'true' : 'false'
+  };
+}
