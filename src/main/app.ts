@@ -156,7 +156,8 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
   // --- the cluster snapshot --------------------------------------------------------
   const snapshot = (): ClusterSnapshot => {
     const now = Date.now();
-    if (!pdView && processes.size === 0) return { ...emptySnapshot(decision.mode, pdUrl, now), containerNote };
+    if (!pdView && processes.size === 0)
+      return { ...emptySnapshot(decision.mode, pdUrl, now), containerNote, timeScale: decision.mode === 'sim' ? config.simSpeed : 1 };
     const containers = driver
       ? new Map<string, { state: ContainerState; partitioned: boolean }>(
           [...processes.values()].map((p) => [p.name, { state: p.state, partitioned: p.partitioned }])
@@ -172,7 +173,8 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
         ? { running: w?.running ?? false, source: workload.kind, current: w?.current ?? null, history: workloadHistory }
         : null,
       perStoreOps,
-      now
+      now,
+      timeScale: decision.mode === 'sim' ? config.simSpeed : 1
     });
   };
 

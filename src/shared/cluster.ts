@@ -80,6 +80,12 @@ export interface ClusterSnapshot {
   pd: PdNode[];
   tikv: TikvNode[];
   workload: WorkloadView | null;
+  /**
+   * How fast the cluster's clock runs against the wall: the simulator's --sim-speed (1 for a
+   * real cluster). Durations told to the audience are in cluster time, so a rehearsal at
+   * speed 5 still says "leaders moved in 14 s", as they would on the real thing.
+   */
+  timeScale: number;
 }
 
 /** The state word the audience reads for a store: Docker's "killed" beats PD's lagging "Up". */
@@ -122,6 +128,7 @@ export function emptySnapshot(mode: Mode, pdUrl: string, now: number): ClusterSn
     regionCount: null,
     pd: [],
     tikv: [],
-    workload: null
+    workload: null,
+    timeScale: 1
   };
 }

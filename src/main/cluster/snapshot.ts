@@ -26,6 +26,8 @@ export interface SnapshotInput {
   /** Per-store ops/s, keyed by node name (tikv0), or else by PD store id. */
   perStoreOps?: Record<string, number>;
   now: number;
+  /** The cluster's clock against the wall (the simulator's speed); 1 by default. */
+  timeScale?: number;
 }
 
 export const DEFAULT_CONTAINER_NOTE = 'Container states are unknown: Docker is not available';
@@ -146,6 +148,7 @@ export function buildSnapshot(input: SnapshotInput): ClusterSnapshot {
     regionCount: pd.regionCount,
     pd: pdNodes,
     tikv,
-    workload: input.workload
+    workload: input.workload,
+    timeScale: input.timeScale ?? 1
   };
 }

@@ -66,10 +66,13 @@ export function storeIsOut(n: TikvNode): boolean {
 }
 
 export function diagnose(
-  timeline: readonly TimelineEvent[],
-  faults: readonly FaultRecord[],
-  last: ClusterSnapshot | null
+  wallTimeline: readonly TimelineEvent[],
+  wallFaults: readonly FaultRecord[],
+  wallLast: ClusterSnapshot | null
 ): string[] {
+  // Every duration below is a difference of two times: told in cluster time (a simulator at
+  // speed 5 still says "leaders moved in 14 s"), by stretching the times around one origin.
+  const { timeline, faults, last } = inClusterTime(wallTimeline, wallFaults, wallLast);
   const s = subjectOf(timeline, faults);
   if (!s) return [];
   const now = last?.now ?? null;
@@ -250,4 +253,31 @@ function diagnosePd(s: Subject, last: ClusterSnapshot | null): string[] {
   if (last.pd.length > 0 && alive.length < Math.floor(last.pd.length / 2) + 1)
     lines.push(`Only ${alive.length} of ${last.pd.length} PD members are up: no etcd quorum, so PD's API stops until another comes back.`);
   return lines;
+}
+
+/** Stretches every time by the cluster's time scale around the first event. Pure. */
+export function inClusterTime(
+  timeline: readonly TimelineEvent[],
+  faults: readonly FaultRecord[],
+  last: ClusterSnapshot | null
+): { timeline: readonly TimelineEvent[]; faults: readonly FaultRecord[]; last: ClusterSnapshot | null } {
+  const k = last?.timeScale ?? 1;
+  if (k === 1 || !Number.isFinite(k) || k <= 0) return { timeline, faults, last };
+  const origin = Math.min(...timeline.map((e) => e.at), ...faults.map((f) => f.injectedAt), last?.now ?? Infinity);
+  const at = (t: number): number => origin + (t - origin) * k;
+  return {
+    timeline: timeline.map((e) => ({ ...e, at: at(e.at) })),
+    faults: faults.map((f) => ({ ...f, injectedAt: at(f.injectedAt), restoredAt: f.restoredAt === null ? null : at(f.restoredAt) })),
+    last: last && {
+      ...last,
+      now: at(last.now),
+      takenAt: last.takenAt > 0 ? at(last.takenAt) : 0,
+      ageMs: last.ageMs * k,
+      workload: last.workload && {
+        ...last.workload,
+        current: last.workload.current && { ...last.workload.current, t: at(last.workload.current.t) },
+        history: last.workload.history.map((p) => ({ ...p, t: at(p.t) }))
+      }
+    }
+  };
 }

@@ -65,10 +65,17 @@ export interface TimelineTracker {
   faults: { node: string; at: number; word: string }[];
   restores: { node: string | null; at: number }[];
   workload: WorkloadTrack;
+  /** The cluster's clock against the wall (ClusterSnapshot.timeScale): durations are told in cluster time. */
+  timeScale: number;
 }
 
 export function createTracker(): TimelineTracker {
-  return { stores: {}, pds: {}, pdLeader: null, faults: [], restores: [], workload: idleWorkload(0) };
+  return { stores: {}, pds: {}, pdLeader: null, faults: [], restores: [], workload: idleWorkload(0), timeScale: 1 };
+}
+
+/** A wall-clock span told in cluster time. */
+function dur(t: Pick<TimelineTracker, 'timeScale'>, ms: number): string {
+  return formatDuration(ms * (t.timeScale || 1));
 }
 
 function idleWorkload(lastT: number): WorkloadTrack {
@@ -153,8 +160,8 @@ function faultOn(t: TimelineTracker, node: string, at: number): { at: number; wo
 /** "14 s after the kill", "25 s after its container exited", or null when nothing to measure from. */
 function sinceFault(t: TimelineTracker, st: StoreTrack, node: string, at: number): string | null {
   const f = faultOn(t, node, at);
-  if (f) return `${formatDuration(at - f.at)} after the ${f.word}`;
-  if (st.exitedAt !== null && st.exitedAt <= at) return `${formatDuration(at - st.exitedAt)} after its container exited`;
+  if (f) return `${dur(t, at - f.at)} after the ${f.word}`;
+  if (st.exitedAt !== null && st.exitedAt <= at) return `${dur(t, at - st.exitedAt)} after its container exited`;
   return null;
 }
 
@@ -165,6 +172,7 @@ export function observe(
   tracker: TimelineTracker
 ): { events: TimelineEvent[]; tracker: TimelineTracker } {
   const t = clone(tracker);
+  t.timeScale = next.timeScale || 1;
   const events: TimelineEvent[] = [];
   const add = (at: number, kind: TimelineKind, node: string | null, text: string): void => {
     events.push({ at, kind, node, text });
@@ -258,7 +266,7 @@ function pdChange(t: TimelineTracker, st: StoreTrack, n: TikvNode, at: number, q
     add(at, 'pd-down', n.name, `PD marks ${n.name} Down${since ? `, ${since}` : ''} (max-store-down-time without a heartbeat)`);
   } else if (s === 'up' && (was === 'disconnected' || was === 'down')) {
     st.upAgainAt = at;
-    const back = st.startedAt !== null && st.startedAt <= at ? `, ${formatDuration(at - st.startedAt)} after its container started` : '';
+    const back = st.startedAt !== null && st.startedAt <= at ? `, ${dur(t, at - st.startedAt)} after its container started` : '';
     add(at, 'pd-up', n.name, `PD marks ${n.name} Up again${back}`);
   } else {
     add(at, 'note', n.name, `PD marks ${n.name} ${pdStateWord(s)} (was ${pdStateWord(was)})`);
@@ -293,9 +301,9 @@ function leaderChange(
         .map((g) => `${g.name} +${g.gain}`);
       const when = faultOn(t, n.name, at);
       const measured = when
-        ? ` in ${formatDuration(at - when.at)}`
+        ? ` in ${dur(t, at - when.at)}`
         : st.exitedAt !== null && st.exitedAt <= at
-          ? `, ${formatDuration(at - st.exitedAt)} after its container exited`
+          ? `, ${dur(t, at - st.exitedAt)} after its container exited`
           : '';
       add(at, 'leaders-moved', n.name, `leaders moved off ${n.name}: ${st.dropFrom} → 0${measured}${gains.length ? ` (${gains.join(', ')})` : ''}`);
       st.movedOffAt = at;
@@ -313,7 +321,7 @@ function leaderChange(
   if (st.movedOffAt === null) return;
   const cameBack = [st.startedAt, st.upAgainAt].filter((x): x is number => x !== null && x >= (st.movedOffAt ?? 0));
   const backAt = cameBack.length ? Math.min(...cameBack) : null;
-  const after = backAt !== null ? `, ${formatDuration(at - backAt)} after it came back` : '';
+  const after = backAt !== null ? `, ${dur(t, at - backAt)} after it came back` : '';
   const target = fairShare(snap, st.movedFrom);
   const balanced = count >= target - Math.max(1, Math.round(target * 0.1));
   if (was === 0 && st.returning === 'first') {
@@ -365,13 +373,13 @@ function workloadChange(t: TimelineTracker, snap: ClusterSnapshot, add: Add): vo
       prevT = p.t;
       continue;
     }
-    dipStep(w, p, prevT, add);
+    dipStep(w, p, prevT, add, t);
     prevT = p.t;
     w.lastT = p.t;
   }
 }
 
-function dipStep(w: WorkloadTrack, p: WorkloadPoint, prevT: number | null, add: Add): void {
+function dipStep(w: WorkloadTrack, p: WorkloadPoint, prevT: number | null, add: Add, t: Pick<TimelineTracker, 'timeScale'>): void {
   if (w.faultAt === null || w.baseline === null || w.recovered || p.t < w.faultAt) return;
   const base = w.baseline;
   const dt = prevT !== null ? Math.min(5, Math.max(0, (p.t - prevT) / 1000)) : 1;
@@ -398,7 +406,7 @@ function dipStep(w: WorkloadTrack, p: WorkloadPoint, prevT: number | null, add: 
         w.recoverAt,
         'workload-recovered',
         null,
-        `throughput fell ${drop} % for ${formatDuration(w.recoverAt - w.dipAt)}, ${int(errors)} error${errors === 1 ? '' : 's'}`
+        `throughput fell ${drop} % for ${dur(t, w.recoverAt - w.dipAt)}, ${int(errors)} error${errors === 1 ? '' : 's'}`
       );
     }
   } else {

@@ -104,6 +104,7 @@ export function cluster(over: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
   const now = T0 + 8_000;
   const h = history(now, T0 + 1_000);
   return {
+    timeScale: 1,
     mode: 'sim',
     pdUrl: 'http://127.0.0.1:2379',
     takenAt: now,

@@ -63,6 +63,7 @@ export function snapshot(
   over: Partial<ClusterSnapshot> = {}
 ): ClusterSnapshot {
   return {
+    timeScale: 1,
     mode: 'sim',
     pdUrl: 'http://127.0.0.1:2379',
     takenAt: now,

@@ -237,3 +237,17 @@ describe('diagnosis', () => {
     expect(diagnose([], [fault({ status: 'failed', error: 'no container' })], null)).toEqual([]);
   });
 });
+
+describe('cluster time (a simulator faster than the wall clock)', () => {
+  it('tells durations in cluster time: speed 2 doubles every span, timeline and diagnosis alike', () => {
+    const fast = play(T0 + 70 * S, { snap: (t) => ({ ...storySnapshot(t), timeScale: 2 }) });
+    const real = play(T0 + 70 * S);
+    const moved = (r: Run): string | undefined => r.events.find((e) => e.kind === 'leaders-moved')?.text;
+    expect(moved(real)).toContain('in 14 s');
+    expect(moved(fast)).toContain('in 28 s');
+    const f = fault({ injectedAt: T0 });
+    const lines = diagnose(fast.events, [f], fast.last).join('\n');
+    expect(lines).toMatch(/28 s after the kill/);
+    expect(diagnose(real.events, [f], real.last).join('\n')).toMatch(/14 s after the kill/);
+  });
+});

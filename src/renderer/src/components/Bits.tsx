@@ -7,6 +7,7 @@ import { renderMarkdown } from '../lib/narration';
 import { actionCaption, timelineRows } from '../lib/show';
 import { StateIcon } from './Icons';
 import { useFit } from './useFit';
+import { useStage } from '../state';
 import type { Visual } from '../lib/mapModel';
 
 export function Markdown({
@@ -74,7 +75,9 @@ const KIND_VISUAL: Partial<Record<ShowState['timeline'][number]['kind'], Visual>
 };
 
 export function Timeline({ events, max, fitMin = 1 }: { events: ShowState['timeline']; max: number; fitMin?: number }): JSX.Element {
-  const all = timelineRows(events).slice(-max);
+  // Offsets in cluster time: a simulator at speed 5 still reads like the real cluster.
+  const scale = useStage((st) => st.cluster?.timeScale ?? 1);
+  const all = timelineRows(events, scale).slice(-max);
   const last = all[all.length - 1];
   // Too many rows for the box: shrink a little, then leave out the oldest.
   const fit = useFit<HTMLOListElement>(`${all.length}:${last?.key ?? ''}:${last?.event.text ?? ''}`, fitMin, Math.max(0, all.length - 1));

@@ -54,13 +54,13 @@ export interface TimelineRow {
 /** Timeline rows with times relative to the fault: each event is measured from the latest
  *  "fault-injected" event at or before it; events before any fault from the first fault; with
  *  no fault at all, from the first event. Sorted by time. */
-export function timelineRows(events: readonly TimelineEvent[]): TimelineRow[] {
+export function timelineRows(events: readonly TimelineEvent[], timeScale = 1): TimelineRow[] {
   const sorted = [...events].sort((a, b) => a.at - b.at);
   const faults = sorted.filter((e) => e.kind === 'fault-injected');
   const firstAt = faults[0]?.at ?? sorted[0]?.at ?? 0;
   return sorted.map((e, i) => {
     let ref = firstAt;
     for (const f of faults) if (f.at <= e.at) ref = f.at;
-    return { key: `${e.at}-${i}`, offsetMs: e.at - ref, event: e };
+    return { key: `${e.at}-${i}`, offsetMs: (e.at - ref) * timeScale, event: e };
   });
 }
