@@ -1,6 +1,7 @@
 // The app's services wired together, the same for Electron and browser mode: the cluster
 // (simulated or live), the PD poller, chaos with its ledger, the workload and the show.
 // The transports (IPC, WebSocket) only see `handlers`, `state()` and `subscribe()`.
+import { rmSync } from 'node:fs';
 import { join, resolve as resolvePath } from 'node:path';
 import type { ChapterAction } from '../shared/actions';
 import { describeFault } from '../shared/actions';
@@ -124,7 +125,11 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
     workload = opts.live?.workload?.() ?? null;
   }
 
-  const ledger = openLedger(join(opts.dataDir, 'fault-ledger.jsonl'));
+  // The simulated cluster is new on every run, so its faults cannot outlive it: they get a
+  // ledger of their own, started afresh, and never mix with the real cluster's.
+  const ledgerPath = join(opts.dataDir, decision.mode === 'sim' ? 'sim-fault-ledger.jsonl' : 'fault-ledger.jsonl');
+  if (decision.mode === 'sim') rmSync(ledgerPath, { force: true });
+  const ledger = openLedger(ledgerPath);
   let pdView: PdView | null = null;
   let processes = new Map<string, NodeProcess>();
   let workloadHistory: WorkloadPoint[] = [];
