@@ -9,6 +9,10 @@ export ELECTRON_SKIP_BINARY_DOWNLOAD=1
 
 step() { printf '\n== %s\n' "$*"; }
 
+# Each vitest run also writes a JSON report; the last line sums them up.
+REPORTS=$(mktemp -d /tmp/tikv-stage-reports.XXXXXX)
+vt() { local name=$1; shift; npx vitest run "$@" --reporter=dot --reporter=json --outputFile.json="$REPORTS/$name.json"; }
+
 apt_install() {
   if [ "$(id -u)" != 0 ]; then echo "need root to install $*; install them and run again" >&2; return 1; fi
   if [ -z "${APT_UPDATED:-}" ]; then apt-get update -qq; APT_UPDATED=1; fi
@@ -34,7 +38,7 @@ npx electron-vite build >/dev/null
 echo "built out/main, out/preload, out/renderer"
 
 step "unit and integration tests"
-npx vitest run --reporter=dot
+vt unit
 
 # --- Docker tests, against a private engine -----------------------------------------
 DOCKER_DIR=$(mktemp -d /tmp/tikv-stage-docker.XXXXXX)
@@ -47,7 +51,7 @@ cleanup() {
     kill "$pid" 2>/dev/null || true
     for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
   fi
-  rm -rf "$DOCKER_DIR" 2>/dev/null || true
+  rm -rf "$DOCKER_DIR" "$REPORTS" 2>/dev/null || true
 }
 trap cleanup EXIT
 
@@ -84,7 +88,7 @@ if [ -n "$(ls test/docker/*.test.ts 2>/dev/null)" ]; then
   if start_dockerd; then
     export TIKV_STAGE_DOCKER_HOST="unix://$DOCKER_DIR/docker.sock"
     export TIKV_STAGE_DOCKERD_RESTART="$DOCKER_DIR/dockerd.sh"
-    npx vitest run --config vitest.docker.config.mts --reporter=dot
+    vt docker --config vitest.docker.config.mts
   elif [ -n "${CI:-}" ]; then
     echo "CI requires the Docker tests, and no engine could be started" >&2
     exit 1
@@ -94,4 +98,14 @@ if [ -n "$(ls test/docker/*.test.ts 2>/dev/null)" ]; then
 fi
 
 step "end-to-end tests (browser mode in Debian's chromium)"
-npx vitest run --config vitest.e2e.config.mts --reporter=dot
+vt e2e --config vitest.e2e.config.mts
+
+node -e '
+const fs = require("fs"), path = require("path"), dir = process.argv[1];
+let p = 0, f = 0, s = 0;
+for (const n of fs.readdirSync(dir)) {
+  const r = JSON.parse(fs.readFileSync(path.join(dir, n), "utf8"));
+  p += r.numPassedTests; f += r.numFailedTests; s += r.numPendingTests + (r.numTodoTests || 0);
+}
+console.log(`\ntests: ${p} passed, ${f} failed, ${s} skipped`);
+' "$REPORTS"
