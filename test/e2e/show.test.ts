@@ -4,18 +4,10 @@ import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppState } from '../../src/shared/contract';
+import { BUILTIN_TITLES } from '../unit/show/helpers';
 import { artifactDir, launchChromium, startWeb, tikvNodesOf, watchForeignRequests, type RunningApp, type TikvSeen } from './harness';
 
-const CHAPTERS = [
-  'Welcome',
-  'Cluster Health',
-  'Load Generation',
-  'Fault Injection',
-  'Detection',
-  'Diagnosis',
-  'Recovery',
-  'Complete'
-];
+const CHAPTERS = BUILTIN_TITLES;
 
 let app: RunningApp;
 let browser: Browser;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDeckError, loadDeck, parseDeck, splitNotes, type DeckError } from '../../../src/main/show/deck';
 import { ACTION_GRAMMAR } from '../../../src/shared/actions';
-import { BUILTIN_DECK, builtinDeck } from './helpers';
+import { BUILTIN_DECK, BUILTIN_TITLES, builtinDeck } from './helpers';
 
 const lines = (...ls: string[]): string => ls.join('\n');
 
@@ -19,16 +19,7 @@ describe('the built-in deck', () => {
 
   it('parses into the 8 chapters, in order, with their settings', () => {
     expect(deck.title).toBe('TiKV: Lose a Node, Keep Your Data');
-    expect(deck.chapters.map((c) => c.title)).toEqual([
-      'Welcome',
-      'Cluster Health',
-      'Load Generation',
-      'Fault Injection',
-      'Detection',
-      'Diagnosis',
-      'Recovery',
-      'Complete'
-    ]);
+    expect(deck.chapters.map((c) => c.title)).toEqual([...BUILTIN_TITLES]);
     const pick = deck.chapters.map((c) => [c.id, c.map, c.panel, c.action, c.countdown, c.blocksAdvance]);
     expect(pick).toEqual([
       ['welcome', false, 'none', null, 0, false],

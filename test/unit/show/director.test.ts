@@ -12,7 +12,7 @@ import {
   type ShowExtras
 } from '../../../src/main/show/director';
 import type { Chapter } from '../../../src/shared/show';
-import { builtinDeck, chapter } from './helpers';
+import { BUILTIN_TITLES, builtinDeck, chapter } from './helpers';
 
 const T = 1_000_000;
 
@@ -82,16 +82,7 @@ describe('director: walking the built-in deck', () => {
       if (!ch.blocksAdvance && beatOf(state, ch.id).phase === 'running')
         state = reduce(state, { type: 'actionFinished', chapterId: ch.id, ok: true, message: 'ok' }, now).state;
     }
-    expect(seen).toEqual([
-      'Welcome',
-      'Cluster Health',
-      'Load Generation',
-      'Fault Injection',
-      'Detection',
-      'Diagnosis',
-      'Recovery',
-      'Complete'
-    ]);
+    expect(seen).toEqual([...BUILTIN_TITLES]);
     expect(actions).toEqual(['load-generation', 'fault-injection', 'recovery']);
     expect(state.fired).toEqual(['load-generation', 'fault-injection', 'recovery']);
   });

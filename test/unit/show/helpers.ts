@@ -5,6 +5,18 @@ import type { ClusterSnapshot, ContainerState, PdState, TikvNode, WorkloadPoint 
 import type { Chapter } from '../../../src/shared/show';
 import { parseDeck, type Deck } from '../../../src/main/show/deck';
 
+/** The seed's 8 chapters, in order: what the built-in deck must say. */
+export const BUILTIN_TITLES = [
+  'Welcome',
+  'Cluster Health',
+  'Load Generation',
+  'Fault Injection',
+  'Detection',
+  'Diagnosis',
+  'Recovery',
+  'Complete'
+] as const;
+
 export const BUILTIN_DECK = resolve(__dirname, '../../../resources/decks/tikv-resilience.md');
 
 export function builtinDeck(): Deck {
