@@ -90,6 +90,7 @@ describe('the show in browser mode, simulated cluster', () => {
     await page.keyboard.press('Space');
     await expectChapter(4);
     await page.getByTestId('countdown').waitFor({ state: 'visible', timeout: 5_000 });
+    await page.waitForTimeout(700); // past the number's fade-in, so the artifact shows what the hall sees
     await shot('04a-countdown');
     // The presenter cannot advance until the kill has happened.
     await page.keyboard.press('PageDown');
