@@ -16,8 +16,7 @@
 // - The index clamps at both ends. A deck reload keeps the position by chapter id, and never
 //   fires an action by itself.
 import { describeTarget, parseAction, type ChapterAction } from '../../shared/actions';
-import type { Mode } from '../../shared/cluster';
-import { defaultPresenterExtras, type BeatState, type Chapter, type FaultRecord, type PresenterExtras, type ShowState, type TimelineEvent } from '../../shared/show';
+import { defaultPresenterExtras, type BeatState, type Chapter, type PresenterExtras, type ShowState } from '../../shared/show';
 
 export interface DirectorState {
   readonly chapters: readonly Chapter[];
@@ -317,17 +316,10 @@ function replaceDeck(s: DirectorState, chapters: readonly Chapter[], fx: Directo
 
 // --- the contract's view -------------------------------------------------------------
 
-export interface ShowExtras {
-  deckTitle: string;
-  deckFile: string;
-  mode: Mode;
-  modeReason: string;
-  timeline: TimelineEvent[];
-  diagnosis: string[];
-  faults: FaultRecord[];
-  notices: string[];
+/** What the director does not own but the contract's ShowState carries (its own types, not restated). */
+export type ShowExtras = Pick<ShowState, 'deckTitle' | 'deckFile' | 'mode' | 'modeReason' | 'timeline' | 'diagnosis' | 'faults' | 'notices'> & {
   presenter?: PresenterExtras;
-}
+};
 
 /** Builds the ShowState that crosses the bridge. */
 export function toShowState(s: DirectorState, extras: ShowExtras): ShowState {

@@ -7,8 +7,8 @@
 // a 0 ms timer, so the caller may reference the returned runtime from its executor and onChange.
 import type { ChapterAction } from '../../shared/actions';
 import { actionToString } from '../../shared/actions';
-import type { ClusterSnapshot, Mode } from '../../shared/cluster';
-import type { ActionLogEntry, FaultRecord, PresenterExtras, ShowState, TimelineEvent } from '../../shared/show';
+import type { ClusterSnapshot } from '../../shared/cluster';
+import type { ActionLogEntry, PresenterExtras, ShowState, TimelineEvent } from '../../shared/show';
 import type { Deck } from './deck';
 import { diagnose } from './diagnosis';
 import { createDirector, reduce, toShowState, type DirectorEffect, type DirectorEvent, type DirectorState } from './director';
@@ -26,13 +26,9 @@ export interface Timers {
 }
 
 /** What the app supplies for each ShowState: the mode, the fault records and its notices. */
-export interface ShowContext {
-  mode: Mode;
-  modeReason: string;
-  faults: FaultRecord[];
-  notices: string[];
+export type ShowContext = Pick<ShowState, 'mode' | 'modeReason' | 'faults' | 'notices'> & {
   presenter?: PresenterExtras;
-}
+};
 
 export type ShowLogEntry = Omit<ActionLogEntry, 'seq'>;
 
