@@ -11,7 +11,7 @@ import type Docker from 'dockerode';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { simClusterDown, simClusterUp } from '../../scripts/lib/cluster-sim';
+import { simClusterDown, simClusterUp } from '../../src/main/sim/containers/cluster';
 import { launchChromium, startWeb, type RunningApp } from '../e2e/harness';
 import { cleanup, composeLabels, engineOrSkip, ensureBaseImage, fingerprint, sleeper } from './support';
 

@@ -1,4 +1,4 @@
-// The simulator in containers (scripts/lib/cluster-sim.ts) against a real Docker engine: real
+// The simulator in containers (src/main/sim/containers/cluster.ts) against a real Docker engine: real
 // processes killed, paused and started by Docker, PD's rules derived from their heartbeats over
 // the project network. At --sim-speed 10: PD's 20 s Disconnected threshold is 2 s, a raft
 // election after a kill 1-2 s, after a pause 1.5-3.5 s, a PD election 0.3-0.7 s.
@@ -7,7 +7,7 @@
 import Docker from 'dockerode';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dockerOptions } from '../../src/main/chaos/docker-engine';
-import { NO_LEADER_TEXT } from '../../src/main/sim/server';
+import { NO_LEADER_TEXT } from '../../src/main/sim/pd-api/server';
 import { parseYcsbLine } from '../../src/main/workload/ycsb-parse';
 import {
   LABEL_NETWORK,
@@ -16,7 +16,7 @@ import {
   simClusterDown,
   simClusterUp,
   type SimClusterUpResult
-} from '../../scripts/lib/cluster-sim';
+} from '../../src/main/sim/containers/cluster';
 
 const ENGINE = process.env.TIKV_STAGE_DOCKER_HOST ?? '';
 const IN_CI = /^(true|1)$/i.test(process.env.CI ?? '');

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import { dockerOptions } from '../../src/main/chaos/docker-engine';
-import { imageExists, importNodeImage } from '../../scripts/lib/sim-image';
+import { imageExists, importNodeImage } from '../../src/main/sim/containers/image';
 
 export const ENGINE = process.env.TIKV_STAGE_DOCKER_HOST ?? '';
 

@@ -1,10 +1,11 @@
 // The simulator's functional core, driven by a fake clock: every rule at PD's real timings
 // (speed 1), checked at the edges of its window.
 import { describe, expect, it } from 'vitest';
-import { SimEngine, TIMINGS, type StoreState } from '../../../src/main/sim/engine';
+import { SimEngine } from '../../../src/main/sim/core/engine';
+import { TIMINGS, type StoreState } from '../../../src/main/sim/core/model';
 import type { SimProcess } from '../../../src/main/sim/types';
-import { formatYcsbLines } from '../../../src/main/sim/workload';
-import { membersJson, storeInfoJson } from '../../../src/main/sim/pdjson';
+import { formatYcsbLines } from '../../../src/main/sim/core/workload';
+import { membersJson, storeInfoJson } from '../../../src/main/sim/pd-api/pdjson';
 
 const T0 = Date.UTC(2026, 7, 20, 10, 0, 0);
 const S = 1000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { goBytesSize, goDuration, goJson, hexKey, parseGoDuration, rfc3339Nano } from '../../../src/main/sim/format';
+import { goBytesSize, goDuration, goJson, hexKey, parseGoDuration, rfc3339Nano } from '../../../src/main/sim/core/format';
 
 describe('go-units sizes', () => {
   it('prints %.4g in binary units', () => {

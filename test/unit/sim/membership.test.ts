@@ -1,8 +1,8 @@
 // PD leadership among PD processes, as a pure state machine: three members exchange views on a
 // simulated clock, and a test decides who can reach whom.
 import { describe, expect, it } from 'vitest';
-import { Membership } from '../../../src/main/sim/membership';
-import { Rng } from '../../../src/main/sim/rng';
+import { Membership } from '../../../src/main/sim/core/membership';
+import { Rng } from '../../../src/main/sim/core/rng';
 
 const SPEED = 10;
 const PING = 100; // wall ms between ping rounds

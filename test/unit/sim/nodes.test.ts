@@ -3,10 +3,10 @@
 // closes its links without a goodbye, as a SIGKILLed process's kernel does.
 import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPdNode, type PdNode } from '../../../src/main/sim/pd-node';
-import { startTikvNode, type TikvNode } from '../../../src/main/sim/tikv-node';
-import { startYcsbNode, type YcsbNode } from '../../../src/main/sim/ycsb-node';
-import { NO_LEADER_TEXT } from '../../../src/main/sim/server';
+import { startPdNode, type PdNode } from '../../../src/main/sim/nodes/pd-node';
+import { startTikvNode, type TikvNode } from '../../../src/main/sim/nodes/tikv-node';
+import { startYcsbNode, type YcsbNode } from '../../../src/main/sim/nodes/ycsb-node';
+import { NO_LEADER_TEXT } from '../../../src/main/sim/pd-api/server';
 import { parseYcsbLine } from '../../../src/main/workload/ycsb-parse';
 
 const SPEED = 20;

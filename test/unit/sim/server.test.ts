@@ -3,8 +3,8 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { isInteger, isSafeNumber, parse } from 'lossless-json';
 import { startSimCluster, NO_LEADER_TEXT, type SimClusterHandle } from '../../../src/main/sim/index';
-import { main } from '../../../src/main/sim/serve';
-import { rfc3339Nano } from '../../../src/main/sim/format';
+import { main } from '../../../src/main/sim/inproc/serve';
+import { rfc3339Nano } from '../../../src/main/sim/core/format';
 import type { SimProcess } from '../../../src/main/sim/types';
 
 const SPEED = 50;

@@ -1,5 +1,5 @@
 // The simulator's process entry point, one role per process (the image built by
-// scripts/lib/sim-image.ts runs `node /app/sim.cjs <flags>`; scripts/cluster-sim.ts starts one
+// containers/image.ts runs `node /app/sim.cjs <flags>`; containers/cluster.ts starts one
 // container per compose service):
 //   --role pd   --name pd0 --peers pd0,pd1,pd2 [--port 2379] [--sim-speed N] [--seed N]
 //   --role tikv --name tikv0 --pd pd0:2379,pd1:2379,pd2:2379 [--port 20160] [--status-port 20180] [--sim-speed N]

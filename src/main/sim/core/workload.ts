@@ -7,7 +7,7 @@
 //
 // Sim time vs wall time: every figure here is in *sim* units (ops per sim second, latencies in
 // sim milliseconds), so the numbers look like a real cluster's whatever the time scale is.
-import type { WorkloadPoint } from '../../shared/cluster';
+import type { WorkloadPoint } from '../../../shared/cluster';
 import type { Rng } from './rng';
 
 /** What the workload needs to know about the cluster, at the current instant. */

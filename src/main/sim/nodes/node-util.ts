@@ -1,4 +1,4 @@
-// Small helpers for the simulator's per-process roles (src/main/sim/node-main.ts): time
+// Small helpers for the simulator's per-process roles (nodes/node-main.ts): time
 // scaling with wall-clock floors, newline-delimited JSON over sockets, JSON over HTTP with a
 // deadline, addresses. Node built-ins only (the roles are bundled into one file).
 import { randomBytes } from 'node:crypto';

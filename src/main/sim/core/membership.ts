@@ -10,7 +10,7 @@
 // - no leader without a quorum of the members (2 of 3); a leader that loses it steps down;
 // - a restarted member knows nothing: it asks its peers who leads, and follows;
 // - two claims: the higher term wins, then the lower name.
-import { TIMINGS } from './engine';
+import { TIMINGS } from './model';
 import type { Rng } from './rng';
 
 /** What a member says about itself when pinged. */

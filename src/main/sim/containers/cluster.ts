@@ -2,7 +2,7 @@
 // container per compose service (pd0..pd2, tikv0..tikv2, and ycsb created but not started),
 // with the labels, names and network `docker compose` would give them, so the app's Docker
 // chaos (discovery by compose labels, kill/stop/pause/disconnect/start) runs against real
-// processes. Each container runs the simulator's bundle in one role (src/main/sim/node-main.ts).
+// processes. Each container runs the simulator's bundle in one role (nodes/node-main.ts).
 //
 // Safety: `up` only creates or starts containers and a network carrying this project's label
 // (and refuses to adopt same-named ones that do not); `down` removes only containers and
@@ -10,8 +10,8 @@
 import { createHash } from 'node:crypto';
 import { createServer } from 'node:net';
 import type Docker from 'dockerode';
-import { LABEL_ONEOFF, LABEL_PROJECT, LABEL_SERVICE } from '../../src/main/chaos/docker-targets';
-import { ensureSimImage, pruneOldSimImages } from './sim-image';
+import { LABEL_ONEOFF, LABEL_PROJECT, LABEL_SERVICE } from '../../chaos/docker-targets';
+import { ensureSimImage, pruneOldSimImages } from './image';
 
 export const LABEL_CONTAINER_NUMBER = 'com.docker.compose.container-number';
 export const LABEL_NETWORK = 'com.docker.compose.network';

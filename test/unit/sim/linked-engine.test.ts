@@ -1,25 +1,28 @@
-// The engine's heartbeat-driven mode (one PD process per container): store heartbeats,
-// store liveness and PD leadership come from outside; the rules stay the engine's.
+// The heartbeat-driven engine (one PD process per container): store heartbeats, store
+// liveness and PD leadership come from outside; the rules stay the engine core's.
 import { describe, expect, it } from 'vitest';
-import { SimEngine, TIMINGS } from '../../../src/main/sim/engine';
+import { SimEngine } from '../../../src/main/sim/core/engine';
+import type { EngineCore } from '../../../src/main/sim/core/engine-core';
+import { LinkedEngine } from '../../../src/main/sim/core/linked-engine';
+import { TIMINGS } from '../../../src/main/sim/core/model';
 
 const T0 = 1_787_220_000_000;
 const SPEED = 10;
 
-function engine(seed = 1): SimEngine {
-  const e = new SimEngine({ speed: SPEED, now: T0, seed, external: true });
+function engine(seed = 1): LinkedEngine {
+  const e = new LinkedEngine({ speed: SPEED, now: T0, seed });
   e.setPdLeader('pd0');
   e.scheduling = true;
   return e;
 }
 
 const wall = (simMs: number): number => simMs / SPEED;
-const stateOf = (e: SimEngine, name: string): string => e.storeStateName(e.stores.find((s) => s.name === name)!);
-const leaders = (e: SimEngine): Record<string, number> =>
+const stateOf = (e: EngineCore, name: string): string => e.storeStateName(e.stores.find((s) => s.name === name)!);
+const leaders = (e: EngineCore): Record<string, number> =>
   Object.fromEntries(e.stores.map((s) => [s.name, e.storeLeaderCount(s.name)]));
 
 /** Heartbeat the named stores every 10 s (sim) from `from` to `to` (wall). */
-function beat(e: SimEngine, names: string[], from: number, to: number): void {
+function beat(e: LinkedEngine, names: string[], from: number, to: number): void {
   for (let t = from; t <= to; t += wall(TIMINGS.storeHeartbeat)) {
     e.advance(t);
     for (const n of names) e.storeHeartbeat(n);
@@ -27,7 +30,7 @@ function beat(e: SimEngine, names: string[], from: number, to: number): void {
   e.advance(to);
 }
 
-describe('SimEngine, heartbeat-driven mode', () => {
+describe('LinkedEngine (heartbeat-driven)', () => {
   it('has no heartbeats of its own: stores turn Disconnected unless heartbeats come in', () => {
     const e = engine();
     expect(e.pdLeaderName()).toBe('pd0');
@@ -37,7 +40,7 @@ describe('SimEngine, heartbeat-driven mode', () => {
   });
 
   it('starts without a PD leader; heartbeats land only while there is one', () => {
-    const e = new SimEngine({ speed: SPEED, now: T0, seed: 1, external: true });
+    const e = new LinkedEngine({ speed: SPEED, now: T0, seed: 1 });
     expect(e.pdLeaderName()).toBeNull();
     expect(e.scheduling).toBe(false);
     const before = e.stores[0]!.lastHeartbeatNs;
@@ -114,7 +117,7 @@ describe('SimEngine, heartbeat-driven mode', () => {
 
   it('a follower mirrors its leader and keeps its own elections pending for leaders it sees dead', () => {
     const a = engine(7);
-    const b = new SimEngine({ speed: SPEED, now: T0, seed: 7, external: true });
+    const b = new LinkedEngine({ speed: SPEED, now: T0, seed: 7 });
     b.setPdLeader('pd0');
     a.storeLinkLost('tikv1', 'exit');
     a.advance(T0 + wall(TIMINGS.electionMax));
@@ -136,9 +139,15 @@ describe('SimEngine, heartbeat-driven mode', () => {
     expect(c.storeLeaderCount('tikv2')).toBe(0);
   });
 
-  it('the external commands are refused in the default mode', () => {
+  it('the in-app engine has no link commands: it heartbeats and elects its PD leader itself', () => {
     const e = new SimEngine({ speed: SPEED, now: T0, seed: 1 });
-    expect(() => e.storeHeartbeat('tikv0')).toThrow(/heartbeat-driven/);
-    expect(() => e.setPdLeader('pd0')).toThrow(/heartbeat-driven/);
+    expect('storeHeartbeat' in e).toBe(false);
+    expect('setPdLeader' in e).toBe(false);
+    expect(e.pdLeaderName()).not.toBeNull();
+    e.advance(T0 + wall(60_000));
+    expect(stateOf(e, 'tikv2')).toBe('Up');
+    const linked = new LinkedEngine({ speed: SPEED, now: T0, seed: 1 });
+    expect(linked.pdLeaderName()).toBeNull();
+    expect(linked.scheduling).toBe(false);
   });
 });

@@ -1,9 +1,10 @@
 // Standalone entry point for the simulated cluster as its own process:
 //   node serve.js --port 2379 --sim-speed 1 --role all [--seed N] [--workload] [--host H]
 // Prints the PD URL on stdout. Only `--role all` (the whole cluster in one process) here; the
-// per-service roles (one PD member or store per process, for the containers) are node-main.ts.
+// per-service roles (one PD member or store per process, for the containers) are
+// nodes/node-main.ts.
 import { parseArgs } from 'node:util';
-import { startSimCluster, type SimClusterHandle } from './index';
+import { startSimCluster, type SimClusterHandle } from './cluster';
 
 export async function main(argv: string[]): Promise<SimClusterHandle> {
   const { values } = parseArgs({
@@ -32,9 +33,9 @@ export async function main(argv: string[]): Promise<SimClusterHandle> {
   return cluster;
 }
 
-// Run when started as this file (src/main/sim/serve.ts through tsx, or a built sim/serve.js),
-// and never when merely imported. Works for both CommonJS and ESM output.
-if (/(^|[\\/])sim[\\/]serve\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) {
+// Run when started as this file (src/main/sim/inproc/serve.ts through tsx, or a built
+// inproc/serve.js), and never when merely imported. Works for both CommonJS and ESM output.
+if (/(^|[\\/])inproc[\\/]serve\.[cm]?[jt]s$/.test(process.argv[1] ?? '')) {
   main(process.argv.slice(2)).then(
     (cluster) => {
       const shutdown = (): void => {

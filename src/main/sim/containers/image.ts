@@ -10,9 +10,10 @@ import { dirname, join, resolve } from 'node:path';
 import type Docker from 'dockerode';
 import { build } from 'vite';
 
-export const ROOT = resolve(__dirname, '..', '..');
+/** The repository (this file is src/main/sim/containers/image.ts). */
+export const ROOT = resolve(__dirname, '..', '..', '..', '..');
 export const SIM_REPO = 'tikv-stage-sim';
-const ENTRY = join(ROOT, 'src', 'main', 'sim', 'node-main.ts');
+const ENTRY = join(ROOT, 'src', 'main', 'sim', 'nodes', 'node-main.ts');
 
 /** Bundles the simulator's process entry into one CommonJS file with no dependencies. */
 export async function bundleSimulator(outDir: string): Promise<string> {

@@ -1,14 +1,8 @@
 // PD v8.5's response shapes, built from the engine's state as GoJson values (field order as PD
 // writes them, omitempty fields left out, ids and nanosecond times as bigints).
-import {
-  CLUSTER_ID,
-  type MemberState,
-  type PeerState,
-  type RegionState,
-  type SimEngine,
-  type StoreState
-} from './engine';
-import { NS_PER_MS, NS_PER_S, goBytesSize, goDuration, hexKey, rfc3339Nano, type GoJson } from './format';
+import type { EngineCore } from '../core/engine-core';
+import { NS_PER_MS, NS_PER_S, goBytesSize, goDuration, hexKey, rfc3339Nano, type GoJson } from '../core/format';
+import { CLUSTER_ID, type MemberState, type PeerState, type RegionState, type StoreState } from '../core/model';
 
 export const TIKV_VERSION = '8.5.5';
 export const TIKV_GIT_HASH = 'a0234aad114258b60e0ec23c17486c79845299be';
@@ -19,7 +13,7 @@ export const PD_BUILD_TS = '2025-12-18 08:12:41';
 /** region_score per MiB of region_size, as in the reference capture. */
 const REGION_SCORE_PER_MIB = 372.1487302651279 / 48;
 
-export function storeInfoJson(e: SimEngine, s: StoreState): GoJson {
+export function storeInfoJson(e: EngineCore, s: StoreState): GoJson {
   let leaderCount = 0;
   let regionCount = 0;
   let leaderSize = 0;
@@ -75,7 +69,7 @@ export function storeInfoJson(e: SimEngine, s: StoreState): GoJson {
   };
 }
 
-export function storesJson(e: SimEngine, stores: readonly StoreState[]): GoJson {
+export function storesJson(e: EngineCore, stores: readonly StoreState[]): GoJson {
   return { count: stores.length, stores: stores.map((s) => storeInfoJson(e, s)) };
 }
 
@@ -91,7 +85,7 @@ export function memberJson(m: MemberState): GoJson {
   };
 }
 
-export function membersJson(e: SimEngine): GoJson {
+export function membersJson(e: EngineCore): GoJson {
   const leader = e.pdLeader === null ? undefined : e.members[e.pdLeader];
   return {
     header: { cluster_id: CLUSTER_ID },
@@ -101,7 +95,7 @@ export function membersJson(e: SimEngine): GoJson {
   };
 }
 
-export function leaderJson(e: SimEngine): GoJson {
+export function leaderJson(e: EngineCore): GoJson {
   const leader = e.pdLeader === null ? undefined : e.members[e.pdLeader];
   return leader ? memberJson(leader) : null;
 }
@@ -110,11 +104,11 @@ export function healthEntryJson(m: MemberState, healthy: boolean): GoJson {
   return { name: m.name, member_id: m.memberId, client_urls: [`http://${m.name}:2379`], health: healthy };
 }
 
-function peerJson(e: SimEngine, p: PeerState): GoJson {
+function peerJson(e: EngineCore, p: PeerState): GoJson {
   return { role_name: 'Voter', id: p.id, store_id: e.stores[p.store]?.id ?? 0 };
 }
 
-export function regionJson(e: SimEngine, r: RegionState): GoJson {
+export function regionJson(e: EngineCore, r: RegionState): GoJson {
   const leaderPeer = r.peers.find((p) => p.store === r.leader);
   const down = e.downPeers(r);
   return {
@@ -135,12 +129,12 @@ export function regionJson(e: SimEngine, r: RegionState): GoJson {
   };
 }
 
-export function regionsJson(e: SimEngine, regions: readonly RegionState[]): GoJson {
+export function regionsJson(e: EngineCore, regions: readonly RegionState[]): GoJson {
   return { count: regions.length, regions: regions.map((r) => regionJson(e, r)) };
 }
 
 /** GET /stats/region. Map keys are store ids as strings, sorted as Go sorts them. */
-export function regionStatsJson(e: SimEngine): GoJson {
+export function regionStatsJson(e: EngineCore): GoJson {
   const leaderCount = new Map<number, number>();
   const peerCount = new Map<number, number>();
   const leaderSize = new Map<number, number>();
@@ -196,7 +190,7 @@ export function statusJson(m: MemberState): GoJson {
   return { build_ts: PD_BUILD_TS, version: PD_VERSION, git_hash: PD_GIT_HASH, start_timestamp: m.startTimestamp };
 }
 
-export function scheduleConfigJson(e: SimEngine): GoJson {
+export function scheduleConfigJson(e: EngineCore): GoJson {
   const out: Record<string, GoJson> = {
     'max-store-down-time': goDuration(BigInt(Math.round(e.maxStoreDownTimeMs)) * NS_PER_MS)
   };
@@ -205,7 +199,7 @@ export function scheduleConfigJson(e: SimEngine): GoJson {
 }
 
 /** GET /config: the subset of PD's config the simulator knows about. */
-export function configJson(e: SimEngine, m: MemberState): GoJson {
+export function configJson(e: EngineCore, m: MemberState): GoJson {
   return {
     name: m.name,
     'client-urls': 'http://0.0.0.0:2379',

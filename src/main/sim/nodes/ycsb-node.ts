@@ -6,11 +6,11 @@
 // - Each store's client port is probed over a kept-open connection: a killed store resets it
 //   at once, a frozen or cut-off one stops answering. An op on a region whose leader cannot be
 //   reached stalls until the region is served again, or fails after the 20 s backoff (scaled).
-import { connect as netConnect, type Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { Rng } from './rng';
-import { every, getJson, isRecord, logger, readLines, scaled, sendLine } from './node-util';
-import { DEFAULT_WORKLOAD, Workload, formatYcsbLines, type WorkloadCluster } from './workload';
+import { DEFAULT_WORKLOAD, Workload, formatYcsbLines, type WorkloadCluster } from '../core/workload';
+import { Rng } from '../core/rng';
+import { every, getJson, isRecord, logger, scaled } from './node-util';
+import { createStoreProbes } from './ycsb-probes';
 
 export interface YcsbNodeOptions {
   pds: { host: string; port: number }[];
@@ -32,16 +32,6 @@ interface RouteEntry {
   leader: string;
   serving: boolean;
   since: number;
-}
-
-interface Probe {
-  name: string;
-  socket: Socket | null;
-  connecting: boolean;
-  up: boolean;
-  upSince: number;
-  lastPong: number;
-  retry: NodeJS.Timeout | null;
 }
 
 export interface YcsbNode {
@@ -66,7 +56,6 @@ export function startYcsbNode(opts: YcsbNodeOptions): YcsbNode {
   let pdIndex = 0;
   let closed = false;
   let started: number | null = null;
-  const probes = new Map<string, Probe>();
 
   // --- the routing table -------------------------------------------------------------------
   const pollRoute = async (): Promise<void> => {
@@ -80,7 +69,7 @@ export function startYcsbNode(opts: YcsbNodeOptions): YcsbNode {
       if (!routes) log(`routing table from ${pd.host}:${pd.port}: ${parsed.regions.length} regions`);
       routes = parsed.regions;
       storeNames = parsed.stores;
-      for (const s of storeNames) if (!probes.has(s)) startProbe(s);
+      for (const s of storeNames) probes.ensure(s);
       // Ask the PD leader next time, when it is one of the addresses we know.
       const i = parsed.pdLeader === null ? -1 : opts.pds.findIndex((p) => p.host === parsed.pdLeader);
       if (i >= 0) pdIndex = i;
@@ -89,88 +78,28 @@ export function startYcsbNode(opts: YcsbNodeOptions): YcsbNode {
   };
 
   // --- store probes ------------------------------------------------------------------------
-  const setDown = (p: Probe): void => {
-    if (p.up) log(`${p.name} unreachable`);
-    p.up = false;
-  };
-
-  const startProbe = (name: string): void => {
-    const p: Probe = { name, socket: null, connecting: false, up: false, upSince: 0, lastPong: 0, retry: null };
-    probes.set(name, p);
-    connectProbe(p);
-  };
-
-  const connectProbe = (p: Probe): void => {
-    if (closed || p.socket || p.connecting) return;
-    p.connecting = true;
-    const addr = opts.tikvAddrs?.get(p.name) ?? { host: p.name, port: opts.tikvPort };
-    const socket = netConnect({ host: addr.host, port: addr.port });
-    socket.setNoDelay(true);
-    const timer = setTimeout(() => socket.destroy(), Math.max(probeTimeoutMs, 500));
-    socket.on('connect', () => {
-      clearTimeout(timer);
-      p.connecting = false;
-      p.socket = socket;
-      p.lastPong = Date.now();
-      sendLine(socket, { t: 'ping' });
-    });
-    socket.on('error', () => undefined);
-    socket.on('close', () => {
-      clearTimeout(timer);
-      p.connecting = false;
-      if (p.socket === socket || p.socket === null) {
-        p.socket = null;
-        setDown(p);
-      }
-      if (!closed && !p.retry) {
-        p.retry = setTimeout(() => {
-          p.retry = null;
-          connectProbe(p);
-        }, retryMs);
-      }
-    });
-    readLines(socket, null, (msg) => {
-      if (msg.t !== 'pong' || p.socket !== socket) return;
-      const now = Date.now();
-      p.lastPong = now;
-      if (!p.up) {
-        p.up = true;
-        p.upSince = now;
-        log(`${p.name} reachable`);
-      }
-    });
-  };
-
-  const stopProbes = every(probeMs, (now, lateBy) => {
-    for (const p of probes.values()) {
-      if (!p.socket) continue;
-      if (lateBy > probeTimeoutMs / 2) p.lastPong = now;
-      if (now - p.lastPong > probeTimeoutMs) {
-        // No answer: a frozen or cut-off store. Start over with a new connection.
-        setDown(p);
-        const s = p.socket;
-        p.socket = null;
-        s.destroy();
-        continue;
-      }
-      sendLine(p.socket, { t: 'ping' });
-    }
+  const probes = createStoreProbes({
+    tikvPort: opts.tikvPort,
+    tikvAddrs: opts.tikvAddrs,
+    probeMs,
+    probeTimeoutMs,
+    retryMs,
+    log
   });
 
   // --- the closed loop ---------------------------------------------------------------------
-  const reachable = (name: string): boolean => probes.get(name)?.up ?? false;
   const cluster: WorkloadCluster = {
     get regionCount() {
       return routes?.length ?? 0;
     },
     regionServing: (i) => {
       const r = routes?.[i];
-      return !!r && r.serving && reachable(r.leader);
+      return !!r && r.serving && probes.reachable(r.leader);
     },
     regionServingSince: (i) => {
       const r = routes?.[i];
       if (!r) return Date.now();
-      return Math.max(r.since, probes.get(r.leader)?.upSince ?? 0);
+      return Math.max(r.since, probes.upSince(r.leader));
     },
     regionLeaderName: (i) => routes?.[i]?.leader ?? '',
     storeNames: () => storeNames
@@ -182,7 +111,7 @@ export function startYcsbNode(opts: YcsbNodeOptions): YcsbNode {
     if (!routes) return;
     if (started === null) {
       // The first ops wait for the routing table and a reachable store, as a client's would.
-      if (![...probes.values()].some((p) => p.up)) return;
+      if (!probes.anyUp()) return;
       started = now;
       nextTick = now;
       workload.start(now);
@@ -214,11 +143,7 @@ export function startYcsbNode(opts: YcsbNodeOptions): YcsbNode {
       closed = true;
       stopLoop();
       stopPrint();
-      stopProbes();
-      for (const p of probes.values()) {
-        if (p.retry) clearTimeout(p.retry);
-        p.socket?.destroy();
-      }
+      probes.stop();
       if (started !== null) {
         out(`Run finished, takes ${goSeconds(((performance.now() - t0) * speed) / 1000)}`);
         print(Date.now());
