@@ -1,7 +1,7 @@
 // Browser mode (`npm run web`): the same services as the Electron app, served to a browser
 // on 127.0.0.1. Plain Node: this file and everything it imports never import `electron`.
 import { join } from 'node:path';
-import { createStage } from './app';
+import { createStage } from './stage';
 import { USAGE, parseConfig } from './config';
 import { createLiveDeps } from './live';
 import { appRoot, builtinDeckPath, defaultDataDir } from './paths';

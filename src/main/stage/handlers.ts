@@ -1,0 +1,100 @@
+// The request handlers: every request a view (IPC or WebSocket) can send, each a line or two
+// over the parts. Every handler that changes the show answers with the new ShowState.
+import type { AppState } from '../../shared/contract';
+import type { Mode } from '../../shared/cluster';
+import type { PreflightReport } from '../../shared/preflight';
+import type { ShowState } from '../../shared/show';
+import type { FaultService } from '../chaos/faults';
+import type { ShowRuntime } from '../show/runtime';
+import type { Handlers } from '../transport/dispatch';
+import type { ActionRunner } from './actions';
+import type { Journal } from './journal';
+import type { PresenterSession } from './presenter';
+
+export interface HandlerDeps {
+  show: ShowRuntime;
+  actions: ActionRunner;
+  faults: FaultService | null;
+  presenter: PresenterSession;
+  journal: Journal;
+  /** Sends the show state to every view and returns it. */
+  publish(): ShowState;
+  state(): AppState;
+  preflight(): Promise<PreflightReport>;
+  shell?: { swapDisplays(): void };
+}
+
+export function createHandlers(d: HandlerDeps): Handlers {
+  const { show, presenter, publish } = d;
+  /** Runs a change, then publishes. */
+  const after = (change: () => void): Promise<ShowState> => {
+    change();
+    return Promise.resolve(publish());
+  };
+  return {
+    getState: async () => d.state(),
+    next: () => after(() => show.next()),
+    prev: () => after(() => show.prev()),
+    first: () => after(() => show.first()),
+    last: () => after(() => show.last()),
+    goTo: (i) => after(() => show.goTo(i)),
+    blackout: (on) => after(() => show.blackout(on)),
+    injectFault: async (spec) => {
+      const r = await d.actions.run({ type: 'fault', fault: spec });
+      if (!r.ok) throw new Error(r.message);
+      return publish();
+    },
+    restoreFault: async (id) => {
+      if (!d.faults) throw new Error('no chaos driver in this mode');
+      const r = await d.faults.restore(id);
+      show.recordEvent({ at: Date.now(), kind: 'restored', node: r.node, text: `restored ${r.node}` });
+      d.journal.log(`restore ${r.node}`, 'ok');
+      return publish();
+    },
+    restoreAll: async () => {
+      await d.actions.run({ type: 'restore-all' });
+      return publish();
+    },
+    panic: async () => {
+      // Black the audience first (instant), then bring every node back.
+      show.blackout(true);
+      publish();
+      d.journal.log('panic', 'info', 'audience blacked out; restoring every open fault');
+      await d.actions.run({ type: 'restore-all' });
+      return publish();
+    },
+    freeze: (on) => after(() => presenter.freeze(on)),
+    timer: (cmd) => after(() => presenter.timer(cmd)),
+    openDeck: async (path) => {
+      await presenter.openDeck(path);
+      return publish();
+    },
+    setKeyBinding: (key, action) => after(() => presenter.bindKey(key, action)),
+    rehearsal: (on) => after(() => presenter.rehearsal(on)),
+    preflight: () => d.preflight(),
+    keyMode: (mode) => after(() => presenter.keyMode(mode)),
+    swapDisplays: async () => {
+      if (!d.shell) throw new Error('swapping displays is only possible in the desktop app (npm start)');
+      d.shell.swapDisplays();
+      return publish();
+    }
+  };
+}
+
+/** The preflight board when there is no live cluster to check. Pure. */
+export function preflightUnavailable(mode: Mode, now = Date.now()): PreflightReport {
+  const sim = mode === 'sim';
+  return {
+    at: now,
+    ok: sim,
+    lines: [
+      {
+        id: 'docker',
+        ok: sim,
+        title: sim ? 'Simulated cluster: nothing to check' : 'Preflight not available',
+        detail: sim ? 'the show runs on the built-in simulated cluster' : 'this build has no preflight for live mode',
+        fix: sim ? null : 'run npm run preflight'
+      }
+    ]
+  };
+}

@@ -1,0 +1,136 @@
+// The composition root: the app's services wired together, the same for Electron and browser
+// mode. Read top to bottom, it is the boot sequence: choose the cluster, load the deck, make
+// the parts, wire them, start them, undo what an earlier run left open. The transports (IPC,
+// WebSocket) only see `handlers`, `state()` and `subscribe()`.
+import type { EventName, EventPayloads } from '../../shared/contract';
+import type { ShowState } from '../../shared/show';
+import { createFaultService } from '../chaos/faults';
+import { formatDeckError, loadDeck } from '../show/deck';
+import { createShow } from '../show/runtime';
+import { createActionRunner } from './actions';
+import { bootCluster, type BootedCluster } from './boot';
+import { createClusterFeed } from './cluster-feed';
+import { createHandlers, preflightUnavailable } from './handlers';
+import { createJournal, type Journal } from './journal';
+import { createPresenterSession } from './presenter';
+import type { Stage, StageListener, StageOptions } from './types';
+
+export type { LiveDeps, Stage, StageOptions } from './types';
+
+export async function createStage(opts: StageOptions): Promise<Stage> {
+  const log = opts.log ?? ((line: string) => console.log(line));
+  const listeners = new Set<StageListener>();
+  const emit = <E extends EventName>(event: E, payload: EventPayloads[E]): void => listeners.forEach((l) => l(event, payload));
+  const journal = createJournal({ onLog: (entries) => emit('log', entries) });
+
+  // 1. The cluster (mode and why, PD, chaos driver, workload, ledger) and the deck.
+  const cluster = await bootCluster(opts.config, opts.live, opts.dataDir, log);
+  if (cluster.containerNote && cluster.mode === 'live') journal.notice(`Container states unknown: ${cluster.containerNote}`);
+  const deck = await loadDeck(opts.config.deck ?? opts.builtinDeck);
+  if (!deck.ok) {
+    await cluster.close();
+    throw new Error(deck.errors.map(formatDeckError).join('\n'));
+  }
+
+  // 2. The parts. Nothing runs until step 3: each part's callbacks into another part fire
+  // only after start (createShow runs its first effects on a timer, the feed on start()).
+  const feed = createClusterFeed({ cluster, notice: journal.notice });
+  const faults = cluster.driver
+    ? createFaultService({ driver: cluster.driver, ledger: cluster.ledger, scope: cluster.scope, pdLeader: feed.pdLeader, onChange: () => publish() })
+    : null;
+  const actions = createActionRunner({ ...cluster, faults, journal, record: (e) => show.recordEvent(e) });
+  const show = createShow({
+    deck: deck.deck,
+    executor: { run: (action) => actions.run(action, { notify: false }) }, // the runtime reports failures itself
+    extras: () => ({
+      mode: cluster.mode,
+      modeReason: cluster.modeReason,
+      faults: faults?.all() ?? [],
+      notices: [...journal.notices(), ...(feed.current().pdError ? [`PD: ${feed.current().pdError}`] : [])],
+      presenter: presenter.extras()
+    }),
+    onChange: () => publish(),
+    onLog: (e) => journal.log(e.what, e.outcome, e.detail)
+  });
+  const presenter = createPresenterSession({
+    dataDir: opts.dataDir,
+    deck: deck.deck,
+    journal,
+    show: {
+      index: () => show.director().index,
+      chapterId: (i) => show.director().chapters[i]?.id ?? null,
+      timeline: () => show.timeline(),
+      replaceDeck: (d) => show.replaceDeck(d),
+      publish: () => publish()
+    }
+  });
+  function publish(): ShowState {
+    presenter.observe(show.director().index);
+    const s = show.state();
+    emit('show', s);
+    return s;
+  }
+  const state = () => ({ show: show.state(), cluster: feed.current(), log: journal.entries() });
+  const handlers = createHandlers({
+    show,
+    actions,
+    faults,
+    presenter,
+    journal,
+    publish,
+    state,
+    shell: opts.shell,
+    preflight: async () => {
+      if (opts.preflight) return opts.preflight();
+      if (cluster.mode === 'live' && opts.live?.preflight)
+        return opts.live.preflight(feed.current().pdUrl, (faults?.unresolved() ?? []).map((r) => `${r.spec.kind} ${r.node}`));
+      return preflightUnavailable(cluster.mode);
+    }
+  });
+
+  // 3. Wire and start: snapshots feed the show's timeline and the views; the deck is watched.
+  feed.onSnapshot((s) => {
+    show.observeCluster(s);
+    emit('cluster', s);
+  });
+  await feed.start();
+  presenter.watch();
+
+  // 4. Open faults from an earlier run (a crash, a quit mid-show): restore them now.
+  await restoreLeftovers(cluster, faults, journal, log);
+
+  return {
+    mode: cluster.mode,
+    modeReason: cluster.modeReason,
+    pdUrl: cluster.pdUrl,
+    handlers,
+    state,
+    setGotoTyping: (digits) => void (presenter.gotoTyping(digits) && publish()),
+    subscribe(l) {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    async close() {
+      await presenter.close();
+      show.dispose();
+      await feed.close();
+      await cluster.close();
+    }
+  };
+}
+
+async function restoreLeftovers(
+  cluster: BootedCluster,
+  faults: ReturnType<typeof createFaultService> | null,
+  journal: Journal,
+  log: (line: string) => void
+): Promise<void> {
+  if (!faults || cluster.mode !== 'live' || faults.unresolved().length === 0) return;
+  const res = await faults.restoreAll();
+  const names = res.restored.map((r) => r.node).join(', ');
+  if (res.restored.length) {
+    journal.log('restore faults left open by the last run', 'ok', names);
+    log(`tikv-stage: restored faults left open by the last run: ${names}`);
+  }
+  for (const f of res.failed) journal.notice(`a fault left open by the last run could not be undone: ${f.error}`);
+}

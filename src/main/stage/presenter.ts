@@ -1,0 +1,161 @@
+// The presenter's session: talk timer, freeze, key bindings, rehearsal recording, and the deck
+// being shown (open another, reload on save, keep the last good one on a bad save). It holds
+// only the presenter's own state; the show is reached through the small ShowPort below.
+import { join, resolve as resolvePath } from 'node:path';
+import { defaultPresenterExtras, type KeyAction, type KeyMode, type PresenterExtras, type TimelineEvent } from '../../shared/show';
+import { readKeymap, writeKeymap } from '../keymap-store';
+import { formatDeckError, loadDeck, type Deck } from '../show/deck';
+import { watchDeck, type DeckWatcher } from '../show/deck-watch';
+import { readRehearsals, rehearsalCues, writeRehearsal, type ChapterVisit, type RehearsalStore } from '../show/rehearsal';
+import { timerCommand } from '../show/talk-timer';
+import type { Journal } from './journal';
+
+type TimerCommand = Parameters<typeof timerCommand>[1];
+
+/** What the session needs of the show. */
+export interface ShowPort {
+  index(): number;
+  chapterId(index: number): string | null;
+  timeline(): TimelineEvent[];
+  replaceDeck(deck: Deck): void;
+  /** Sends the show state to every view. */
+  publish(): void;
+}
+
+export interface PresenterSession {
+  /** The presenter's part of every ShowState. */
+  extras(): PresenterExtras;
+  /** Called before each publish: starts the talk timer on the first move, notes rehearsal visits. */
+  observe(index: number): void;
+  freeze(on?: boolean): void;
+  timer(cmd: TimerCommand): void;
+  bindKey(key: string, action: KeyAction | null): void;
+  rehearsal(on: boolean): void;
+  keyMode(mode: KeyMode): void;
+  /** True when it changed. */
+  gotoTyping(digits: string | null): boolean;
+  /** Loads, watches and shows another deck; throws with file:line when it is bad. */
+  openDeck(path: string): Promise<void>;
+  /** Starts watching the deck given at boot. */
+  watch(): void;
+  close(): Promise<void>;
+}
+
+/** The talk's target: the sum of the chapters' planned durations, when the deck gives them. Pure. */
+export function deckTargetMs(deck: Deck): number | null {
+  const d = deck.chapters.map((c) => c.duration).filter((x): x is number => x !== null);
+  return d.length ? d.reduce((a, b) => a + b, 0) * 1000 : null;
+}
+
+export function createPresenterSession(opts: {
+  dataDir: string;
+  deck: Deck;
+  journal: Journal;
+  show: ShowPort;
+  now?: () => number;
+}): PresenterSession {
+  const { journal, show } = opts;
+  const now = opts.now ?? Date.now;
+  const keymapPath = join(opts.dataDir, 'keymap.json');
+  const rehearsalPath = join(opts.dataDir, 'rehearsals.json');
+  let deckFile = opts.deck.file;
+  let rehearsals: RehearsalStore = readRehearsals(rehearsalPath);
+  const state: PresenterExtras = {
+    ...defaultPresenterExtras(),
+    keymap: readKeymap(keymapPath),
+    timer: { running: false, elapsedMs: 0, since: null, targetMs: deckTargetMs(opts.deck) }
+  };
+  state.rehearsal.recordedAt = rehearsals[deckFile]?.recordedAt ?? null;
+  let visits: ChapterVisit[] = [];
+  let rehearsalStart = 0;
+  let lastIndex = show.index();
+  let watcher: DeckWatcher | null = null;
+
+  function applyDeck(next: Deck): void {
+    state.deckErrors = [];
+    if (next.file !== deckFile) {
+      deckFile = next.file;
+      state.rehearsal.recordedAt = rehearsals[deckFile]?.recordedAt ?? null;
+    }
+    state.timer = { ...state.timer, targetMs: deckTargetMs(next) };
+    show.replaceDeck(next);
+    show.publish();
+  }
+  function deckErrors(lines: string[]): void {
+    state.deckErrors = lines;
+    for (const l of lines) console.error(`tikv-stage: deck error: ${l}`);
+    journal.log('deck not reloaded', 'failed', lines.join('; '));
+    show.publish();
+  }
+  const startWatching = (file: string): void => {
+    watcher = watchDeck(file, { deck: applyDeck, errors: deckErrors });
+  };
+
+  return {
+    extras: () => ({ ...state, rehearsal: { ...state.rehearsal, cues: rehearsals[deckFile]?.cues ?? {} } }),
+    observe(index) {
+      if (index === lastIndex) return;
+      // The talk timer starts when the presenter first moves on from the opening chapter.
+      if (lastIndex === 0 && index > 0 && !state.timer.running && state.timer.elapsedMs === 0)
+        state.timer = timerCommand(state.timer, 'start', now());
+      lastIndex = index;
+      const id = show.chapterId(index);
+      if (state.rehearsal.recording && id) visits.push({ chapterId: id, at: now() });
+    },
+    freeze(on) {
+      state.frozen = on ?? !state.frozen;
+    },
+    timer(cmd) {
+      state.timer = timerCommand(state.timer, cmd, now());
+    },
+    bindKey(key, action) {
+      const next = { ...state.keymap };
+      if (action === null) delete next[key];
+      else next[key] = action;
+      state.keymap = next;
+      writeKeymap(keymapPath, next);
+    },
+    rehearsal(on) {
+      const at = now();
+      if (on && !state.rehearsal.recording) {
+        state.rehearsal = { ...state.rehearsal, recording: true };
+        rehearsalStart = at;
+        const id = show.chapterId(show.index());
+        visits = id ? [{ chapterId: id, at }] : [];
+        journal.log('rehearsal recording', 'info');
+      } else if (!on && state.rehearsal.recording) {
+        const cues = rehearsalCues(visits, show.timeline().filter((e) => e.at >= rehearsalStart), at);
+        writeRehearsal(rehearsalPath, deckFile, at, cues);
+        rehearsals = readRehearsals(rehearsalPath);
+        state.rehearsal = { recording: false, recordedAt: at, cues };
+        journal.log('rehearsal saved', 'ok', `${Object.keys(cues).length} chapters`);
+      }
+    },
+    keyMode(mode) {
+      state.keyMode = mode;
+    },
+    gotoTyping(digits) {
+      if (state.gotoTyping === digits) return false;
+      state.gotoTyping = digits;
+      return true;
+    },
+    async openDeck(path) {
+      const r = await loadDeck(resolvePath(path));
+      if (!r.ok) {
+        const lines = r.errors.map(formatDeckError);
+        deckErrors(lines);
+        throw new Error(lines.join('\n'));
+      }
+      await watcher?.close();
+      startWatching(r.deck.file);
+      applyDeck(r.deck);
+      journal.log('deck opened', 'ok', r.deck.file);
+    },
+    watch() {
+      if (!watcher) startWatching(deckFile);
+    },
+    async close() {
+      await watcher?.close();
+    }
+  };
+}

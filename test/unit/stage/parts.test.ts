@@ -1,0 +1,278 @@
+// The stage's parts, each with fakes: the journal, the action runner, the cluster feed, the
+// presenter session and the handlers.
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import type { TimelineEvent } from '../../../src/shared/show';
+import { createActionRunner } from '../../../src/main/stage/actions';
+import { ledgerFile } from '../../../src/main/stage/boot';
+import { createClusterFeed } from '../../../src/main/stage/cluster-feed';
+import { createHandlers, preflightUnavailable } from '../../../src/main/stage/handlers';
+import { createJournal, LOG_LIMIT, NOTICE_LIMIT } from '../../../src/main/stage/journal';
+import { createPresenterSession, deckTargetMs, type ShowPort } from '../../../src/main/stage/presenter';
+import { createShow } from '../../../src/main/show/runtime';
+import { builtinDeck, BUILTIN_DECK } from '../show/helpers';
+import { fakeDriver, fakeFaults, fakePoller, fakeWorkload } from './fakes';
+
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'stage-parts-'));
+
+describe('journal', () => {
+  it('keeps the log and the notices bounded, newest last', () => {
+    const seen: number[] = [];
+    const j = createJournal({ onLog: (e) => seen.push(e.length), now: () => 5 });
+    for (let i = 0; i < LOG_LIMIT + 10; i++) j.log(`a${i}`, 'ok');
+    for (let i = 0; i < NOTICE_LIMIT + 3; i++) j.notice(`n${i}`);
+    expect(j.entries()).toHaveLength(LOG_LIMIT);
+    expect(j.entries().at(-1)).toMatchObject({ what: `a${LOG_LIMIT + 9}`, seq: LOG_LIMIT + 10, at: 5 });
+    expect(j.notices()).toHaveLength(NOTICE_LIMIT);
+    expect(j.notices()[0]).toBe('n3');
+    expect(seen.at(-1)).toBe(LOG_LIMIT);
+  });
+});
+
+describe('action runner', () => {
+  const setup = (faults = fakeFaults(), workload = fakeWorkload()) => {
+    const journal = createJournal({ onLog: () => undefined });
+    const events: TimelineEvent[] = [];
+    const runner = createActionRunner({ faults, workload, containerNote: null, journal, record: (e) => events.push(e), now: () => 7 });
+    return { runner, journal, events, faults, workload };
+  };
+
+  it('a fault goes to the timeline and the log, in past tense', async () => {
+    const s = setup();
+    const r = await s.runner.run({ type: 'fault', fault: { kind: 'kill', target: { type: 'named', name: 'tikv2' } } });
+    expect(r).toEqual({ ok: true, message: 'killed tikv2' });
+    expect(s.events).toEqual([{ at: 1000, kind: 'fault-injected', node: 'tikv2', text: 'killed tikv2' }]);
+    expect(s.journal.entries().at(-1)).toMatchObject({ outcome: 'ok', detail: 'killed tikv2' });
+  });
+
+  it('a refused fault is a failure with its reason, a notice unless the caller reports it', async () => {
+    const s = setup(fakeFaults({ injectError: 'refused: quorum' }));
+    const spec = { type: 'fault', fault: { kind: 'kill', target: { type: 'random-tikv' } } } as const;
+    expect(await s.runner.run(spec, { notify: false })).toEqual({ ok: false, message: 'refused: quorum' });
+    expect(s.journal.notices()).toEqual([]);
+    await s.runner.run(spec);
+    expect(s.journal.notices()).toEqual(['refused: quorum']);
+    expect(s.events).toEqual([]);
+  });
+
+  it('without a chaos driver a fault says why it cannot run', async () => {
+    const journal = createJournal({ onLog: () => undefined });
+    const runner = createActionRunner({ faults: null, workload: null, containerNote: 'no Docker engine', journal, record: () => undefined });
+    const r = await runner.run({ type: 'fault', fault: { kind: 'kill', target: { type: 'random-tikv' } } });
+    expect(r.ok).toBe(false);
+    expect(r.message).toMatch(/no Docker engine/);
+  });
+
+  it('restore all reports each restored node and fails when some could not be undone', async () => {
+    const faults = fakeFaults({ restoreFailures: ['could not start tikv0'] });
+    const s = setup(faults);
+    await s.runner.run({ type: 'fault', fault: { kind: 'kill', target: { type: 'named', name: 'tikv1' } } });
+    const r = await s.runner.run({ type: 'restore-all' });
+    expect(r.ok).toBe(false);
+    expect(s.events.at(-1)).toMatchObject({ kind: 'restored', node: 'tikv1', at: 7 });
+    expect(s.journal.notices()).toEqual(['could not start tikv0']);
+    expect(s.journal.entries().at(-1)).toMatchObject({ what: 'restore all', outcome: 'failed' });
+  });
+
+  it('starts and stops the workload, and reports a workload that cannot start', async () => {
+    const s = setup();
+    expect(await s.runner.run({ type: 'start-workload' })).toEqual({ ok: true, message: 'workload running' });
+    expect(s.workload.calls).toEqual(['start']);
+    const bad = setup(fakeFaults(), fakeWorkload({ startError: 'image pingcap/go-ycsb is missing' }));
+    expect(await bad.runner.run({ type: 'start-workload' })).toEqual({ ok: false, message: 'image pingcap/go-ycsb is missing' });
+    expect(bad.journal.notices()).toEqual(['image pingcap/go-ycsb is missing']);
+  });
+});
+
+describe('cluster feed', () => {
+  it('merges PD, containers and workload, coalescing bursts into one snapshot', async () => {
+    vi.useFakeTimers();
+    try {
+      const poller = fakePoller();
+      const driver = fakeDriver([{ name: 'tikv0', kind: 'tikv', state: 'running', partitioned: false }]);
+      const notices: string[] = [];
+      const feed = createClusterFeed({
+        cluster: { mode: 'sim', pdUrl: 'http://pd.test', pdFallbacks: [], driver, containerNote: null, workload: fakeWorkload(), timeScale: 5 },
+        notice: (t) => notices.push(t),
+        poller: poller.make
+      });
+      const published: number[] = [];
+      feed.onSnapshot((s) => published.push(s.takenAt));
+      await feed.start();
+      expect(poller.started).toBe(true);
+      expect(driver.watchers).toBe(1);
+      poller.push({ leader: 'pd1', takenAt: 1 });
+      driver.emit({ name: 'tikv0', kind: 'tikv', state: 'exited', partitioned: false });
+      await vi.advanceTimersByTimeAsync(60);
+      expect(published).toHaveLength(1);
+      expect(feed.pdLeader()).toBe('pd1');
+      expect(feed.current().timeScale).toBe(5);
+      await vi.advanceTimersByTimeAsync(1000);
+      expect(feed.current().workload?.history.length).toBe(1);
+      await feed.close();
+      expect(poller.stopped).toBe(true);
+      expect(driver.watchers).toBe(0);
+      expect(notices).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it('a driver that cannot list is a notice, not a crash', async () => {
+    const poller = fakePoller();
+    const driver = { ...fakeDriver([]), list: async () => Promise.reject(new Error('engine gone')) };
+    const notices: string[] = [];
+    const feed = createClusterFeed({
+      cluster: { mode: 'live', pdUrl: 'http://pd.test', pdFallbacks: [], driver, containerNote: null, workload: null, timeScale: 1 },
+      notice: (t) => notices.push(t),
+      poller: poller.make
+    });
+    await feed.start();
+    await feed.close();
+    expect(notices).toEqual(["could not list the cluster's containers: engine gone"]);
+  });
+});
+
+function showPort(over: Partial<ShowPort> = {}): ShowPort & { published: number; index_: number } {
+  const p = {
+    published: 0,
+    index_: 0,
+    index: () => p.index_,
+    chapterId: (i: number) => `c${i}`,
+    timeline: () => [],
+    replaceDeck: () => undefined,
+    publish: () => void p.published++,
+    ...over
+  };
+  return p;
+}
+
+describe('presenter session', () => {
+  it('starts the talk timer on the first move from the opening chapter, once', () => {
+    let now = 1000;
+    const show = showPort();
+    const s = createPresenterSession({ dataDir: tmp(), deck: builtinDeck(), journal: createJournal({ onLog: () => undefined }), show, now: () => now });
+    expect(s.extras().timer.running).toBe(false);
+    expect(s.extras().timer.targetMs).toBe(deckTargetMs(builtinDeck()));
+    now = 2000;
+    s.observe(1);
+    expect(s.extras().timer).toMatchObject({ running: true, since: 2000 });
+    now = 3000;
+    s.timer('pause');
+    s.observe(0);
+    s.observe(1);
+    expect(s.extras().timer.running).toBe(false);
+  });
+
+  it('keeps key bindings in the data folder', () => {
+    const dir = tmp();
+    const mk = () => createPresenterSession({ dataDir: dir, deck: builtinDeck(), journal: createJournal({ onLog: () => undefined }), show: showPort() });
+    mk().bindKey('F9', 'next');
+    expect(JSON.parse(readFileSync(join(dir, 'keymap.json'), 'utf8'))).toEqual({ F9: 'next' });
+    expect(mk().extras().keymap).toEqual({ F9: 'next' });
+  });
+
+  it('records a rehearsal and shows its cues next time', () => {
+    const dir = tmp();
+    let now = 0;
+    const show = showPort();
+    const journal = createJournal({ onLog: () => undefined });
+    const s = createPresenterSession({ dataDir: dir, deck: builtinDeck(), journal, show, now: () => now });
+    s.rehearsal(true);
+    now = 30_000;
+    show.index_ = 1;
+    s.observe(1);
+    now = 50_000;
+    s.rehearsal(false);
+    expect(s.extras().rehearsal.recording).toBe(false);
+    expect(s.extras().rehearsal.cues['c0']?.durationMs).toBe(30_000);
+    const again = createPresenterSession({ dataDir: dir, deck: builtinDeck(), journal, show: showPort() });
+    expect(again.extras().rehearsal.recordedAt).toBe(50_000);
+  });
+
+  it('a bad deck opened keeps the current one and says where it is wrong', async () => {
+    const dir = tmp();
+    const bad = join(dir, 'bad.md');
+    writeFileSync(bad, '---\ntitle: [unclosed\n---\n# x\n');
+    const show = showPort();
+    const s = createPresenterSession({ dataDir: dir, deck: builtinDeck(), journal: createJournal({ onLog: () => undefined }), show });
+    await expect(s.openDeck(bad)).rejects.toThrow(/bad\.md:\d+/);
+    expect(s.extras().deckErrors[0]).toMatch(/bad\.md:\d+/);
+    expect(show.published).toBe(1);
+    await s.close();
+  });
+});
+
+describe('handlers', () => {
+  function setup(opts: { injectError?: string; shell?: boolean } = {}) {
+    const faults = fakeFaults({ injectError: opts.injectError });
+    const journal = createJournal({ onLog: () => undefined });
+    const runner = createActionRunner({ faults, workload: null, containerNote: null, journal, record: () => undefined });
+    const show = createShow({ deck: builtinDeck(), executor: { run: (a) => runner.run(a, { notify: false }) } });
+    const presenter = createPresenterSession({
+      dataDir: tmp(),
+      deck: builtinDeck(),
+      journal,
+      show: showPort({ index: () => show.director().index })
+    });
+    const swaps: number[] = [];
+    const h = createHandlers({
+      show,
+      actions: runner,
+      faults,
+      presenter,
+      journal,
+      publish: () => show.state(),
+      state: () => ({ show: show.state(), cluster: undefined as never, log: journal.entries() }),
+      preflight: async () => preflightUnavailable('sim', 1),
+      shell: opts.shell ? { swapDisplays: () => void swaps.push(1) } : undefined
+    });
+    return { h, show, faults, swaps, journal };
+  }
+
+  it('navigation answers with the new show state', async () => {
+    const s = setup();
+    expect((await s.h.next()).index).toBe(1);
+    expect((await s.h.goTo(5)).index).toBe(5);
+    expect((await s.h.first()).index).toBe(0);
+    s.show.dispose();
+  });
+
+  it('a refused fault is an error reply, not an ok', async () => {
+    const s = setup({ injectError: 'refused: would leave 1 of 3 TiKV stores running' });
+    await expect(s.h.injectFault({ kind: 'kill', target: { type: 'random-tikv' } })).rejects.toThrow(/refused/);
+    s.show.dispose();
+  });
+
+  it('panic blacks out the audience and restores every open fault', async () => {
+    const s = setup();
+    await s.h.injectFault({ kind: 'kill', target: { type: 'named', name: 'tikv0' } });
+    const after = await s.h.panic();
+    expect(after.blackout).toBe(true);
+    expect(s.faults.unresolved()).toEqual([]);
+    s.show.dispose();
+  });
+
+  it('swapDisplays needs the desktop shell', async () => {
+    await expect(setup().h.swapDisplays()).rejects.toThrow(/desktop app/);
+    const s = setup({ shell: true });
+    await s.h.swapDisplays();
+    expect(s.swaps).toEqual([1]);
+    s.show.dispose();
+  });
+
+  it('preflight without a live cluster says what it is', async () => {
+    expect((await setup().h.preflight()).lines[0]?.title).toMatch(/Simulated/);
+    expect(preflightUnavailable('live', 1).ok).toBe(false);
+  });
+});
+
+describe('boot', () => {
+  it('keeps the simulated and the real cluster in separate ledgers', () => {
+    expect(ledgerFile('/d', 'sim')).toBe(join('/d', 'sim-fault-ledger.jsonl'));
+    expect(ledgerFile('/d', 'live')).toBe(join('/d', 'fault-ledger.jsonl'));
+    expect(BUILTIN_DECK).toMatch(/tikv-resilience\.md$/);
+  });
+});
