@@ -1,15 +1,28 @@
 // The chaos and workload actions a chapter (or the presenter) can ask for, and the grammar
 // that decks use to name them ("kill-random-tikv", "kill:tikv1", ...).
+import { z } from 'zod';
+import { FAULT_KINDS, FAULT_WORDS, NODE_NAME, type FaultKind } from './vocabulary';
 
-export type FaultKind = 'kill' | 'stop' | 'pause' | 'partition';
+export type { FaultKind } from './vocabulary';
 
-/** Which node a fault hits: a random TiKV, a named node (tikv0, pd1...), or the PD leader. */
-export type FaultTarget = { type: 'random-tikv' } | { type: 'named'; name: string } | { type: 'pd-leader' };
+/** A fault as it crosses the bridge (the `injectFault` request): checked by this schema. */
+export const faultSpecSchema = z.strictObject({
+  kind: z.enum(FAULT_KINDS),
+  /** Which node a fault hits: a random TiKV, a named node (tikv0, pd1...), or the PD leader. */
+  target: z.discriminatedUnion('type', [
+    z.strictObject({ type: z.literal('random-tikv') }),
+    z.strictObject({ type: z.literal('pd-leader') }),
+    z.strictObject({ type: z.literal('named'), name: z.string().regex(NODE_NAME, 'a node name like tikv0 or pd1') })
+  ]),
+  /**
+   * Explicit opt-in (deck key `allow-quorum-loss: true`) to a fault that would leave fewer than
+   * a majority of TiKV stores or PD members running. Absent = refused, with a notice.
+   */
+  allowQuorumLoss: z.boolean().optional()
+});
 
-export interface FaultSpec {
-  kind: FaultKind;
-  target: FaultTarget;
-}
+export type FaultSpec = z.infer<typeof faultSpecSchema>;
+export type FaultTarget = FaultSpec['target'];
 
 export type ChapterAction =
   | { type: 'fault'; fault: FaultSpec }
@@ -21,8 +34,6 @@ export type ChapterAction =
 
 export const ACTION_GRAMMAR =
   'kill-random-tikv, kill:tikvN, stop:tikvN, pause:tikvN, partition:tikvN, kill-pd-leader, restore, restore-all, start-workload, stop-workload';
-
-const NODE_NAME = /^(tikv|pd)\d+$/;
 
 /** Parses a deck's action string; returns an error message naming what is accepted. */
 export function parseAction(raw: string): { ok: true; action: ChapterAction } | { ok: false; error: string } {
@@ -62,8 +73,14 @@ export function describeTarget(t: FaultTarget): string {
   }
 }
 
+/** "kill a random TiKV", for logs and the presenter. */
 export function describeFault(f: FaultSpec): string {
   return `${f.kind} ${describeTarget(f.target)}`;
+}
+
+/** "Killing a random TiKV", for captions. */
+export function faultCaption(f: FaultSpec): string {
+  return `${FAULT_WORDS[f.kind].ing} ${describeTarget(f.target)}`;
 }
 
 export function actionToString(a: ChapterAction): string {

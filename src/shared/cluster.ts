@@ -2,7 +2,8 @@
 // PD's view (state) and Docker's view (container) sit side by side on purpose: the gap
 // between them is the story of the Detection chapter.
 
-export type Mode = 'sim' | 'live';
+/** `replay`: a recorded show stands in for the cluster (src/main/replay); never passed off as live. */
+export type Mode = 'sim' | 'live' | 'replay';
 
 /** Store state as PD reports it (state_name), lower-cased; `unknown` when PD cannot be asked. */
 export type PdState = 'up' | 'disconnected' | 'down' | 'offline' | 'tombstone' | 'unknown';
@@ -10,7 +11,8 @@ export type PdState = 'up' | 'disconnected' | 'down' | 'offline' | 'tombstone' |
 /** Process state as Docker (or the simulator, the way Docker would) reports it. */
 export type ContainerState = 'running' | 'exited' | 'paused' | 'missing' | 'unknown';
 
-export interface TikvNode {
+/** One TiKV store as the snapshot shows it (a row of the map, not a process). */
+export interface TikvStoreRow {
   kind: 'tikv';
   /** PD's store id, as a decimal string (ids are parsed without loss). */
   storeId: string;
@@ -29,7 +31,8 @@ export interface TikvNode {
   opsPerSec: number | null;
 }
 
-export interface PdNode {
+/** One PD member as the snapshot shows it (a row of the map, not a process). */
+export interface PdMemberRow {
   kind: 'pd';
   /** PD's member_id as a decimal string (above 2^53, parsed without loss). */
   memberId: string;
@@ -41,21 +44,29 @@ export interface PdNode {
   partitioned: boolean;
 }
 
-export interface WorkloadPoint {
+/** One sample of the workload's figures (a point of the chart). */
+export interface WorkloadSample {
   /** Unix ms. */
   t: number;
   ops: number;
   errors: number;
   p99Ms: number | null;
+  /**
+   * The latency figure to show live, with what it is and its window, e.g. "mean, last 5 s"
+   * (go-ycsb: from its cumulative Avg × Count) or "p99, last 1 s" (the simulator). Never a
+   * since-start figure. Absent in older recordings: then p99Ms is all there is.
+   */
+  latency?: { ms: number; label: string } | null;
 }
 
-export interface WorkloadView {
+/** The workload as the snapshot carries it: whether it runs, its source, its recent samples. */
+export interface WorkloadSeries {
   running: boolean;
   /** Where the figures come from: the simulator's synthetic load, or go-ycsb's status lines. */
   source: 'sim' | 'ycsb';
-  current: WorkloadPoint | null;
+  current: WorkloadSample | null;
   /** The last couple of minutes, oldest first. */
-  history: WorkloadPoint[];
+  history: WorkloadSample[];
 }
 
 export interface ClusterSnapshot {
@@ -72,14 +83,19 @@ export interface ClusterSnapshot {
   now: number;
   /** Plain-words reason PD could not be read, for the presenter (never the audience). */
   pdError: string | null;
+  /**
+   * True while PD answers but has no leader (a PD leader fault: an election): pdError then
+   * says "PD electing a leader: …", and views say so rather than "PD not answering".
+   */
+  pdElecting?: boolean;
   /** Plain-words reason container states are unknown (e.g. no Docker engine), or null. */
   containerNote: string | null;
   clusterId: string | null;
   pdLeader: string | null;
   regionCount: number | null;
-  pd: PdNode[];
-  tikv: TikvNode[];
-  workload: WorkloadView | null;
+  pd: PdMemberRow[];
+  tikv: TikvStoreRow[];
+  workload: WorkloadSeries | null;
   /**
    * How fast the cluster's clock runs against the wall: the simulator's --sim-speed (1 for a
    * real cluster). Durations told to the audience are in cluster time, so a rehearsal at
@@ -89,7 +105,7 @@ export interface ClusterSnapshot {
 }
 
 /** The state word the audience reads for a store: Docker's "killed" beats PD's lagging "Up". */
-export function storeHeadline(n: Pick<TikvNode, 'state' | 'container' | 'partitioned'>): string {
+export function storeHeadline(n: Pick<TikvStoreRow, 'state' | 'container' | 'partitioned'>): string {
   if (n.container === 'exited') return 'killed';
   if (n.container === 'paused') return 'paused';
   if (n.partitioned) return 'cut off';
@@ -132,3 +148,14 @@ export function emptySnapshot(mode: Mode, pdUrl: string, now: number): ClusterSn
     timeScale: 1
   };
 }
+
+// Former names, kept while the files outside the contract's owners move over (src/main/cluster,
+// src/main/workload, src/main/sim, src/main/stage). Do not use in new code.
+/** @deprecated use TikvStoreRow */
+export type TikvNode = TikvStoreRow;
+/** @deprecated use PdMemberRow */
+export type PdNode = PdMemberRow;
+/** @deprecated use WorkloadSample */
+export type WorkloadPoint = WorkloadSample;
+/** @deprecated use WorkloadSeries */
+export type WorkloadView = WorkloadSeries;

@@ -3,19 +3,11 @@
 // derive their channel names and types from it.
 import { z } from 'zod';
 import type { PreflightReport } from './preflight';
-import { KEY_ACTIONS, type ActionLogEntry, type KeyAction, type ShowState } from './show';
+import { faultSpecSchema } from './actions';
+import { KEY_ACTIONS, KEY_MODES, TIMER_COMMANDS, type ActionLogEntry, type ShowState } from './show';
 import type { ClusterSnapshot } from './cluster';
 
-const nodeName = z.string().regex(/^(tikv|pd)\d+$/, 'a node name like tikv0 or pd1');
-
-export const faultSpecSchema = z.strictObject({
-  kind: z.enum(['kill', 'stop', 'pause', 'partition']),
-  target: z.discriminatedUnion('type', [
-    z.strictObject({ type: z.literal('random-tikv') }),
-    z.strictObject({ type: z.literal('pd-leader') }),
-    z.strictObject({ type: z.literal('named'), name: nodeName })
-  ])
-});
+export { faultSpecSchema } from './actions';
 
 /** Argument schemas of every request, as tuples. */
 export const requestArgs = {
@@ -35,18 +27,18 @@ export const requestArgs = {
   /** Freeze the audience screen on its last frame (toggle, or set). */
   freeze: z.tuple([z.boolean().optional()]),
   /** The talk timer: the clicker's start/stop button toggles it. */
-  timer: z.tuple([z.enum(['start', 'pause', 'toggle', 'reset'])]),
+  timer: z.tuple([z.enum(TIMER_COMMANDS)]),
   /** Load another deck file (and watch it). */
   openDeck: z.tuple([z.string().min(1).max(4096)]),
   /** Bind a key (KeyboardEvent.key) to an action on the key-learning screen; null unbinds. */
-  setKeyBinding: z.tuple([z.string().min(1).max(32), z.enum(KEY_ACTIONS as [KeyAction, ...KeyAction[]]).nullable()]),
+  setKeyBinding: z.tuple([z.string().min(1).max(32), z.enum(KEY_ACTIONS).nullable()]),
   /** Start (true) or stop (false) recording a rehearsal. */
   rehearsal: z.tuple([z.boolean()]),
   preflight: z.tuple([]),
   /** Electron only: swap the audience and presenter displays. */
   swapDisplays: z.tuple([]),
   /** Electron only: how main takes the presenter window's keys (see PresenterExtras.keyMode). */
-  keyMode: z.tuple([z.enum(['show', 'capture', 'text'])])
+  keyMode: z.tuple([z.enum(KEY_MODES)])
 } as const;
 
 export type RequestName = keyof typeof requestArgs;
@@ -103,6 +95,11 @@ export interface StageApi {
   request<K extends RequestName>(name: K, ...args: RequestArgs<K>): Promise<Reply<RequestResults[K]>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
 }
+
+/** What serves every request: the composition root builds one, each transport runs it. */
+export type Handlers = {
+  [K in RequestName]: (...args: RequestArgs<K>) => Promise<RequestResults[K]>;
+};
 
 export function isRequestName(x: unknown): x is RequestName {
   return typeof x === 'string' && Object.prototype.hasOwnProperty.call(requestArgs, x);

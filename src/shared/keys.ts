@@ -1,5 +1,7 @@
 // Clicker keys, as one pure mapping used by every window (a capture listener in the browser,
 // before-input-event in Electron). Clickers send PageDown/PageUp, arrows, B or '.', and F5/Esc.
+// What an intent asks of main (intentToRequest) is written here once for both.
+import type { RequestArgs, RequestName } from './contract';
 import type { KeyAction } from './show';
 
 export type KeyIntent =
@@ -130,4 +132,28 @@ export function keyTick(t: KeyTracker, now: number): KeyStep {
   if (t.held && !t.held.fired && now - t.held.since >= PANIC_HOLD_MS)
     return { tracker: { ...t, held: { ...t.held, fired: true } }, intents: [{ type: 'panic' }], handled: true };
   return { tracker: t, intents: [], handled: false };
+}
+
+/** An intent that becomes a request. */
+export type StageIntent = Exclude<KeyIntent, { type: 'swallow' } | { type: 'pass' }>;
+
+/** A request with its arguments, as one value. */
+export type RequestCall = { [K in RequestName]: { name: K; args: RequestArgs<K> } }[RequestName];
+
+/** The request a key intent makes; a G-jump is clamped to the deck's `total` chapters. Pure. */
+export function intentToRequest(i: StageIntent, total: number): RequestCall {
+  switch (i.type) {
+    case 'timer':
+      return { name: 'timer', args: ['toggle'] };
+    case 'goto':
+      return { name: 'goTo', args: [Math.max(0, Math.min(i.index, total - 1))] };
+    default:
+      return { name: i.type, args: [] };
+  }
+}
+
+/** Makes the call through a typed sender (the page's `send`, main's dispatch). */
+export function sendCall<R>(call: RequestCall, send: <K extends RequestName>(name: K, ...args: RequestArgs<K>) => R): R {
+  // The union pairs each name with its own arguments; TypeScript cannot correlate them itself.
+  return (send as (name: RequestName, ...args: unknown[]) => R)(call.name, ...call.args);
 }

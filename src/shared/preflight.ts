@@ -1,7 +1,8 @@
 // The preflight board: go / no-go before the show, each red line with how to fix it.
 
 export interface PreflightLine {
-  id: 'docker' | 'images' | 'containers' | 'pd' | 'stores' | 'leaders' | 'ledger';
+  /** One line per image the show starts: `image:pingcap/go-ycsb:latest`; `images` when Docker cannot say. */
+  id: 'docker' | 'images' | `image:${string}` | 'disk' | 'containers' | 'pd' | 'pd-config' | 'stores' | 'leaders' | 'ledger';
   ok: boolean;
   title: string;
   /** What was found. */

@@ -1,5 +1,5 @@
 // The show as it crosses the bridge: chapters, where we are, what is happening, what happened.
-import type { FaultSpec } from './actions';
+import type { ChapterAction, FaultKind, FaultSpec } from './actions';
 import type { Mode } from './cluster';
 
 /** Special live content a chapter shows beside its narration. */
@@ -13,8 +13,8 @@ export interface Chapter {
   narration: string;
   /** Presenter notes, plain text or Markdown. Never shown to the audience. */
   notes: string;
-  /** The deck's action string (see actions.ts), or null. */
-  action: string | null;
+  /** What the chapter does when entered (parsed from the deck's action string), or null. */
+  action: ChapterAction | null;
   /** Seconds of 3-2-1 countdown before the action runs (0 = none). */
   countdown: number;
   /** Seconds after the action finished (or after entering, with no action) to move on by itself; null = never. */
@@ -28,10 +28,30 @@ export interface Chapter {
   duration: number | null;
   /** Where the chapter came from, for error messages: file and 1-based line. */
   source: { file: string; line: number } | null;
+  /** How the slide is laid out (`layout:`); absent = default. */
+  layout?: ChapterLayout;
+  /** The `::right::` slot of a two-cols slide (Markdown), or null. */
+  right?: string | null;
+  /** image-right's picture (`image:`), or null. */
+  image?: SlideImage | null;
+  /** How many top-level list items `reveal: list` shows one per next press (0 = no reveal). */
+  steps?: number;
+  /** False when the deck gave no title and none could be read from a heading (the title is a stand-in). */
+  titled?: boolean;
 }
 
+export const CHAPTER_LAYOUTS = ['default', 'center', 'section', 'two-cols', 'image-right', 'quote'] as const;
+export type ChapterLayout = (typeof CHAPTER_LAYOUTS)[number];
+
+/**
+ * A picture a slide shows: a file beside the deck (served under /deck-assets/), or a placeholder
+ * for one that cannot be shown (a remote URL is never fetched; a missing file is a deck warning).
+ */
+export type SlideImage = { kind: 'local'; url: string; alt: string } | { kind: 'placeholder'; text: string; alt: string };
+
 /** Where the current chapter's action is. */
-export type BeatPhase = 'none' | 'countdown' | 'running' | 'done' | 'failed';
+/** `armed`: the beat waits for the presenter's first move (a chapter's beat at launch or after a reload). */
+export type BeatPhase = 'none' | 'armed' | 'countdown' | 'running' | 'done' | 'failed';
 
 export interface BeatState {
   phase: BeatPhase;
@@ -43,27 +63,57 @@ export interface BeatState {
   message: string | null;
 }
 
-export type TimelineKind =
-  | 'fault-injected'
+interface TimelineBase {
+  /** Unix ms. */
+  at: number;
+  /** Node it concerns (tikv1, pd0), if any. */
+  node: string | null;
+  /** The event in plain words, as main tells it (shown as is, never parsed). */
+  text: string;
+}
+
+/** Events whose whole story is their kind, node and time. */
+export type PlainTimelineKind =
   | 'container-exited'
   | 'container-started'
-  | 'leaders-moved'
   | 'pd-disconnected'
   | 'pd-down'
   | 'pd-up'
-  | 'leaders-returned'
-  | 'workload-dip'
-  | 'workload-recovered'
   | 'restored'
   | 'note';
 
-export interface TimelineEvent {
-  /** Unix ms. */
-  at: number;
-  kind: TimelineKind;
-  /** Node it concerns (tikv1, pd0), if any. */
-  node: string | null;
-  text: string;
+/** One thing that happened, with the figures that go with it. */
+export type TimelineEvent = TimelineBase &
+  (
+    | { [K in PlainTimelineKind]: { kind: K } }[PlainTimelineKind]
+    | { kind: 'fault-injected'; fault: FaultKind }
+    /** The store's leaders all moved off: how many it had, and who gained them. */
+    | { kind: 'leaders-moved'; from: number; gains: { node: string; gain: number }[] }
+    /** Leaders coming back to a store that had none: how many it leads now. */
+    | { kind: 'leaders-returned'; count: number; balanced: boolean }
+    /** Throughput fell below its baseline (ops/s). */
+    | { kind: 'workload-dip'; baselineOps: number; ops: number }
+    /** Throughput is back: how deep it fell (%), for how long (ms, cluster time), errors counted. */
+    | { kind: 'workload-recovered'; dropPct: number; durationMs: number; errors: number }
+  );
+
+export type TimelineKind = TimelineEvent['kind'];
+
+/** What a diagnosis finding is about: `data` (replicas, Raft majority) is the chapter's punchline. */
+export type FindingKind = 'hit' | 'leaders' | 'pd' | 'data' | 'quorum' | 'workload' | 'recovery';
+
+/** One finding of the diagnosis: what the audience must read, and why (which may give way). */
+export interface Finding {
+  kind: FindingKind;
+  /** "tikv2 was killed (docker kill, SIGKILL)", without a closing full stop. */
+  headline: string;
+  /** The explanation, one or more full sentences; '' when the headline says it all. */
+  detail: string;
+}
+
+/** A finding as one paragraph (the presenter's full text, logs). */
+export function findingText(f: Finding): string {
+  return f.detail ? `${f.headline}. ${f.detail}` : `${f.headline}.`;
 }
 
 export interface FaultRecord {
@@ -92,14 +142,18 @@ export interface ActionLogEntry {
 export interface ChapterSummary {
   id: string;
   title: string;
-  action: string | null;
+  action: ChapterAction | null;
   /** Planned seconds, for pacing; null when the deck does not say. */
   duration: number | null;
 }
 
 /** What a key can be bound to on the key-learning screen. */
-export type KeyAction = 'next' | 'prev' | 'first' | 'last' | 'blackout' | 'freeze' | 'panic' | 'restoreAll' | 'timer' | 'ignore';
-export const KEY_ACTIONS: readonly KeyAction[] = ['next', 'prev', 'first', 'last', 'blackout', 'freeze', 'panic', 'restoreAll', 'timer', 'ignore'];
+export const KEY_ACTIONS = ['next', 'prev', 'first', 'last', 'blackout', 'freeze', 'panic', 'restoreAll', 'timer', 'ignore'] as const;
+export type KeyAction = (typeof KEY_ACTIONS)[number];
+
+/** The talk timer's commands (the `timer` request). */
+export const TIMER_COMMANDS = ['start', 'pause', 'toggle', 'reset'] as const;
+export type TimerCommand = (typeof TIMER_COMMANDS)[number];
 
 export interface TalkTimer {
   running: boolean;
@@ -109,6 +163,11 @@ export interface TalkTimer {
   since: number | null;
   /** The talk's target duration (sum of the deck's chapter durations), for pacing. */
   targetMs: number | null;
+}
+
+/** The talk timer's elapsed time at `now` (main's clock). */
+export function timerElapsed(t: TalkTimer, now: number): number {
+  return t.elapsedMs + (t.running && t.since !== null ? Math.max(0, now - t.since) : 0);
 }
 
 /** What a rehearsal recorded for one chapter, shown as cues next time. */
@@ -125,6 +184,8 @@ export interface PresenterExtras {
   timer: TalkTimer;
   /** Errors of the deck file being watched (file:line: what is wrong); the last good deck stays. */
   deckErrors: string[];
+  /** Warnings of the deck in use (file:line: a Slidev key this app ignores, a missing image...). */
+  deckWarnings?: string[];
   rehearsal: { recording: boolean; recordedAt: number | null; cues: Record<string, RehearsalCue> };
   /** Keys the presenter bound on the key-learning screen (KeyboardEvent.key → action). */
   keymap: Record<string, KeyAction>;
@@ -132,13 +193,16 @@ export interface PresenterExtras {
    * How the presenter window's keys are taken in Electron, where main sees them first:
    * `show` drives the show, `capture` lets the key-learning screen record them, `text` lets
    * typing reach a text field (only the clicker's PageDown/PageUp and Shift+Esc act).
+   * Only main's shell reads it; it rides here because the shell reads everything from the stage's state.
    */
   keyMode: KeyMode;
-  /** The G-jump being typed (digits so far), when main tracks the keys (Electron). */
+  /** The G-jump being typed (digits so far), when main tracks the keys (Electron): in the broadcast
+   *  because it is main's only way to the presenter window; the audience ignores it. */
   gotoTyping: string | null;
 }
 
-export type KeyMode = 'show' | 'capture' | 'text';
+export const KEY_MODES = ['show', 'capture', 'text'] as const;
+export type KeyMode = (typeof KEY_MODES)[number];
 
 export interface ShowState {
   deckTitle: string;
@@ -149,6 +213,10 @@ export interface ShowState {
   chapter: Chapter;
   next: Chapter | null;
   beat: BeatState;
+  /** How many of the current chapter's reveal items are out (0 … chapter.steps). */
+  step?: number;
+  /** What the next press shows: the current chapter's next reveal step, else `next` from its start. */
+  nextStep?: { sameChapter: boolean; step: number } | null;
   /** False while a blocking action is pending or running. */
   canAdvance: boolean;
   /** Why the presenter cannot advance, in plain words. */
@@ -159,8 +227,8 @@ export interface ShowState {
   /** Why this mode was chosen ("Docker and PD answered", "no Docker engine: ..."). */
   modeReason: string;
   timeline: TimelineEvent[];
-  /** Lines of the offline, rule-based diagnosis, empty until there is something to explain. */
-  diagnosis: string[];
+  /** The offline, rule-based diagnosis, empty until there is something to explain. */
+  diagnosis: Finding[];
   faults: FaultRecord[];
   /** Presenter-only problems (failed chaos step, deck error, PD unreachable) in plain words. */
   notices: string[];

@@ -1,9 +1,11 @@
 // The Diagnosis chapter's explanation: offline and rule-based (no network, no AI). It explains
 // the most recent fault from the timeline, the fault records and the last snapshot, and says
-// plainly what has not happened (yet) instead of inventing it.
+// plainly what has not happened (yet) instead of inventing it. Each finding has a headline the
+// audience must read and an explanation that may give way on a full screen.
 import type { FaultKind } from '../../shared/actions';
-import type { ClusterSnapshot, TikvNode } from '../../shared/cluster';
-import type { FaultRecord, TimelineEvent, TimelineKind } from '../../shared/show';
+import type { ClusterSnapshot, TikvStoreRow } from '../../shared/cluster';
+import type { FaultRecord, Finding, FindingKind, TimelineEvent, TimelineKind } from '../../shared/show';
+import { FAULT_WORDS } from '../../shared/vocabulary';
 import { BASELINE_MS, formatDuration } from './timeline';
 
 /** PD's default max-replicas; the snapshot does not carry the configured value. */
@@ -18,13 +20,9 @@ interface Subject {
   restoredAt: number | null;
 }
 
-const NOUN: Record<Subject['kind'], string> = {
-  kill: 'kill',
-  stop: 'stop',
-  pause: 'pause',
-  partition: 'network cut',
-  exit: 'exit'
-};
+const noun = (k: Subject['kind']): string => (k === 'exit' ? 'exit' : FAULT_WORDS[k].noun);
+
+const finding = (kind: FindingKind, headline: string, detail = ''): Finding => ({ kind, headline, detail });
 
 function subjectOf(timeline: readonly TimelineEvent[], faults: readonly FaultRecord[]): Subject | null {
   const applied = faults.filter((f) => f.status !== 'failed').sort((a, b) => a.injectedAt - b.injectedAt);
@@ -47,20 +45,23 @@ function subjectOf(timeline: readonly TimelineEvent[], faults: readonly FaultRec
   return { node: e.node, kind: 'exit', at: e.at, random: false, restoredAt: started?.at ?? null };
 }
 
-function firstAfter(timeline: readonly TimelineEvent[], kind: TimelineKind, node: string | null, at: number): TimelineEvent | null {
-  return timeline.find((e) => e.kind === kind && (node === null || e.node === node) && e.at >= at) ?? null;
+type EventOf<K extends TimelineKind> = Extract<TimelineEvent, { kind: K }>;
+
+function firstAfter<K extends TimelineKind>(timeline: readonly TimelineEvent[], kind: K, node: string | null, at: number): EventOf<K> | null {
+  const e = timeline.find((x) => x.kind === kind && (node === null || x.node === node) && x.at >= at);
+  return (e as EventOf<K> | undefined) ?? null;
 }
 
-function lastAfter(timeline: readonly TimelineEvent[], kind: TimelineKind, node: string | null, at: number): TimelineEvent | null {
-  const all = timeline.filter((e) => e.kind === kind && (node === null || e.node === node) && e.at >= at);
-  return all[all.length - 1] ?? null;
+function lastAfter<K extends TimelineKind>(timeline: readonly TimelineEvent[], kind: K, node: string | null, at: number): EventOf<K> | null {
+  const all = timeline.filter((x) => x.kind === kind && (node === null || x.node === node) && x.at >= at);
+  return (all[all.length - 1] as EventOf<K> | undefined) ?? null;
 }
 
 const names = (xs: readonly string[]): string =>
   xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1] ?? ''}`;
 
 /** Out of service as far as the data is concerned: Docker's word first, then PD's. */
-export function storeIsOut(n: TikvNode): boolean {
+export function storeIsOut(n: TikvStoreRow): boolean {
   if (n.container === 'exited' || n.container === 'paused' || n.container === 'missing' || n.partitioned) return true;
   return n.state === 'disconnected' || n.state === 'down' || n.state === 'tombstone';
 }
@@ -69,122 +70,160 @@ export function diagnose(
   wallTimeline: readonly TimelineEvent[],
   wallFaults: readonly FaultRecord[],
   wallLast: ClusterSnapshot | null
-): string[] {
+): Finding[] {
   // Every duration below is a difference of two times: told in cluster time (a simulator at
   // speed 5 still says "leaders moved in 14 s"), by stretching the times around one origin.
   const { timeline, faults, last } = inClusterTime(wallTimeline, wallFaults, wallLast);
   const s = subjectOf(timeline, faults);
   if (!s) return [];
-  const now = last?.now ?? null;
   if (s.node.startsWith('pd')) return diagnosePd(s, last);
-
-  const lines: string[] = [hitLine(s)];
-  const noun = NOUN[s.kind];
-  const elapsed = now !== null ? formatDuration(now - s.at) : null;
-
-  // Leaders.
-  const moved = firstAfter(timeline, 'leaders-moved', s.node, s.at);
-  const survivors = (last?.tikv ?? []).filter((n) => n.name !== s.node && !storeIsOut(n)).map((n) => n.name);
-  if (moved) {
-    const where = /\(([^()]*\+\d+[^()]*)\)$/.exec(moved.text)?.[1];
-    const to = where ? `${survivors.length ? names(survivors) : 'the surviving stores'} (${where})` : survivors.length ? names(survivors) : 'the surviving stores';
-    const why =
-      s.kind === 'stop'
-        ? 'a graceful stop hands its leaders over before the process exits'
-        : s.kind === 'pause' || s.kind === 'partition'
-          ? 'its peers noticed through timeouts and held Raft elections'
-          : 'the followers stopped hearing from their leader and held Raft elections (timeout 10–20 s)';
-    lines.push(`Its region leaders moved to ${to} ${formatDuration(moved.at - s.at)} after the ${noun}: ${why}.`);
-  } else {
-    const expect = s.kind === 'pause' || s.kind === 'partition' ? '15–35 s' : '10–20 s';
-    lines.push(
-      `Its leaders have not all moved off yet${elapsed ? ` (${elapsed} since the ${noun})` : ''}: after a ${noun}, Raft elections on the survivors usually take ${expect}.`
-    );
-  }
-
-  // PD.
-  const disc = firstAfter(timeline, 'pd-disconnected', s.node, s.at);
-  const down = firstAfter(timeline, 'pd-down', s.node, s.at);
-  const restored = s.restoredAt !== null;
-  if (disc) {
-    const lead = moved && moved.at <= disc.at ? `, ${formatDuration(disc.at - moved.at)} after the leaders had already moved` : '';
-    lines.push(
-      `PD marked ${s.node} Disconnected ${formatDuration(disc.at - s.at)} after the ${noun}${lead}. The lag is by design: a TiKV heartbeats PD every 10 s, and PD waits for 20 s without one, so 20–30 s after a ${noun}.`
-    );
-  } else if (restored && (s.restoredAt ?? 0) - s.at < 30_000) {
-    lines.push(`PD did not mark ${s.node} Disconnected: it was restored ${formatDuration((s.restoredAt ?? 0) - s.at)} after the ${noun}, and PD waits for 20 s without a heartbeat.`);
-  } else {
-    lines.push(
-      `PD has not marked ${s.node} Disconnected yet${elapsed ? ` (${elapsed} since the ${noun})` : ''}: it waits for 20 s without a heartbeat, and heartbeats come every 10 s.`
-    );
-  }
-  if (down) lines.push(`PD marked ${s.node} Down ${formatDuration(down.at - s.at)} after the ${noun}: only now would it re-replicate its regions elsewhere.`);
-  else if (disc && !restored)
-    lines.push(`It is not Down, and will not be for 30 min (max-store-down-time): only then would PD re-replicate its regions, and with 3 stores there is nowhere to put a new copy.`);
-
-  lines.push(...majorityLines(s, faults, last));
-  lines.push(workloadLine(s, timeline, last));
-  const rec = recoveryLine(s, timeline, last);
-  if (rec) lines.push(rec);
-  return lines;
+  const out: Finding[] = [hitFinding(s), leadersFinding(s, timeline, last), ...pdFindings(s, timeline, last)];
+  out.push(...majorityFindings(s, faults, last));
+  out.push(workloadFinding(s, timeline, last));
+  const rec = recoveryFinding(s, timeline, last);
+  if (rec) out.push(rec);
+  return out;
 }
 
-function hitLine(s: Subject): string {
+function hitFinding(s: Subject): Finding {
   const who = s.random ? `${s.node} (picked at random)` : s.node;
   switch (s.kind) {
     case 'kill':
-      return `${who} was killed (docker kill, SIGKILL): the process vanished without a word to its peers.`;
+      return finding('hit', `${who} was killed (docker kill, SIGKILL)`, 'The process vanished without a word to its peers.');
     case 'stop':
-      return `${who} was stopped gracefully (SIGTERM): it asks PD to move its leaders away before it exits.`;
+      return finding('hit', `${who} was stopped gracefully (SIGTERM)`, 'It asks PD to move its leaders away before it exits.');
     case 'pause':
-      return `${who} was frozen (docker pause): alive but silent, so its peers only notice through timeouts.`;
+      return finding('hit', `${who} was frozen (docker pause)`, 'Alive but silent, so its peers only notice through timeouts.');
     case 'partition':
-      return `${who} was cut off the network: still running, but nobody can reach it.`;
+      return finding('hit', `${who} was cut off the network`, 'Still running, but nobody can reach it.');
     case 'exit':
-      return `${s.node}'s container exited, and not by a fault from this app.`;
+      return finding('hit', `${s.node}'s container exited, and not by a fault from this app`);
   }
 }
 
+function leadersFinding(s: Subject, timeline: readonly TimelineEvent[], last: ClusterSnapshot | null): Finding {
+  const what = noun(s.kind);
+  const moved = firstAfter(timeline, 'leaders-moved', s.node, s.at);
+  if (moved) {
+    const survivors = (last?.tikv ?? []).filter((n) => n.name !== s.node && !storeIsOut(n)).map((n) => n.name);
+    const whom = survivors.length ? names(survivors) : 'the surviving stores';
+    const gains = moved.gains.map((g) => `${g.node} +${g.gain}`).join(', ');
+    const why =
+      s.kind === 'stop'
+        ? 'A graceful stop hands its leaders over before the process exits.'
+        : s.kind === 'pause' || s.kind === 'partition'
+          ? 'Its peers noticed through timeouts and held Raft elections.'
+          : 'The followers stopped hearing from their leader and held Raft elections (timeout 10–20 s).';
+    return finding('leaders', `Its region leaders moved to ${whom}${gains ? ` (${gains})` : ''} ${formatDuration(moved.at - s.at)} after the ${what}`, why);
+  }
+  const expect = s.kind === 'pause' || s.kind === 'partition' ? '15–35 s' : '10–20 s';
+  return finding(
+    'leaders',
+    `Its leaders have not all moved off yet${sinceText(s, last)}`,
+    `After a ${what}, Raft elections on the survivors usually take ${expect}.`
+  );
+}
+
+/** " (12 s since the kill)", or '' without a snapshot to measure to. */
+function sinceText(s: Subject, last: ClusterSnapshot | null): string {
+  return last ? ` (${formatDuration(last.now - s.at)} since the ${noun(s.kind)})` : '';
+}
+
+function pdFindings(s: Subject, timeline: readonly TimelineEvent[], last: ClusterSnapshot | null): Finding[] {
+  const what = noun(s.kind);
+  const moved = firstAfter(timeline, 'leaders-moved', s.node, s.at);
+  const disc = firstAfter(timeline, 'pd-disconnected', s.node, s.at);
+  const down = firstAfter(timeline, 'pd-down', s.node, s.at);
+  const restored = s.restoredAt !== null;
+  const out: Finding[] = [];
+  if (disc) {
+    const lead = moved && moved.at <= disc.at ? `, ${formatDuration(disc.at - moved.at)} after the leaders had already moved` : '';
+    out.push(
+      finding(
+        'pd',
+        `PD marked ${s.node} Disconnected ${formatDuration(disc.at - s.at)} after the ${what}${lead}`,
+        `The lag is by design: a TiKV heartbeats PD every 10 s, and PD waits for 20 s without one, so 20–30 s after a ${what}.`
+      )
+    );
+  } else if (restored && (s.restoredAt ?? 0) - s.at < 30_000) {
+    out.push(
+      finding(
+        'pd',
+        `PD did not mark ${s.node} Disconnected`,
+        `It was restored ${formatDuration((s.restoredAt ?? 0) - s.at)} after the ${what}, and PD waits for 20 s without a heartbeat.`
+      )
+    );
+  } else {
+    out.push(
+      finding(
+        'pd',
+        `PD has not marked ${s.node} Disconnected yet${sinceText(s, last)}`,
+        'It waits for 20 s without a heartbeat, and heartbeats come every 10 s.'
+      )
+    );
+  }
+  if (down)
+    out.push(finding('pd', `PD marked ${s.node} Down ${formatDuration(down.at - s.at)} after the ${what}`, 'Only now would it re-replicate its regions elsewhere.'));
+  else if (disc && !restored)
+    out.push(
+      finding(
+        'pd',
+        'It is not Down, and will not be for 30 min (max-store-down-time)',
+        'Only then would PD re-replicate its regions, and with 3 stores there is nowhere to put a new copy.'
+      )
+    );
+  return out;
+}
+
 /** Whether data survived, checked against the snapshot (and the fault records for overlaps). */
-function majorityLines(s: Subject, faults: readonly FaultRecord[], last: ClusterSnapshot | null): string[] {
+function majorityFindings(s: Subject, faults: readonly FaultRecord[], last: ClusterSnapshot | null): Finding[] {
   const stores = last?.tikv ?? [];
   if (stores.length === 0)
-    return [`Cannot check the replicas: PD's store list is not available${last?.pdError ? ` (${last.pdError})` : ''}.`];
+    return [finding('data', 'Cannot check the replicas', `PD's store list is not available${last?.pdError ? ` (${last.pdError})` : ''}.`)];
   const stale = last?.stale ? ` (from PD's last good answer, ${formatDuration(last.ageMs)} old)` : '';
   const out = stores.filter(storeIsOut).map((n) => n.name);
   const up = stores.filter((n) => !storeIsOut(n)).map((n) => n.name);
   const perRegion = Math.min(REPLICAS, stores.length);
-  const lines: string[] = [];
 
   if (out.length === 0) {
     const overlap = maxOverlap(faults.filter((f) => f.node.startsWith('tikv') && f.status !== 'failed'));
-    if (overlap.count >= 2) {
-      lines.push(
-        `At one point ${overlap.count} stores were out at once (${names(overlap.nodes)}): regions then had fewer than ${MAJORITY} of ${REPLICAS} replicas, no Raft majority, so writes to them stalled until a store came back. What was committed is kept on disk.`
-      );
-    } else {
-      lines.push(
-        `No data was lost: while ${s.node} was out, the other ${MAJORITY} of ${REPLICAS} replicas of every region stayed up, a Raft majority, so writes kept committing. All ${stores.length} stores are up now${stale}.`
-      );
-    }
-    return lines;
+    if (overlap.count >= 2)
+      return [
+        finding(
+          'data',
+          `At one point ${overlap.count} stores were out at once (${names(overlap.nodes)})`,
+          `Regions then had fewer than ${MAJORITY} of ${REPLICAS} replicas, no Raft majority, so writes to them stalled until a store came back. What was committed is kept on disk.`
+        )
+      ];
+    return [
+      finding(
+        'data',
+        'No data was lost',
+        `While ${s.node} was out, the other ${MAJORITY} of ${REPLICAS} replicas of every region stayed up, a Raft majority, so writes kept committing. All ${stores.length} stores are up now${stale}.`
+      )
+    ];
   }
   if (up.length >= MAJORITY && (out.length === 1 || stores.length >= REPLICAS + out.length)) {
-    lines.push(
-      `No data is lost: ${names(up)} still hold ${stores.length === REPLICAS ? `${up.length} of the ${REPLICAS} replicas of every region` : `at least ${MAJORITY} of the ${REPLICAS} replicas of every region`}, a Raft majority, so every region keeps serving reads and writes${stale}.`
-    );
-    return lines;
+    const held = stores.length === REPLICAS ? `${up.length} of the ${REPLICAS} replicas of every region` : `at least ${MAJORITY} of the ${REPLICAS} replicas of every region`;
+    return [
+      finding('data', 'No data is lost', `${names(up)} still hold ${held}, a Raft majority, so every region keeps serving reads and writes${stale}.`)
+    ];
   }
-  if (up.length < MAJORITY && stores.length <= REPLICAS) {
-    lines.push(
-      `${names(out)} ${out.length === 1 ? 'is' : 'are'} out: every region has only ${up.length} of its ${perRegion} replicas up. That is no Raft majority, so writes to those regions stall until a store comes back${stale}. Nothing committed is erased, but the cluster cannot commit now.`
-    );
-    return lines;
-  }
-  lines.push(
-    `${names(out)} are out: regions with replicas on ${out.length === 2 ? 'both' : 'several'} of them have lost their Raft majority, and writes to those regions stall until a store comes back${stale}.`
-  );
-  return lines;
+  if (up.length < MAJORITY && stores.length <= REPLICAS)
+    return [
+      finding(
+        'data',
+        `${names(out)} ${out.length === 1 ? 'is' : 'are'} out`,
+        `Every region has only ${up.length} of its ${perRegion} replicas up. That is no Raft majority, so writes to those regions stall until a store comes back${stale}. Nothing committed is erased, but the cluster cannot commit now.`
+      )
+    ];
+  return [
+    finding(
+      'data',
+      `${names(out)} are out`,
+      `Regions with replicas on ${out.length === 2 ? 'both' : 'several'} of them have lost their Raft majority, and writes to those regions stall until a store comes back${stale}.`
+    )
+  ];
 }
 
 /** The largest number of faults open at the same time, and on which nodes. */
@@ -200,34 +239,48 @@ function maxOverlap(faults: readonly FaultRecord[]): { count: number; nodes: str
   return best;
 }
 
-function workloadLine(s: Subject, timeline: readonly TimelineEvent[], last: ClusterSnapshot | null): string {
-  const noun = NOUN[s.kind];
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+function workloadFinding(s: Subject, timeline: readonly TimelineEvent[], last: ClusterSnapshot | null): Finding {
+  const what = noun(s.kind);
   const recovered = firstAfter(timeline, 'workload-recovered', null, s.at);
-  if (recovered)
-    return `The workload: ${recovered.text}. Requests for the moved regions waited for their new leaders (the client retries for up to 20 s), then carried on.`;
+  if (recovered) {
+    const errors = `${int(recovered.errors)} error${recovered.errors === 1 ? '' : 's'}`;
+    return finding(
+      'workload',
+      `The workload: throughput fell ${recovered.dropPct} % for ${formatDuration(recovered.durationMs)}, ${errors}`,
+      'Requests for the moved regions waited for their new leaders (the client retries for up to 20 s), then carried on.'
+    );
+  }
   const dip = firstAfter(timeline, 'workload-dip', null, s.at);
-  if (dip)
-    return `The workload is still below its level before the ${noun}: ${dip.text}${last ? `, ${formatDuration(last.now - dip.at)} ago` : ''}.`;
+  if (dip) {
+    const drop = Math.round((1 - dip.ops / dip.baselineOps) * 100);
+    return finding(
+      'workload',
+      `The workload is still below its level before the ${what}`,
+      `Throughput dipping: ${int(dip.baselineOps)} → ${int(dip.ops)} ops/s (−${drop} %)${last ? `, ${formatDuration(last.now - dip.at)} ago` : ''}.`
+    );
+  }
   const w = last?.workload ?? null;
-  if (!w || (!w.running && w.history.length === 0)) return 'No workload was running, so there is no client-side impact to show.';
+  if (!w || (!w.running && w.history.length === 0)) return finding('workload', 'No workload was running, so there is no client-side impact to show');
   const before = w.history.filter((p) => p.t >= s.at - BASELINE_MS && p.t < s.at);
-  if (before.length < 3) return `The workload has no baseline from before the ${noun}, so its dip cannot be measured.`;
+  if (before.length < 3) return finding('workload', `The workload has no baseline from before the ${what}, so its dip cannot be measured`);
   const since = last ? last.now - s.at : 0;
   return since >= BASELINE_MS
-    ? `The workload did not dip measurably (never below 85 % of its level before the ${noun}).`
-    : `No workload dip so far (${formatDuration(since)} since the ${noun}).`;
+    ? finding('workload', `The workload did not dip measurably (never below 85 % of its level before the ${what})`)
+    : finding('workload', `No workload dip so far (${formatDuration(since)} since the ${what})`);
 }
 
-function recoveryLine(s: Subject, timeline: readonly TimelineEvent[], last: ClusterSnapshot | null): string | null {
+function recoveryFinding(s: Subject, timeline: readonly TimelineEvent[], last: ClusterSnapshot | null): Finding | null {
   const node = last?.tikv.find((n) => n.name === s.node) ?? null;
   if (s.restoredAt === null) {
     if (node && !storeIsOut(node)) return null;
-    return `${s.node} is still out: the Recovery chapter (or Restore all) brings it back.`;
+    return finding('recovery', `${s.node} is still out`, 'The Recovery chapter (or Restore all) brings it back.');
   }
   const started = firstAfter(timeline, 'container-started', s.node, s.at);
   const from = started?.at ?? s.restoredAt;
   const up = firstAfter(timeline, 'pd-up', s.node, from);
-  const parts = [`${s.node} is back: ${started ? 'its container started' : 'restored'}`];
+  const parts = [started ? 'Its container started' : 'Restored'];
   if (up) parts.push(`PD marked it Up ${formatDuration(up.at - from)} later`);
   else if (node?.state === 'up' && !firstAfter(timeline, 'pd-disconnected', s.node, s.at)) parts.push('PD never stopped calling it Up');
   else parts.push('PD has not marked it Up yet (its first heartbeat comes ~10–25 s after the start)');
@@ -237,22 +290,33 @@ function recoveryLine(s: Subject, timeline: readonly TimelineEvent[], last: Clus
   else if (node && node.leaderCount === 0)
     leaders = ` It has no leaders yet: it comes back empty-handed, and PD's balance-leader moves leaders back a few at a time, over tens of seconds.`;
   else leaders = node ? ` It leads ${node.leaderCount} regions now.` : '';
-  return `${parts.join(', ')}.${leaders}`;
+  return finding('recovery', `${s.node} is back`, `${parts.join(', ')}.${leaders}`);
 }
 
-function diagnosePd(s: Subject, last: ClusterSnapshot | null): string[] {
-  const lines = [
+function diagnosePd(s: Subject, last: ClusterSnapshot | null): Finding[] {
+  const out = [
     s.kind === 'exit'
-      ? `PD member ${s.node}'s container exited, and not by a fault from this app.`
-      : `PD member ${s.node} was hit (${NOUN[s.kind]}). PD keeps the cluster's map, not its data: TiKV keeps serving, and raw KV needs no timestamps from PD.`
+      ? finding('hit', `PD member ${s.node}'s container exited, and not by a fault from this app`)
+      : finding(
+          'hit',
+          `PD member ${s.node} was hit (${noun(s.kind)})`,
+          "PD keeps the cluster's map, not its data: TiKV keeps serving, and raw KV needs no timestamps from PD."
+        )
   ];
-  if (!last) return lines;
+  if (!last) return out;
   const alive = last.pd.filter((p) => p.container !== 'exited' && p.container !== 'paused' && p.container !== 'missing' && p.health !== false);
-  if (last.pdLeader) lines.push(`PD's leader is now ${last.pdLeader}${last.pdLeader === s.node ? '' : ': etcd elects a new one in 3–6 s when the leader dies'}.`);
-  else lines.push('No PD leader is known right now: etcd elects one within seconds while a majority of PD members is up.');
+  if (last.pdLeader)
+    out.push(
+      last.pdLeader === s.node
+        ? finding('pd', `PD's leader is now ${last.pdLeader}`)
+        : finding('pd', `PD's leader is now ${last.pdLeader}`, 'Etcd elects a new one in 3–6 s when the leader dies.')
+    );
+  else out.push(finding('quorum', 'No PD leader is known right now', 'Etcd elects one within seconds while a majority of PD members is up.'));
   if (last.pd.length > 0 && alive.length < Math.floor(last.pd.length / 2) + 1)
-    lines.push(`Only ${alive.length} of ${last.pd.length} PD members are up: no etcd quorum, so PD's API stops until another comes back.`);
-  return lines;
+    out.push(
+      finding('quorum', `Only ${alive.length} of ${last.pd.length} PD members are up`, "No etcd quorum, so PD's API stops until another comes back.")
+    );
+  return out;
 }
 
 /** Stretches every time by the cluster's time scale around the first event. Pure. */

@@ -15,12 +15,22 @@
 //   It does not fire after a failed action: the presenter decides.
 // - The index clamps at both ends. A deck reload keeps the position by chapter id, and never
 //   fires an action by itself.
-import { describeTarget, parseAction, type ChapterAction } from '../../shared/actions';
+// - Only the presenter fires beats: the first chapter's action is `armed` at launch (and the
+//   current chapter's after a deck reload), and the presenter's next press starts it instead
+//   of moving on. Any other move disarms it; entering it again is a move like any.
+// - Reveal steps (`reveal: list`): next shows the current chapter's next list item until all are
+//   out, then moves on; prev hides the last one out, then moves back. Coming back into a chapter
+//   with prev shows all its items, as Slidev does; any other entry starts with none. The step lives
+//   here, so both windows and the presenter's Next preview agree on it.
+import { describeTarget, type ChapterAction } from '../../shared/actions';
+import { FAULT_WORDS } from '../../shared/vocabulary';
 import { defaultPresenterExtras, type BeatState, type Chapter, type PresenterExtras, type ShowState } from '../../shared/show';
 
 export interface DirectorState {
   readonly chapters: readonly Chapter[];
   readonly index: number;
+  /** How many of the current chapter's reveal items are out. */
+  readonly step: number;
   /** The audience screen is blacked out. */
   readonly blackout: boolean;
   /** Beat per chapter id; a chapter without an entry is at phase none. */
@@ -74,6 +84,7 @@ export function createDirector(deck: { chapters: readonly Chapter[] }, now: numb
   const empty: DirectorState = {
     chapters: deck.chapters,
     index: 0,
+    step: 0,
     blackout: false,
     beats: {},
     fired: [],
@@ -82,7 +93,7 @@ export function createDirector(deck: { chapters: readonly Chapter[] }, now: numb
     autoAdvanceAt: null
   };
   const fx: DirectorEffect[] = [];
-  const state = enter(empty, 0, now, fx);
+  const state = enter(empty, 0, now, fx, { arm: true });
   return finish(state, fx);
 }
 
@@ -101,11 +112,21 @@ export function reduce(s: DirectorState, e: DirectorEvent, now: number): Transit
   let next: DirectorState = s;
   const last = s.chapters.length - 1;
   switch (e.type) {
-    case 'next':
-      next = move(s, s.index + 1, now, fx);
+    case 'next': {
+      // An armed beat: the presenter's next press is the go (a jump elsewhere disarms it).
+      const here = currentChapter(s);
+      if (beatOf(s, here.id).phase === 'armed') next = start(setBeat(s, here.id, IDLE_BEAT), here, now, fx);
+      else if (s.step < stepsOf(here)) next = { ...s, step: s.step + 1 };
+      else next = move(s, s.index + 1, now, fx);
       break;
+    }
     case 'prev':
-      next = move(s, s.index - 1, now, fx);
+      if (s.step > 0) next = { ...s, step: s.step - 1 };
+      else {
+        next = move(s, s.index - 1, now, fx);
+        // Back into a chapter: everything it reveals is out, as when we left it.
+        if (next.index !== s.index) next = { ...next, step: stepsOf(currentChapter(next)) };
+      }
       break;
     case 'first':
       next = move(s, 0, now, fx);
@@ -139,6 +160,11 @@ export function reduce(s: DirectorState, e: DirectorEvent, now: number): Transit
   return finish(next, fx);
 }
 
+/** How many reveal steps a chapter has (0 when it reveals nothing). */
+export function stepsOf(c: Chapter): number {
+  return Math.max(0, Math.trunc(c.steps ?? 0));
+}
+
 /** When the director next needs a tick (countdown second or autoAdvance), or null. */
 export function nextWakeAt(s: DirectorState): number | null {
   const ch = s.chapters[s.index];
@@ -164,16 +190,11 @@ export function blockedReason(s: DirectorState, i: number): string | null {
 }
 
 /** "the kill of a random TiKV", "the restore", ... for plain-words messages. */
-export function actionPhrase(raw: string | null): string {
-  if (raw === null) return 'the action';
-  const p = parseAction(raw);
-  if (!p.ok) return `the action "${raw}"`;
-  const a = p.action;
+export function actionPhrase(a: ChapterAction | null): string {
+  if (a === null) return 'the action';
   switch (a.type) {
-    case 'fault': {
-      const noun = { kill: 'kill', stop: 'stop', pause: 'pause', partition: 'network cut' }[a.fault.kind];
-      return `the ${noun} of ${describeTarget(a.fault.target)}`;
-    }
+    case 'fault':
+      return `the ${FAULT_WORDS[a.fault.kind].noun} of ${describeTarget(a.fault.target)}`;
     case 'restore':
       return 'the restore';
     case 'restore-all':
@@ -217,35 +238,39 @@ function move(s: DirectorState, target: number, now: number, fx: DirectorEffect[
 function leave(s: DirectorState): DirectorState {
   const ch = currentChapter(s);
   const b = beatOf(s, ch.id);
-  const out = b.phase === 'countdown' ? setBeat(s, ch.id, IDLE_BEAT) : s;
+  const out = b.phase === 'countdown' || b.phase === 'armed' ? setBeat(s, ch.id, IDLE_BEAT) : s;
   return { ...out, autoAdvanceAt: null };
 }
 
-function enter(s0: DirectorState, index: number, now: number, fx: DirectorEffect[]): DirectorState {
+function enter(s0: DirectorState, index: number, now: number, fx: DirectorEffect[], opts: { arm?: boolean } = {}): DirectorState {
   const ch = s0.chapters[index];
   if (!ch) return s0;
-  let s: DirectorState = { ...s0, index, enteredAt: now, autoAdvanceAt: null };
+  let s: DirectorState = { ...s0, index, step: 0, enteredAt: now, autoAdvanceAt: null };
   fx.push({ type: 'entered', chapterId: ch.id, index });
   const beat = beatOf(s, ch.id);
-  if (ch.action !== null && !s.fired.includes(ch.id)) {
-    const parsed = parseAction(ch.action);
-    if (!parsed.ok) {
-      fx.push({ type: 'notice', text: `${ch.title}: ${parsed.error}` });
-      return setBeat(s, ch.id, { ...IDLE_BEAT, phase: 'failed', message: parsed.error });
-    }
-    if (ch.countdown > 0) {
-      return setBeat(s, ch.id, {
-        phase: 'countdown',
-        countdownEndsAt: now + ch.countdown * 1000,
-        countdownLeft: ch.countdown,
-        message: null
-      });
-    }
-    return fire(s, ch, parsed.action, fx);
-  }
+  if (ch.action !== null && !s.fired.includes(ch.id)) return opts.arm ? arm(s, ch) : start(s, ch, now, fx);
   if (ch.autoAdvance !== null && (ch.action === null || beat.phase === 'done'))
     s = { ...s, autoAdvanceAt: now + ch.autoAdvance * 1000 };
   return s;
+}
+
+/** The beat waits for the presenter's next press. */
+function arm(s: DirectorState, ch: Chapter): DirectorState {
+  return setBeat(s, ch.id, { ...IDLE_BEAT, phase: 'armed', message: `${actionPhrase(ch.action)} is armed: press Next to start it` });
+}
+
+/** Starts a chapter's unfired action: its countdown, or the action at once. */
+function start(s: DirectorState, ch: Chapter, now: number, fx: DirectorEffect[]): DirectorState {
+  if (ch.action === null) return s;
+  if (ch.countdown > 0) {
+    return setBeat(s, ch.id, {
+      phase: 'countdown',
+      countdownEndsAt: now + ch.countdown * 1000,
+      countdownLeft: ch.countdown,
+      message: null
+    });
+  }
+  return fire(s, ch, ch.action, fx);
 }
 
 function fire(s: DirectorState, ch: Chapter, action: ChapterAction, fx: DirectorEffect[]): DirectorState {
@@ -259,13 +284,12 @@ function tick(s: DirectorState, now: number, fx: DirectorEffect[]): DirectorStat
   const b = beatOf(s, ch.id);
   if (b.phase === 'countdown' && b.countdownEndsAt !== null) {
     if (now >= b.countdownEndsAt) {
-      const parsed = ch.action === null ? null : parseAction(ch.action);
-      if (!parsed || !parsed.ok) {
-        const why = parsed && !parsed.ok ? parsed.error : 'the chapter has no action';
+      if (ch.action === null) {
+        const why = 'the chapter has no action';
         fx.push({ type: 'notice', text: `${ch.title}: ${why}` });
         return setBeat(s, ch.id, { ...IDLE_BEAT, phase: 'failed', message: why });
       }
-      return fire(s, ch, parsed.action, fx);
+      return fire(s, ch, ch.action, fx);
     }
     const left = Math.ceil((b.countdownEndsAt - now) / 1000);
     return left === b.countdownLeft ? s : setBeat(s, ch.id, { ...b, countdownLeft: left });
@@ -305,13 +329,17 @@ function replaceDeck(s: DirectorState, chapters: readonly Chapter[], fx: Directo
     const keepCountdown = found >= 0 && c.id === cur.id && c.action !== null;
     beats[c.id] = b.phase === 'countdown' && !keepCountdown ? IDLE_BEAT : b;
   }
-  return {
+  const out: DirectorState = {
     ...s,
     chapters,
     index,
+    step: here ? Math.min(found >= 0 ? s.step : 0, stepsOf(here)) : 0,
     beats,
     autoAdvanceAt: found >= 0 && here?.autoAdvance !== null ? s.autoAdvanceAt : null
   };
+  // A reload never fires: the chapter on screen with an action not yet fired waits for the presenter.
+  if (here && here.action !== null && !s.fired.includes(here.id) && beatOf(out, here.id).phase === 'none') return arm(out, here);
+  return out;
 }
 
 // --- the contract's view -------------------------------------------------------------
@@ -334,6 +362,8 @@ export function toShowState(s: DirectorState, extras: ShowExtras): ShowState {
     chapter,
     next: s.chapters[s.index + 1] ?? null,
     beat: beatOf(s, chapter.id),
+    step: s.step,
+    nextStep: s.step < stepsOf(chapter) ? { sameChapter: true, step: s.step + 1 } : s.chapters[s.index + 1] ? { sameChapter: false, step: 0 } : null,
     canAdvance: reason === null,
     blockedReason: reason,
     blackout: s.blackout,

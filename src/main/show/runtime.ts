@@ -105,7 +105,8 @@ export function createShow(opts: ShowOptions): ShowRuntime {
     opts.onChange(state());
   }
 
-  function dispatch(event: DirectorEvent): void {
+  /** One event into the director, and its effects run (the director's dispatch, not the transport's). */
+  function feed(event: DirectorEvent): void {
     if (disposed) return;
     const t = reduce(dir, event, now());
     const moved = t.state !== dir;
@@ -143,7 +144,7 @@ export function createShow(opts: ShowOptions): ShowRuntime {
     const handle = timers.setTimeout(
       () => {
         ticks.delete(at);
-        dispatch({ type: 'tick' });
+        feed({ type: 'tick' });
       },
       Math.max(0, at - now())
     );
@@ -153,7 +154,7 @@ export function createShow(opts: ShowOptions): ShowRuntime {
   function runAction(chapterId: string, action: ChapterAction): void {
     const what = actionToString(action);
     log(`${what} (chapter "${chapterId}")`, 'info', 'started');
-    dispatch({ type: 'actionStarted', chapterId });
+    feed({ type: 'actionStarted', chapterId });
     let settled = false;
     const settle = (ok: boolean, message: string): void => {
       if (settled) return;
@@ -161,7 +162,7 @@ export function createShow(opts: ShowOptions): ShowRuntime {
       timers.clearTimeout(timer);
       actionTimers.delete(timer);
       log(what, ok ? 'ok' : 'failed', message);
-      dispatch({ type: 'actionFinished', chapterId, ok, message });
+      feed({ type: 'actionFinished', chapterId, ok, message });
     };
     const timer = timers.setTimeout(() => settle(false, `no answer after ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
     actionTimers.add(timer);
@@ -214,17 +215,17 @@ export function createShow(opts: ShowOptions): ShowRuntime {
 
   return {
     state,
-    next: () => dispatch({ type: 'next' }),
-    prev: () => dispatch({ type: 'prev' }),
-    first: () => dispatch({ type: 'first' }),
-    last: () => dispatch({ type: 'last' }),
-    goTo: (index) => dispatch({ type: 'goTo', index }),
-    blackout: (on) => dispatch(on === undefined ? { type: 'blackout' } : { type: 'blackout', on }),
+    next: () => feed({ type: 'next' }),
+    prev: () => feed({ type: 'prev' }),
+    first: () => feed({ type: 'first' }),
+    last: () => feed({ type: 'last' }),
+    goTo: (index) => feed({ type: 'goTo', index }),
+    blackout: (on) => feed(on === undefined ? { type: 'blackout' } : { type: 'blackout', on }),
     replaceDeck(next: Deck) {
       if (disposed) return;
       deck = next;
       log('deck reloaded', 'info', `${next.file}: ${next.chapters.length} chapters`);
-      dispatch({ type: 'deckReplaced', deck: next });
+      feed({ type: 'deckReplaced', deck: next });
     },
     observeCluster(snapshot) {
       if (disposed) return;

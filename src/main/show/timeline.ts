@@ -4,9 +4,10 @@
 //
 // Times are measured from the fault when the runtime has recorded one (a fault-injected event),
 // else from what Docker saw; a time that cannot be measured is not given.
-import type { ClusterSnapshot, ContainerState, PdState, TikvNode, WorkloadPoint } from '../../shared/cluster';
+import type { ClusterSnapshot, ContainerState, PdState, TikvStoreRow, WorkloadSample } from '../../shared/cluster';
 import { pdStateWord } from '../../shared/cluster';
-import type { TimelineEvent, TimelineKind } from '../../shared/show';
+import type { PlainTimelineKind, TimelineEvent } from '../../shared/show';
+import { FAULT_WORDS } from '../../shared/vocabulary';
 
 /** The workload is "dipping" below this share of its baseline... */
 export const DIP_BELOW = 0.85;
@@ -121,16 +122,6 @@ export function formatDuration(ms: number): string {
   return m < 120 ? `${m} min` : `${Math.round(m / 60)} h`;
 }
 
-/** What a fault did, as a noun for "N s after the kill", read from the runtime's event text. */
-function faultWord(text: string): string {
-  const t = text.toLowerCase();
-  if (t.startsWith('kill')) return 'kill';
-  if (t.startsWith('stop')) return 'stop';
-  if (t.startsWith('pause')) return 'pause';
-  if (t.includes('cut') || t.includes('partition')) return 'network cut';
-  return 'fault';
-}
-
 /**
  * Feeds an explicit event (fault-injected, restored) the runtime recorded into the tracker, so
  * that later measurements count from it. Returns the new tracker.
@@ -138,7 +129,9 @@ function faultWord(text: string): string {
 export function noteEvent(tracker: TimelineTracker, ev: TimelineEvent): TimelineTracker {
   const t = clone(tracker);
   if (ev.kind === 'fault-injected' && ev.node) {
-    t.faults.push({ node: ev.node, at: ev.at, word: faultWord(ev.text) });
+    // (`fault` is required by the type; a sender built before it existed still gets a word.)
+    const word = ev.fault in FAULT_WORDS ? FAULT_WORDS[ev.fault].noun : 'fault';
+    t.faults.push({ node: ev.node, at: ev.at, word });
     // Measure the workload against this fault (a dip already being measured is replaced). The
     // event may be recorded after snapshots past its time were seen: look at those points again.
     t.workload = { ...idleWorkload(Math.min(t.workload.lastT, ev.at - 1)), faultAt: ev.at };
@@ -174,8 +167,11 @@ export function observe(
   const t = clone(tracker);
   t.timeScale = next.timeScale || 1;
   const events: TimelineEvent[] = [];
-  const add = (at: number, kind: TimelineKind, node: string | null, text: string): void => {
+  const add: Add = (at, kind, node, text) => {
     events.push({ at, kind, node, text });
+  };
+  const push: Push = (e) => {
+    events.push(e);
   };
   const now = next.now;
   // PD's view is as old as its last good poll.
@@ -200,7 +196,7 @@ export function observe(
     }
     if (pdFresh && n.state !== 'unknown') {
       pdChange(t, st, n, pdAt, quiet, add);
-      leaderChange(t, st, n, next, before, pdAt, quiet, add);
+      leaderChange(t, st, n, next, before, pdAt, quiet, push);
     }
   }
 
@@ -230,14 +226,15 @@ export function observe(
     t.pdLeader = next.pdLeader;
   }
 
-  workloadChange(t, next, add);
+  workloadChange(t, next, push);
   events.sort((a, b) => a.at - b.at);
   return { events, tracker: t };
 }
 
-type Add = (at: number, kind: TimelineKind, node: string | null, text: string) => void;
+type Add = (at: number, kind: PlainTimelineKind, node: string | null, text: string) => void;
+type Push = (e: TimelineEvent) => void;
 
-function containerChange(st: StoreTrack, n: TikvNode, now: number, quiet: boolean, add: Add): void {
+function containerChange(st: StoreTrack, n: TikvStoreRow, now: number, quiet: boolean, add: Add): void {
   const c = n.container;
   if (c === 'unknown' || c === st.container) return;
   const was = st.container;
@@ -253,7 +250,7 @@ function containerChange(st: StoreTrack, n: TikvNode, now: number, quiet: boolea
   else if (c === 'missing') add(now, 'note', n.name, `${n.name} container is gone (Docker)`);
 }
 
-function pdChange(t: TimelineTracker, st: StoreTrack, n: TikvNode, at: number, quiet: boolean, add: Add): void {
+function pdChange(t: TimelineTracker, st: StoreTrack, n: TikvStoreRow, at: number, quiet: boolean, add: Add): void {
   const was = st.pdState;
   const s = n.state;
   if (s === was) return;
@@ -276,12 +273,12 @@ function pdChange(t: TimelineTracker, st: StoreTrack, n: TikvNode, at: number, q
 function leaderChange(
   t: TimelineTracker,
   st: StoreTrack,
-  n: TikvNode,
+  n: TikvStoreRow,
   snap: ClusterSnapshot,
   before: Record<string, number>,
   at: number,
   quiet: boolean,
-  add: Add
+  push: Push
 ): void {
   const was = st.leaders;
   const count = n.leaderCount;
@@ -296,16 +293,17 @@ function leaderChange(
     if (count === 0 && isHit(t, st, n, at)) {
       const gains = snap.tikv
         .filter((o) => o.name !== n.name && o.state !== 'unknown')
-        .map((o) => ({ name: o.name, gain: o.leaderCount - (st.dropOthers?.[o.name] ?? o.leaderCount) }))
-        .filter((g) => g.gain > 0)
-        .map((g) => `${g.name} +${g.gain}`);
+        .map((o) => ({ node: o.name, gain: o.leaderCount - (st.dropOthers?.[o.name] ?? o.leaderCount) }))
+        .filter((g) => g.gain > 0);
+      const from = st.dropFrom;
       const when = faultOn(t, n.name, at);
       const measured = when
         ? ` in ${dur(t, at - when.at)}`
         : st.exitedAt !== null && st.exitedAt <= at
           ? `, ${dur(t, at - st.exitedAt)} after its container exited`
           : '';
-      add(at, 'leaders-moved', n.name, `leaders moved off ${n.name}: ${st.dropFrom} → 0${measured}${gains.length ? ` (${gains.join(', ')})` : ''}`);
+      const gained = gains.map((g) => `${g.node} +${g.gain}`).join(', ');
+      push({ at, kind: 'leaders-moved', node: n.name, from, gains, text: `leaders moved off ${n.name}: ${from} → 0${measured}${gained ? ` (${gained})` : ''}` });
       st.movedOffAt = at;
       st.movedFrom = st.dropFrom;
       st.dropFrom = null;
@@ -325,20 +323,20 @@ function leaderChange(
   const target = fairShare(snap, st.movedFrom);
   const balanced = count >= target - Math.max(1, Math.round(target * 0.1));
   if (was === 0 && st.returning === 'first') {
-    add(at, 'leaders-returned', n.name, `leaders returning to ${n.name}: 0 → ${count}${after}${balanced ? ' (balanced)' : ''}`);
+    push({ at, kind: 'leaders-returned', node: n.name, count, balanced, text: `leaders returning to ${n.name}: 0 → ${count}${after}${balanced ? ' (balanced)' : ''}` });
     st.returning = balanced ? null : 'balanced';
     if (balanced) st.movedOffAt = null;
     return;
   }
   if (st.returning === 'balanced' && balanced) {
-    add(at, 'leaders-returned', n.name, `${n.name} leads ${count} again, a fair share${after}`);
+    push({ at, kind: 'leaders-returned', node: n.name, count, balanced: true, text: `${n.name} leads ${count} again, a fair share${after}` });
     st.returning = null;
     st.movedOffAt = null;
   }
 }
 
 /** The store is out (Docker or PD says so), or a recorded fault on it has not been restored. */
-function isHit(t: TimelineTracker, st: StoreTrack, n: TikvNode, at: number): boolean {
+function isHit(t: TimelineTracker, st: StoreTrack, n: TikvStoreRow, at: number): boolean {
   if (n.container === 'exited' || n.container === 'paused' || n.container === 'missing' || n.partitioned) return true;
   if (st.pdState === 'disconnected' || st.pdState === 'down') return true;
   const f = faultOn(t, n.name, at);
@@ -355,7 +353,7 @@ function fairShare(snap: ClusterSnapshot, had: number | null): number {
   return Math.max(1, had !== null ? Math.min(had, share) : share);
 }
 
-function workloadChange(t: TimelineTracker, snap: ClusterSnapshot, add: Add): void {
+function workloadChange(t: TimelineTracker, snap: ClusterSnapshot, push: Push): void {
   const view = snap.workload;
   if (!view) return;
   const w = t.workload;
@@ -373,13 +371,13 @@ function workloadChange(t: TimelineTracker, snap: ClusterSnapshot, add: Add): vo
       prevT = p.t;
       continue;
     }
-    dipStep(w, p, prevT, add, t);
+    dipStep(w, p, prevT, push, t);
     prevT = p.t;
     w.lastT = p.t;
   }
 }
 
-function dipStep(w: WorkloadTrack, p: WorkloadPoint, prevT: number | null, add: Add, t: Pick<TimelineTracker, 'timeScale'>): void {
+function dipStep(w: WorkloadTrack, p: WorkloadSample, prevT: number | null, push: Push, t: Pick<TimelineTracker, 'timeScale'>): void {
   if (w.faultAt === null || w.baseline === null || w.recovered || p.t < w.faultAt) return;
   const base = w.baseline;
   const dt = prevT !== null ? Math.min(5, Math.max(0, (p.t - prevT) / 1000)) : 1;
@@ -389,7 +387,7 @@ function dipStep(w: WorkloadTrack, p: WorkloadPoint, prevT: number | null, add: 
       w.minOps = p.ops;
       w.errors = p.errors * dt;
       const drop = Math.round((1 - p.ops / base) * 100);
-      add(p.t, 'workload-dip', null, `throughput dipping: ${int(base)} → ${int(p.ops)} ops/s (−${drop} %)`);
+      push({ at: p.t, kind: 'workload-dip', node: null, baselineOps: base, ops: p.ops, text: `throughput dipping: ${int(base)} → ${int(p.ops)} ops/s (−${drop} %)` });
     }
     return;
   }
@@ -402,12 +400,16 @@ function dipStep(w: WorkloadTrack, p: WorkloadPoint, prevT: number | null, add: 
       w.recovered = true;
       const drop = Math.round((1 - (w.minOps ?? base) / base) * 100);
       const errors = Math.round(w.errors);
-      add(
-        w.recoverAt,
-        'workload-recovered',
-        null,
-        `throughput fell ${drop} % for ${dur(t, w.recoverAt - w.dipAt)}, ${int(errors)} error${errors === 1 ? '' : 's'}`
-      );
+      const span = w.recoverAt - (w.dipAt ?? w.recoverAt);
+      push({
+        at: w.recoverAt,
+        kind: 'workload-recovered',
+        node: null,
+        dropPct: drop,
+        durationMs: span * (t.timeScale || 1),
+        errors,
+        text: `throughput fell ${drop} % for ${dur(t, span)}, ${int(errors)} error${errors === 1 ? '' : 's'}`
+      });
     }
   } else {
     w.recoverStreak = 0;

@@ -1,7 +1,8 @@
 // Electron IPC adapter. It takes ipcMain and the windows as small structural types, so it
 // never imports `electron` itself and is tested in plain Node.
-import { EVENT_NAMES, REQUEST_NAMES, eventChannel, requestChannel, type EventName, type EventPayloads } from '../../shared/contract';
-import { dispatch, type Handlers } from './dispatch';
+import { REQUEST_NAMES, eventChannel, requestChannel, type EventName, type EventPayloads } from '../../shared/contract';
+import type { Handlers } from '../../shared/contract';
+import { dispatch } from './dispatch';
 
 export interface IpcMainLike {
   handle(channel: string, listener: (event: { senderFrame: { url: string } | null }, ...args: unknown[]) => unknown): void;
@@ -38,4 +39,3 @@ export function attachIpc(
   };
 }
 
-export const ALL_EVENTS = EVENT_NAMES;

@@ -9,7 +9,8 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';
 import { pickBridge } from './lib/bridge';
-import { createKeyController, pushSeen, type StageIntent } from './lib/keys';
+import { intentToRequest, sendCall, type StageIntent } from '../../shared/keys';
+import { createKeyController, pushSeen } from './lib/keys';
 import { viewFromLocation } from './lib/route';
 import { startSync } from './lib/store';
 import { browserSocket } from './lib/wsClient';
@@ -24,26 +25,8 @@ bindBridge(bridge);
 startSync(bridge, stageStore);
 
 function sendIntent(i: StageIntent): void {
-  switch (i.type) {
-    case 'next':
-    case 'prev':
-    case 'first':
-    case 'last':
-    case 'panic':
-      return send(i.type);
-    case 'blackout':
-      return send('blackout');
-    case 'freeze':
-      return send('freeze');
-    case 'restoreAll':
-      return send('restoreAll');
-    case 'timer':
-      return send('timer', 'toggle');
-    case 'goto': {
-      const total = stageStore.getState().show?.total ?? i.index + 1;
-      return send('goTo', Math.max(0, Math.min(i.index, total - 1)));
-    }
-  }
+  const total = stageStore.getState().show?.total ?? (i.type === 'goto' ? i.index + 1 : 1);
+  sendCall(intentToRequest(i, total), send);
 }
 
 /** The one kind of element that may hold the focus: a text field the presenter clicked into. */

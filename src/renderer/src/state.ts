@@ -4,14 +4,11 @@ import { useSyncExternalStore } from 'react';
 import type { Reply, RequestArgs, RequestName, RequestResults } from '../../shared/contract';
 import type { Bridge } from './lib/bridge';
 import { createStageStore, sendRequest, type StageData } from './lib/store';
-import { createUiStore, observeShow, type UiData } from './lib/ui';
+import { createUiStore, type UiData } from './lib/ui';
 
 export const stageStore = createStageStore();
 /** What only this page knows: the open tab, a G-jump being typed, keys seen while learning. */
 export const uiStore = createUiStore();
-stageStore.subscribe((s, prev) => {
-  if (s.show !== prev.show) observeShow(uiStore, s.show);
-});
 
 let bridge: Bridge | null = null;
 

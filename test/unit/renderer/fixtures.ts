@@ -1,7 +1,9 @@
 // Realistic show and cluster states for the renderer's tests (and for looking at the views):
 // tikv1 killed a few seconds ago, PD still says Up, leaders moving to the survivors.
-import type { ClusterSnapshot, TikvNode, WorkloadPoint } from '../../../src/shared/cluster';
+import type { ClusterSnapshot, TikvStoreRow, WorkloadSample } from '../../../src/shared/cluster';
 import { defaultPresenterExtras, type Chapter, type ShowState } from '../../../src/shared/show';
+
+const KILL_RANDOM = { type: 'fault', fault: { kind: 'kill', target: { type: 'random-tikv' } } } as const;
 
 export const T0 = 1_767_000_000_000;
 
@@ -12,7 +14,7 @@ export function chapter(over: Partial<Chapter> = {}): Chapter {
     narration:
       'We just **killed `tikv1`**. Docker knows at once — PD only notices when heartbeats stop.\n\nWatch the leaders move to the two survivors.',
     notes: 'Point at tikv1: Docker says killed, PD still says Up.\n\n- Wait for the leaders to move (about 10 s)\n- Then press Next',
-    action: 'kill-random-tikv',
+    action: KILL_RANDOM,
     countdown: 3,
     autoAdvance: null,
     blocksAdvance: true,
@@ -31,15 +33,15 @@ export function show(over: Partial<ShowState> = {}): ShowState {
     deckFile: '/decks/default.md',
     chapters: [
       { id: 'welcome', title: 'Welcome', action: null, duration: 60 },
-      { id: 'the-cluster', title: 'The cluster', action: 'start-workload', duration: 90 },
+      { id: 'the-cluster', title: 'The cluster', action: { type: 'start-workload' }, duration: 90 },
       { id: 'detection', title: ch.title, action: ch.action, duration: ch.duration },
-      { id: 'recovery', title: 'Recovery', action: 'restore', duration: 90 },
+      { id: 'recovery', title: 'Recovery', action: { type: 'restore' }, duration: 90 },
       { id: 'what-happened', title: 'What happened', action: null, duration: null }
     ],
     index: 2,
     total: 5,
     chapter: ch,
-    next: chapter({ id: 'recovery', title: 'Recovery', action: 'restore', countdown: 0, narration: 'Bring it back.' }),
+    next: chapter({ id: 'recovery', title: 'Recovery', action: { type: 'restore' }, countdown: 0, narration: 'Bring it back.' }),
     beat: { phase: 'done', countdownEndsAt: null, countdownLeft: null, message: 'killed tikv1' },
     canAdvance: true,
     blockedReason: null,
@@ -48,12 +50,26 @@ export function show(over: Partial<ShowState> = {}): ShowState {
     modeReason: 'no Docker engine at /var/run/docker.sock: using the simulated cluster',
     timeline: [
       { at: T0 - 2_000, kind: 'note', node: null, text: 'workload steady at 4,100 ops/s' },
-      { at: T0, kind: 'fault-injected', node: 'tikv1', text: 'kill tikv1' },
+      { at: T0, kind: 'fault-injected', node: 'tikv1', text: 'killed tikv1', fault: 'kill' },
       { at: T0 + 300, kind: 'container-exited', node: 'tikv1', text: 'tikv1 container exited' },
-      { at: T0 + 1_000, kind: 'workload-dip', node: null, text: 'workload dipped to 1,200 ops/s' },
-      { at: T0 + 7_000, kind: 'leaders-moved', node: 'tikv1', text: '5 leaders moved off tikv1' }
+      { at: T0 + 1_000, kind: 'workload-dip', node: null, text: 'throughput dipping: 4,100 → 1,200 ops/s (−71 %)', baselineOps: 4100, ops: 1200 },
+      {
+        at: T0 + 7_000,
+        kind: 'leaders-moved',
+        node: 'tikv1',
+        text: 'leaders moved off tikv1: 5 → 0 in 7 s (tikv0 +3, tikv2 +2)',
+        from: 5,
+        gains: [
+          { node: 'tikv0', gain: 3 },
+          { node: 'tikv2', gain: 2 }
+        ]
+      }
     ],
-    diagnosis: ['tikv1 stopped heartbeating 12 s ago', 'half of its leaders already moved to tikv0 and tikv2', 'no data lost: 3 replicas, 2 remain'],
+    diagnosis: [
+      { kind: 'hit', headline: 'tikv1 was killed (docker kill, SIGKILL)', detail: 'The process vanished without a word to its peers.' },
+      { kind: 'leaders', headline: 'Its leaders have not all moved off yet (7 s since the kill)', detail: 'After a kill, Raft elections on the survivors usually take 10–20 s.' },
+      { kind: 'data', headline: 'No data is lost', detail: 'tikv0 and tikv2 still hold 2 of the 3 replicas of every region, a Raft majority.' }
+    ],
     faults: [
       {
         id: 'f1',
@@ -72,7 +88,7 @@ export function show(over: Partial<ShowState> = {}): ShowState {
   };
 }
 
-function store(i: number, over: Partial<TikvNode> = {}): TikvNode {
+function store(i: number, over: Partial<TikvStoreRow> = {}): TikvStoreRow {
   return {
     kind: 'tikv',
     storeId: String(i + 1),
@@ -89,8 +105,8 @@ function store(i: number, over: Partial<TikvNode> = {}): TikvNode {
   };
 }
 
-export function history(now: number, dipAt: number): WorkloadPoint[] {
-  const out: WorkloadPoint[] = [];
+export function history(now: number, dipAt: number): WorkloadSample[] {
+  const out: WorkloadSample[] = [];
   for (let t = now - 100_000; t <= now; t += 1_000) {
     const since = t - dipAt;
     let ops = 4100 + 60 * Math.sin(t / 4_000);

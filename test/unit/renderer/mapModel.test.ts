@@ -5,9 +5,9 @@ import {
   compareNames,
   leaderDeltas,
   mapModel,
-  pdView,
+  pdCardModel,
   staleNote,
-  tikvView
+  tikvCardModel
 } from '../../../src/renderer/src/lib/mapModel';
 import { cluster, T0 } from './fixtures';
 
@@ -27,22 +27,22 @@ describe('mapModel', () => {
 
   it('follows PD once it notices, and says when the container is back before PD is', () => {
     const base = cluster().tikv[0]!; // tikv2, healthy
-    expect(tikvView({ ...base, container: 'exited', state: 'disconnected' }).gap).toBe('PD says Disconnected');
-    const back = tikvView({ ...base, container: 'running', state: 'disconnected' });
+    expect(tikvCardModel({ ...base, container: 'exited', state: 'disconnected' }).gap).toBe('PD says Disconnected');
+    const back = tikvCardModel({ ...base, container: 'running', state: 'disconnected' });
     expect(back).toMatchObject({ visual: 'disconnected', word: 'Disconnected', gap: 'container running again', dead: false });
-    expect(tikvView({ ...base, state: 'down' })).toMatchObject({ visual: 'down', word: 'Down', dead: true });
-    expect(tikvView({ ...base, container: 'paused' })).toMatchObject({ visual: 'paused', word: 'paused' });
-    expect(tikvView({ ...base, partitioned: true })).toMatchObject({ visual: 'cutoff', word: 'cut off' });
-    expect(tikvView({ ...base, container: 'unknown' })).toMatchObject({ visual: 'up', gap: null });
+    expect(tikvCardModel({ ...base, state: 'down' })).toMatchObject({ visual: 'down', word: 'Down', dead: true });
+    expect(tikvCardModel({ ...base, container: 'paused' })).toMatchObject({ visual: 'paused', word: 'paused' });
+    expect(tikvCardModel({ ...base, partitioned: true })).toMatchObject({ visual: 'cutoff', word: 'cut off' });
+    expect(tikvCardModel({ ...base, container: 'unknown' })).toMatchObject({ visual: 'up', gap: null });
   });
 
   it('maps PD members: health to state, leader kept', () => {
     const [pd0] = mapModel(cluster()).pd;
     expect(pd0).toMatchObject({ name: 'pd0', pdState: 'up', isLeader: true, word: 'Up' });
     const base = cluster().pd[0]!;
-    expect(pdView({ ...base, health: null }).pdState).toBe('unknown');
-    expect(pdView({ ...base, health: false }).pdState).toBe('down');
-    expect(pdView({ ...base, container: 'exited' })).toMatchObject({ word: 'killed', dead: true, gap: 'health check still passes' });
+    expect(pdCardModel({ ...base, health: null }).pdState).toBe('unknown');
+    expect(pdCardModel({ ...base, health: false }).pdState).toBe('down');
+    expect(pdCardModel({ ...base, container: 'exited' })).toMatchObject({ word: 'killed', dead: true, gap: 'health check still passes' });
   });
 
   it('scales bars as shares of the cluster regions', () => {
@@ -83,5 +83,7 @@ describe('staleNote', () => {
     expect(staleNote(c, T0 + 8_400, agoText)).toBe('PD not answering \u2014 last seen 8 s ago');
     expect(staleNote(cluster({ stale: false }), T0, agoText)).toBeNull();
     expect(staleNote(cluster({ stale: true, takenAt: 0 }), T0, agoText)).toBe('Waiting for PD to answer');
+    // A PD leader fault: PD answers but has no leader.
+    expect(staleNote(cluster({ stale: true, takenAt: T0, pdElecting: true }), T0 + 8_400, agoText)).toBe('PD electing a leader \u2014 last seen 8 s ago');
   });
 });

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { actionCaption, chapterPosition, countdownNumber, timelineRows } from '../../../src/renderer/src/lib/show';
 import { chartData, chartYMax } from '../../../src/renderer/src/lib/workload';
 import { offsetText } from '../../../src/renderer/src/lib/format';
+import { act } from '../show/helpers';
 import { chapter, show, T0, history } from './fixtures';
 
 describe('show helpers', () => {
@@ -9,11 +10,12 @@ describe('show helpers', () => {
     expect(chapterPosition(show())).toBe(3);
   });
   it('captions the action in plain words', () => {
-    expect(actionCaption('kill-random-tikv')).toBe('Killing a random TiKV');
-    expect(actionCaption('pause:tikv2')).toBe('Pausing tikv2');
-    expect(actionCaption('restore')).toBe('Bringing the node back');
+    expect(actionCaption(act('kill-random-tikv'))).toBe('Killing a random TiKV');
+    expect(actionCaption(act('pause:tikv2'))).toBe('Pausing tikv2');
+    expect(actionCaption(act('partition:tikv0'))).toBe('Cutting off tikv0');
+    expect(actionCaption(act('kill-pd-leader'))).toBe('Killing the PD leader');
+    expect(actionCaption(act('restore'))).toBe('Bringing the node back');
     expect(actionCaption(null)).toBeNull();
-    expect(actionCaption('nonsense')).toBeNull();
   });
   it('shows a countdown only in the countdown phase', () => {
     const ch = chapter();
@@ -25,9 +27,9 @@ describe('show helpers', () => {
     const rows = timelineRows(show().timeline);
     expect(rows.map((r) => offsetText(r.offsetMs))).toEqual(['\u22122 s', '+0 s', '+0 s', '+1 s', '+7 s']);
     const two = timelineRows([
-      { at: T0, kind: 'fault-injected', node: 'tikv1', text: 'kill tikv1' },
+      { at: T0, kind: 'fault-injected', node: 'tikv1', text: 'killed tikv1', fault: 'kill' },
       { at: T0 + 60_000, kind: 'restored', node: 'tikv1', text: 'restored' },
-      { at: T0 + 90_000, kind: 'fault-injected', node: 'tikv2', text: 'kill tikv2' },
+      { at: T0 + 90_000, kind: 'fault-injected', node: 'tikv2', text: 'killed tikv2', fault: 'kill' },
       { at: T0 + 95_000, kind: 'container-exited', node: 'tikv2', text: 'exited' }
     ]);
     expect(two.map((r) => r.offsetMs)).toEqual([0, 60_000, 0, 5_000]);

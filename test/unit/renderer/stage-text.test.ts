@@ -1,6 +1,7 @@
 // Text the stage shows: diagnosis headlines, notes, per-store rates, chart marks, chaos buttons.
 import { describe, expect, it } from 'vitest';
-import { explanationCount, keptExplanations, splitDiagnosisLine } from '../../../src/renderer/src/lib/diagnosis';
+import { explanationCount, keptExplanations } from '../../../src/renderer/src/lib/diagnosis';
+import { findingText, type Finding } from '../../../src/shared/show';
 import { compactOpsText } from '../../../src/renderer/src/lib/format';
 import { emphasiseNoteLabels, renderNotes } from '../../../src/renderer/src/lib/narration';
 import { chartMarks, chartSplits, chartWindowS } from '../../../src/renderer/src/lib/workload';
@@ -8,38 +9,27 @@ import { faultButtons } from '../../../src/renderer/src/lib/chaos';
 import { history, T0 } from './fixtures';
 
 describe('diagnosis headlines', () => {
-  it('splits a line into the headline the audience needs and its explanation', () => {
-    expect(splitDiagnosisLine('tikv2 (picked at random) was killed (docker kill, SIGKILL): the process vanished without a word to its peers.')).toEqual({
-      lead: 'tikv2 (picked at random) was killed (docker kill, SIGKILL)',
-      rest: 'The process vanished without a word to its peers.'
-    });
-    expect(splitDiagnosisLine('PD marked tikv2 Disconnected 24 s after the kill. The lag is by design: a TiKV heartbeats PD every 10 s.')).toEqual({
-      lead: 'PD marked tikv2 Disconnected 24 s after the kill',
-      rest: 'The lag is by design: a TiKV heartbeats PD every 10 s.'
-    });
-  });
-
-  it('never makes a headline of two words, and never splits inside parentheses or numbers', () => {
-    expect(splitDiagnosisLine('The workload: throughput fell 96 % for 1.5 s, 0 errors. Requests waited for their new leaders.')).toEqual({
-      lead: 'The workload: throughput fell 96 % for 1.5 s, 0 errors',
-      rest: 'Requests waited for their new leaders.'
-    });
-    expect(splitDiagnosisLine('Its leaders have not moved (5 s since the kill: wait).').rest).toBe('');
-    expect(splitDiagnosisLine('tikv1 is back.')).toEqual({ lead: 'tikv1 is back', rest: '' });
-  });
+  const f = (kind: Finding['kind'], headline: string, detail = ''): Finding => ({ kind, headline, detail });
 
   it('lets the longest explanations go first, and the one about the data last', () => {
-    const lines = [
-      'tikv2 was killed hard: short.',
-      'It is not Down for 30 min: only then would PD re-replicate its regions, and there is nowhere to put a new copy.',
-      'No data was lost: the other 2 of 3 replicas of every region stayed up, a Raft majority, so writes kept committing, all of them.',
-      'tikv2 is back.'
-    ].map(splitDiagnosisLine);
-    expect(explanationCount(lines)).toBe(3);
-    expect(keptExplanations(lines, 0)).toEqual([true, true, true, false]);
-    expect(keptExplanations(lines, 1)).toEqual([true, false, true, false]);
-    expect(keptExplanations(lines, 2)).toEqual([false, false, true, false]);
-    expect(keptExplanations(lines, 3)).toEqual([false, false, false, false]);
+    const findings = [
+      f('hit', 'tikv2 was killed hard', 'Short.'),
+      f('pd', 'It is not Down for 30 min', 'Only then would PD re-replicate its regions, and there is nowhere to put a new copy.'),
+      f('data', 'No data was lost', 'The other 2 of 3 replicas of every region stayed up, a Raft majority, so writes kept committing, all of them.'),
+      f('recovery', 'tikv2 is back')
+    ];
+    expect(explanationCount(findings)).toBe(3);
+    expect(keptExplanations(findings, 0)).toEqual([true, true, true, false]);
+    expect(keptExplanations(findings, 1)).toEqual([true, false, true, false]);
+    expect(keptExplanations(findings, 2)).toEqual([false, false, true, false]);
+    expect(keptExplanations(findings, 3)).toEqual([false, false, false, false]);
+  });
+
+  it('reads a finding as one paragraph for the presenter', () => {
+    expect(findingText(f('pd', 'PD marked tikv2 Disconnected 24 s after the kill', 'The lag is by design.'))).toBe(
+      'PD marked tikv2 Disconnected 24 s after the kill. The lag is by design.'
+    );
+    expect(findingText(f('recovery', 'tikv1 is back'))).toBe('tikv1 is back.');
   });
 });
 
@@ -70,20 +60,20 @@ describe('workload chart', () => {
   it('marks the fault and the restore inside the window, as seconds before now', () => {
     const marks = chartMarks(
       [
-        { at: T0 - 200_000, kind: 'fault-injected', node: 'tikv0', text: 'killed tikv0' },
-        { at: T0, kind: 'fault-injected', node: 'tikv1', text: 'killed tikv1' },
+        { at: T0 - 200_000, kind: 'fault-injected', node: 'tikv0', text: 'killed tikv0', fault: 'kill' },
+        { at: T0, kind: 'fault-injected', node: 'tikv1', text: 'killed tikv1', fault: 'kill' },
         { at: T0 + 300, kind: 'container-exited', node: 'tikv1', text: 'exited' },
         { at: T0 + 6_000, kind: 'restored', node: 'tikv1', text: 'restarted tikv1' },
-        { at: T0 + 8_500, kind: 'fault-injected', node: 'tikv2', text: 'killed tikv2' }
+        { at: T0 + 8_500, kind: 'fault-injected', node: 'tikv2', text: 'whatever main wrote', fault: 'pause' }
       ],
       h
     );
     expect(marks).toEqual([
       { x: -8, kind: 'fault', label: 'killed tikv1' },
       { x: -2, kind: 'restore', label: 'tikv1 back' },
-      { x: 0, kind: 'fault', label: 'killed tikv2' }
+      { x: 0, kind: 'fault', label: 'paused tikv2' }
     ]);
-    expect(chartMarks([{ at: T0, kind: 'fault-injected', node: null, text: 'x' }], [])).toEqual([]);
+    expect(chartMarks([{ at: T0, kind: 'fault-injected', node: null, text: 'x', fault: 'kill' }], [])).toEqual([]);
   });
 
   it('fits its window to a young workload: 30, 60 or 90 s', () => {

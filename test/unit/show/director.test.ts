@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  actionPhrase,
   createDirector,
   beatOf,
   currentChapter,
@@ -12,7 +13,7 @@ import {
   type ShowExtras
 } from '../../../src/main/show/director';
 import type { Chapter } from '../../../src/shared/show';
-import { BUILTIN_TITLES, builtinDeck, chapter } from './helpers';
+import { BUILTIN_TITLES, act, builtinDeck, chapter } from './helpers';
 
 const T = 1_000_000;
 
@@ -271,8 +272,8 @@ describe('director: blocksAdvance', () => {
 describe('director: autoAdvance, clamping, blackout', () => {
   const auto: Chapter[] = [
     chapter('intro', { autoAdvance: 5 }),
-    chapter('act', { action: 'start-workload', autoAdvance: 2 }),
-    chapter('kill', { action: 'kill:tikv1', autoAdvance: 2 }),
+    chapter('act', { action: act('start-workload'), autoAdvance: 2 }),
+    chapter('kill', { action: act('kill:tikv1'), autoAdvance: 2 }),
     chapter('end')
   ];
 
@@ -361,7 +362,25 @@ describe('director: deck replacement', () => {
     expect(r.state.index).toBe(3);
     expect(currentChapter(r.state).id).toBe('fault-injection');
     expect(runs(r.effects)).toEqual([]);
-    expect(beatOf(r.state, 'fault-injection').phase).toBe('none');
+    // The chapter on screen waits, armed, for the presenter: the next press starts its countdown.
+    expect(beatOf(r.state, 'fault-injection').phase).toBe('armed');
+    const go = reduce(r.state, { type: 'next' }, T + 2000);
+    expect(go.state.index).toBe(3);
+    expect(beatOf(go.state, 'fault-injection').phase).toBe('countdown');
+    expect(runs(reduce(go.state, tick, T + 2000 + 3000).effects)).toHaveLength(1);
+  });
+
+  it('arms a beat on the first chapter at launch and never fires it without the presenter', () => {
+    const killFirst = [{ ...deck.chapters[3]!, id: 'first-kill' }, ...deck.chapters];
+    const t0 = createDirector({ chapters: killFirst }, T);
+    expect(runs(t0.effects)).toEqual([]);
+    expect(beatOf(t0.state, 'first-kill').phase).toBe('armed');
+    expect(runs(reduce(t0.state, tick, T + 60_000).effects)).toEqual([]);
+    // Moving away disarms it; coming back is a presenter's move, which starts it.
+    const away = reduce(t0.state, { type: 'goTo', index: 2 }, T + 1000).state;
+    expect(beatOf(away, 'first-kill').phase).toBe('none');
+    const back = reduce(away, { type: 'first' }, T + 2000).state;
+    expect(beatOf(back, 'first-kill').phase).toBe('countdown');
   });
 
   it('drops a countdown whose chapter lost its action, and ignores an empty deck', () => {
@@ -397,16 +416,15 @@ describe('director: toShowState', () => {
     expect(v.next?.title).toBe('Detection');
     expect(v.beat).toMatchObject({ phase: 'countdown', countdownLeft: 3 });
     expect(v.chapters).toHaveLength(8);
-    expect(v.chapters[3]).toEqual({ id: 'fault-injection', title: 'Fault Injection', action: 'kill-random-tikv', duration: 30 });
+    expect(v.chapters[3]).toEqual({ id: 'fault-injection', title: 'Fault Injection', action: act('kill-random-tikv'), duration: 30 });
     // Plain data: it survives JSON (it crosses IPC and the WebSocket).
     expect(JSON.parse(JSON.stringify(v))).toEqual(v);
   });
 
-  it('a chapter with an unparseable action fails visibly instead of crashing', () => {
-    const r = createDirector({ chapters: [chapter('a'), chapter('b', { action: 'explode', blocksAdvance: true })] }, T);
-    const t = reduce(r.state, next, T);
-    expect(beatOf(t.state, 'b').phase).toBe('failed');
-    expect(t.effects.some((e) => e.type === 'notice')).toBe(true);
-    expect(runs(t.effects)).toEqual([]);
+  it("names a chapter's action in plain words from the parsed action", () => {
+    expect(actionPhrase(act('kill-random-tikv'))).toBe('the kill of a random TiKV');
+    expect(actionPhrase(act('partition:tikv2'))).toBe('the network cut of tikv2');
+    expect(actionPhrase(act('restore-all'))).toBe('the restore of every fault');
+    expect(actionPhrase(null)).toBe('the action');
   });
 });

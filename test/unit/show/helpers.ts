@@ -1,7 +1,8 @@
 // Builders for the show tests: chapters, decks and cluster snapshots.
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { ClusterSnapshot, ContainerState, PdState, TikvNode, WorkloadPoint } from '../../../src/shared/cluster';
+import type { ClusterSnapshot, ContainerState, PdState, TikvStoreRow, WorkloadSample } from '../../../src/shared/cluster';
+import { parseAction, type ChapterAction } from '../../../src/shared/actions';
 import type { Chapter } from '../../../src/shared/show';
 import { parseDeck, type Deck } from '../../../src/main/show/deck';
 
@@ -52,7 +53,7 @@ export interface StoreSpec {
 
 const STORE_IDS: Record<string, string> = { tikv0: '1', tikv1: '4', tikv2: '5' };
 
-export function tikv(name: string, s: StoreSpec = {}): TikvNode {
+export function tikv(name: string, s: StoreSpec = {}): TikvStoreRow {
   return {
     kind: 'tikv',
     storeId: STORE_IDS[name] ?? name,
@@ -71,7 +72,7 @@ export function tikv(name: string, s: StoreSpec = {}): TikvNode {
 export function snapshot(
   now: number,
   stores: Record<string, StoreSpec>,
-  workload: WorkloadPoint[] | null = null,
+  workload: WorkloadSample[] | null = null,
   over: Partial<ClusterSnapshot> = {}
 ): ClusterSnapshot {
   return {
@@ -137,8 +138,8 @@ export function storyOps(t: number): number {
 }
 
 /** The last two minutes of workload points, one a second, up to t. */
-export function storyWorkload(t: number, errorsAt: (t: number) => number = () => 0): WorkloadPoint[] {
-  const out: WorkloadPoint[] = [];
+export function storyWorkload(t: number, errorsAt: (t: number) => number = () => 0): WorkloadSample[] {
+  const out: WorkloadSample[] = [];
   const end = Math.floor(t / S) * S;
   for (let p = end - 120 * S; p <= end; p += S) out.push({ t: p, ops: storyOps(p), errors: errorsAt(p), p99Ms: 5 });
   return out;
@@ -146,4 +147,11 @@ export function storyWorkload(t: number, errorsAt: (t: number) => number = () =>
 
 export function storySnapshot(t: number): ClusterSnapshot {
   return snapshot(t, storyStores(t), storyWorkload(t));
+}
+
+/** A deck action string as the parsed action a Chapter carries ("kill:tikv1"). */
+export function act(raw: string): ChapterAction {
+  const p = parseAction(raw);
+  if (!p.ok) throw new Error(p.error);
+  return p.action;
 }

@@ -6,7 +6,8 @@ import type { TalkTimer, TimelineEvent } from '../../../src/shared/show';
 import { watchDeck } from '../../../src/main/show/deck-watch';
 import type { Deck } from '../../../src/main/show/deck';
 import { readRehearsals, rehearsalCues, writeRehearsal } from '../../../src/main/show/rehearsal';
-import { timerCommand, timerElapsed } from '../../../src/main/show/talk-timer';
+import { timerCommand } from '../../../src/main/show/talk-timer';
+import { timerElapsed } from '../../../src/shared/show';
 
 describe('talk timer', () => {
   it('runs, pauses, resumes and resets', () => {
@@ -24,7 +25,8 @@ describe('talk timer', () => {
 });
 
 describe('rehearsal cues', () => {
-  const ev = (at: number, kind: TimelineEvent['kind']): TimelineEvent => ({ at, kind, node: 'tikv1', text: kind });
+  // Only the kinds and times matter to the cues.
+  const ev = (at: number, kind: TimelineEvent['kind']): TimelineEvent => ({ at, kind, node: 'tikv1', text: kind }) as TimelineEvent;
   it('records chapter durations and the cluster timings as cues', () => {
     const visits = [
       { chapterId: 'welcome', at: 0 },

@@ -3,7 +3,7 @@ import type { Deck } from '../../../src/main/show/deck';
 import { createShow, type ActionExecutor, type ShowContext, type ShowRuntime } from '../../../src/main/show/runtime';
 import type { ChapterAction } from '../../../src/shared/actions';
 import type { FaultRecord, ShowState } from '../../../src/shared/show';
-import { S, T0, builtinDeck, chapter, storySnapshot } from './helpers';
+import { S, T0, act, builtinDeck, chapter, storySnapshot } from './helpers';
 
 type Result = { ok: boolean; message: string };
 
@@ -138,15 +138,20 @@ describe('show runtime', () => {
     expect(exec.kills()).toBe(1);
   });
 
-  it('runs the first chapter\'s action only after createShow returned, and autoAdvances', async () => {
+  it('never fires the first chapter\'s action at launch: the presenter\'s first press does, then autoAdvances', async () => {
     const exec = scriptedExecutor();
     const deck: Deck = {
       title: 'T',
       file: 't.md',
-      chapters: [chapter('go', { action: 'start-workload', autoAdvance: 2 }), chapter('b', { autoAdvance: 1 }), chapter('c')]
+      chapters: [chapter('go', { action: act('start-workload'), autoAdvance: 2 }), chapter('b', { autoAdvance: 1 }), chapter('c')]
     };
     const show = start(deck, exec.executor);
+    await vi.advanceTimersByTimeAsync(5000);
     expect(exec.calls).toHaveLength(0);
+    expect(show.state().beat.phase).toBe('armed');
+    expect(show.state().index).toBe(0);
+    show.next();
+    expect(show.state().index).toBe(0);
     await vi.advanceTimersByTimeAsync(0);
     expect(exec.calls).toHaveLength(1);
     expect(show.state().beat.phase).toBe('done');
@@ -176,7 +181,7 @@ describe('show runtime', () => {
           status: 'open',
           error: null
         });
-        show.recordEvent({ at: T0, kind: 'fault-injected', node: 'tikv1', text: 'killed tikv1' });
+        show.recordEvent({ at: T0, kind: 'fault-injected', node: 'tikv1', text: 'killed tikv1', fault: 'kill' });
       }
       show.observeCluster(storySnapshot(t));
     }
@@ -194,8 +199,8 @@ describe('show runtime', () => {
       'workload-recovered',
       'pd-disconnected'
     ]);
-    expect(s.diagnosis[0]).toMatch(/^tikv1 \(picked at random\) was killed/);
-    expect(s.diagnosis.join('\n')).toContain('2 of the 3 replicas');
+    expect(s.diagnosis[0]?.headline).toMatch(/^tikv1 \(picked at random\) was killed/);
+    expect(s.diagnosis.find((f) => f.kind === 'data')?.detail).toContain('2 of the 3 replicas');
   });
 
   it('replaceDeck keeps the position by chapter id', async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../../src/main/show/diagnosis';
 import { createTracker, noteEvent, observe, type TimelineTracker } from '../../../src/main/show/timeline';
 import type { ClusterSnapshot } from '../../../src/shared/cluster';
-import type { FaultRecord, TimelineEvent } from '../../../src/shared/show';
+import { findingText, type FaultRecord, type Finding, type TimelineEvent } from '../../../src/shared/show';
 import { S, T0, snapshot, storySnapshot, storyStores, storyWorkload } from './helpers';
 
 interface Run {
@@ -19,7 +19,7 @@ function play(until: number, opts: { restore?: boolean; snap?: (t: number) => Cl
   const events: TimelineEvent[] = [];
   for (let t = T0 - 30 * S; t <= until; t += S) {
     if (t === T0) {
-      const ev: TimelineEvent = { at: T0, kind: 'fault-injected', node: 'tikv1', text: 'killed tikv1' };
+      const ev: TimelineEvent = { at: T0, kind: 'fault-injected', node: 'tikv1', text: 'killed tikv1', fault: 'kill' };
       tracker = noteEvent(tracker, ev);
       events.push(ev);
     }
@@ -47,6 +47,9 @@ const fault = (over: Partial<FaultRecord> = {}): FaultRecord => ({
   error: null,
   ...over
 });
+
+/** The findings as the presenter reads them, one paragraph each. */
+const said = (fs: Finding[]): string => fs.map(findingText).join('\n');
 
 const rel = (events: TimelineEvent[]): [number, string, string | null, string][] =>
   events.map((e) => [(e.at - T0) / S, e.kind, e.node, e.text]);
@@ -154,7 +157,7 @@ describe('timeline: the kill-and-restore story', () => {
     let prev: ClusterSnapshot | null = null;
     const events: TimelineEvent[] = [];
     for (let t = T0 - 30 * S; t <= T0 + 30 * S; t += S) {
-      if (t === T0 + 4 * S) tracker = noteEvent(tracker, { at: T0, kind: 'fault-injected', node: 'tikv1', text: 'killed tikv1' });
+      if (t === T0 + 4 * S) tracker = noteEvent(tracker, { at: T0, kind: 'fault-injected', node: 'tikv1', text: 'killed tikv1', fault: 'kill' });
       const next = storySnapshot(t);
       const r = observe(prev, next, tracker);
       tracker = r.tracker;
@@ -176,24 +179,53 @@ describe('timeline: the kill-and-restore story', () => {
   });
 });
 
+describe('timeline: typed events', () => {
+  it('carries its figures as data: who gained the leaders, how deep and long the dip was', () => {
+    const { events } = play(T0 + 120 * S);
+    const moved = events.find((e) => e.kind === 'leaders-moved');
+    expect(moved?.kind === 'leaders-moved' && { from: moved.from, gains: moved.gains }).toEqual({
+      from: 12,
+      gains: [
+        { node: 'tikv0', gain: 6 },
+        { node: 'tikv2', gain: 6 }
+      ]
+    });
+    const dip = events.find((e) => e.kind === 'workload-dip');
+    expect(dip?.kind === 'workload-dip' && [dip.baselineOps, dip.ops]).toEqual([1200, 744]);
+    const rec = events.find((e) => e.kind === 'workload-recovered');
+    expect(rec?.kind === 'workload-recovered' && [rec.dropPct, rec.durationMs, rec.errors]).toEqual([38, 14_000, 0]);
+    const back = events.filter((e) => e.kind === 'leaders-returned');
+    expect(back.length).toBeGreaterThan(0);
+  });
+});
+
 describe('diagnosis', () => {
   it('explains the fault mid-show: the store, the 14 s, the 2-of-3 replicas, and PD\'s lag', () => {
     const { events, last } = play(T0 + 30 * S);
-    const lines = diagnose(events, [fault()], last);
-    const text = lines.join('\n');
-    expect(lines[0]).toBe('tikv1 (picked at random) was killed (docker kill, SIGKILL): the process vanished without a word to its peers.');
-    expect(text).toContain('Its region leaders moved to tikv0 and tikv2 (tikv0 +6, tikv2 +6) 14 s after the kill');
+    const findings = diagnose(events, [fault()], last);
+    const text = said(findings);
+    expect(findings[0]).toEqual({
+      kind: 'hit',
+      headline: 'tikv1 (picked at random) was killed (docker kill, SIGKILL)',
+      detail: 'The process vanished without a word to its peers.'
+    });
+    expect(findings.map((f) => f.kind)).toEqual(['hit', 'leaders', 'pd', 'pd', 'data', 'workload', 'recovery']);
+    expect(findings[1]?.headline).toBe('Its region leaders moved to tikv0 and tikv2 (tikv0 +6, tikv2 +6) 14 s after the kill');
     expect(text).toContain('PD marked tikv1 Disconnected 25 s after the kill, 11 s after the leaders had already moved');
     expect(text).toContain('20 s without one');
     expect(text).toContain('will not be for 30 min');
-    expect(text).toContain('No data is lost: tikv0 and tikv2 still hold 2 of the 3 replicas of every region, a Raft majority');
-    expect(text).toContain('The workload: throughput fell 38 % for 14 s, 0 errors.');
+    expect(findings[4]).toEqual({
+      kind: 'data',
+      headline: 'No data is lost',
+      detail: 'tikv0 and tikv2 still hold 2 of the 3 replicas of every region, a Raft majority, so every region keeps serving reads and writes.'
+    });
+    expect(findings[5]?.headline).toBe('The workload: throughput fell 38 % for 14 s, 0 errors');
     expect(text).toContain('tikv1 is still out');
   });
 
   it('says what has not happened yet, without inventing it', () => {
     const { events, last } = play(T0 + 10 * S);
-    const text = diagnose(events, [fault()], last).join('\n');
+    const text = said(diagnose(events, [fault()], last));
     expect(text).toContain('Its leaders have not all moved off yet (10 s since the kill)');
     expect(text).toContain('PD has not marked tikv1 Disconnected yet (10 s since the kill)');
     expect(text).toContain('The workload is still below its level before the kill');
@@ -202,10 +234,10 @@ describe('diagnosis', () => {
 
   it('explains the recovery once the node is back', () => {
     const { events, last } = play(T0 + 120 * S);
-    const text = diagnose(events, [fault({ restoredAt: T0 + 60 * S, status: 'restored' })], last).join('\n');
-    expect(text).toContain('No data was lost: while tikv1 was out, the other 2 of 3 replicas of every region stayed up, a Raft majority');
+    const text = said(diagnose(events, [fault({ restoredAt: T0 + 60 * S, status: 'restored' })], last));
+    expect(text).toContain('No data was lost. While tikv1 was out, the other 2 of 3 replicas of every region stayed up, a Raft majority');
     expect(text).toContain('All 3 stores are up now');
-    expect(text).toContain('tikv1 is back: its container started, PD marked it Up 15 s later.');
+    expect(text).toContain('tikv1 is back. Its container started, PD marked it Up 15 s later.');
     expect(text).toContain('tikv1 leads 12 again');
     expect(text).not.toContain('will not be for 30 min');
   });
@@ -218,17 +250,17 @@ describe('diagnosis', () => {
       tikv2: { container: 'exited', leaders: 0 }
     });
     const faults = [fault(), fault({ id: 'f2', node: 'tikv2', injectedAt: T0 + 20 * S, spec: { kind: 'kill', target: { type: 'named', name: 'tikv2' } } })];
-    const text = diagnose(events, faults, last).join('\n');
+    const text = said(diagnose(events, faults, last));
     expect(text).toContain('tikv2 was killed');
-    expect(text).toContain('tikv1 and tikv2 are out: every region has only 1 of its 3 replicas up. That is no Raft majority, so writes to those regions stall');
+    expect(text).toContain('tikv1 and tikv2 are out. Every region has only 1 of its 3 replicas up. That is no Raft majority, so writes to those regions stall');
     expect(text).not.toContain('No data is lost');
   });
 
   it('says so when it cannot check, and when no workload ran', () => {
-    const ev: TimelineEvent[] = [{ at: T0, kind: 'fault-injected', node: 'tikv1', text: 'killed tikv1' }];
+    const ev: TimelineEvent[] = [{ at: T0, kind: 'fault-injected', node: 'tikv1', text: 'killed tikv1', fault: 'kill' }];
     const noPd = snapshot(T0 + 5 * S, {}, null, { pdError: 'connection refused' });
-    const text = diagnose(ev, [fault()], noPd).join('\n');
-    expect(text).toContain("Cannot check the replicas: PD's store list is not available (connection refused).");
+    const text = said(diagnose(ev, [fault()], noPd));
+    expect(text).toContain("Cannot check the replicas. PD's store list is not available (connection refused).");
     expect(text).toContain('No workload was running');
   });
 
@@ -246,8 +278,8 @@ describe('cluster time (a simulator faster than the wall clock)', () => {
     expect(moved(real)).toContain('in 14 s');
     expect(moved(fast)).toContain('in 28 s');
     const f = fault({ injectedAt: T0 });
-    const lines = diagnose(fast.events, [f], fast.last).join('\n');
+    const lines = said(diagnose(fast.events, [f], fast.last));
     expect(lines).toMatch(/28 s after the kill/);
-    expect(diagnose(real.events, [f], real.last).join('\n')).toMatch(/14 s after the kill/);
+    expect(said(diagnose(real.events, [f], real.last))).toMatch(/14 s after the kill/);
   });
 });

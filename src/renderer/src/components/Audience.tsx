@@ -10,7 +10,7 @@ import { chapterPosition, countdownNumber } from '../lib/show';
 import { useServerNow, useStage } from '../state';
 import { Countdown, Diagnosis, Markdown, ModeBadge, Timeline } from './Bits';
 import { ClusterMap, MapStrip } from './ClusterMap';
-import { WorkloadFigure } from './Workload';
+import { WorkloadPanel } from './Workload';
 
 type Side = 'timeline' | 'diagnosis' | 'workload' | null;
 
@@ -39,7 +39,7 @@ function Panel({ side, show, cluster, big }: { side: Side; show: ShowState; clus
       return (
         <section className={`panel panel-diagnosis${big ? '' : ' panel-wide'}`}>
           <h2 className="panel-title">Diagnosis</h2>
-          <Diagnosis lines={show.diagnosis} fitMin={FIT_MIN_PANEL} variant="stage" />
+          <Diagnosis findings={show.diagnosis} fitMin={FIT_MIN_PANEL} variant="stage" />
         </section>
       );
     case 'workload':
@@ -47,7 +47,7 @@ function Panel({ side, show, cluster, big }: { side: Side; show: ShowState; clus
         <section className="panel panel-workload">
           <h2 className="panel-title">Workload</h2>
           {cluster?.workload ? (
-            <WorkloadFigure workload={cluster.workload} variant={big ? 'big' : 'side'} timeline={show.timeline} />
+            <WorkloadPanel workload={cluster.workload} variant={big ? 'big' : 'side'} timeline={show.timeline} />
           ) : (
             <div className="panel-empty">The workload is not running.</div>
           )}

@@ -1,8 +1,10 @@
 // Small pieces shared by both views.
 import { useMemo, type JSX } from 'react';
-import type { ShowState } from '../../../shared/show';
+import { findingText, type Finding, type ShowState } from '../../../shared/show';
+import type { ChapterAction } from '../../../shared/actions';
+import type { Mode } from '../../../shared/cluster';
 import { offsetText } from '../lib/format';
-import { explanationCount, keptExplanations, splitDiagnosisLine } from '../lib/diagnosis';
+import { explanationCount, keptExplanations } from '../lib/diagnosis';
 import { renderMarkdown } from '../lib/narration';
 import { actionCaption, timelineRows } from '../lib/show';
 import { StateIcon } from './Icons';
@@ -39,7 +41,7 @@ export function Markdown({
   );
 }
 
-export function ModeBadge({ mode, className }: { mode: 'live' | 'sim'; className?: string }): JSX.Element {
+export function ModeBadge({ mode, className }: { mode: Mode; className?: string }): JSX.Element {
   return (
     <span className={`mode-badge mode-${mode} ${className ?? ''}`} data-testid="mode-badge">
       {mode}
@@ -48,7 +50,7 @@ export function ModeBadge({ mode, className }: { mode: 'live' | 'sim'; className
 }
 
 /** The calm 3-2-1: one big number, a short caption, once a second. */
-export function Countdown({ n, action, compact }: { n: number; action: string | null; compact?: boolean }): JSX.Element {
+export function Countdown({ n, action, compact }: { n: number; action: ChapterAction | null; compact?: boolean }): JSX.Element {
   const caption = actionCaption(action);
   return (
     <div className={`countdown${compact ? ' countdown-compact' : ''}`} data-testid="countdown" role="timer" aria-live="off">
@@ -99,20 +101,20 @@ export function Timeline({ events, max, fitMin = 1 }: { events: ShowState['timel
 /** The diagnosis. `stage` (the audience): each line's headline in bold with its explanation
  *  below; when the panel is full the type shrinks (down to fitMin), then the explanations give
  *  way and only the headlines stay. `full` (the presenter): every word, as main wrote it. */
-export function Diagnosis({ lines, fitMin = 1, variant = 'full' }: { lines: string[]; fitMin?: number; variant?: 'full' | 'stage' }): JSX.Element {
-  const split = useMemo(() => lines.map(splitDiagnosisLine), [lines]);
-  const fit = useFit<HTMLUListElement>(`${variant}:${lines.join('\n')}`, fitMin, variant === 'stage' ? explanationCount(split) : 0);
-  if (lines.length === 0) return <div className="diagnosis diagnosis-empty">Watching the cluster…</div>;
+export function Diagnosis({ findings, fitMin = 1, variant = 'full' }: { findings: Finding[]; fitMin?: number; variant?: 'full' | 'stage' }): JSX.Element {
+  const texts = useMemo(() => findings.map(findingText), [findings]);
+  const fit = useFit<HTMLUListElement>(`${variant}:${texts.join('\n')}`, fitMin, variant === 'stage' ? explanationCount(findings) : 0);
+  if (findings.length === 0) return <div className="diagnosis diagnosis-empty">Watching the cluster…</div>;
   if (variant === 'full') {
     return (
       <ul className={`diagnosis${fit.overflowing ? ' is-clipped' : ''}`} ref={fit.ref} style={fit.style}>
-        {lines.map((l, i) => (
-          <li key={i}>{l}</li>
+        {texts.map((t, i) => (
+          <li key={i}>{t}</li>
         ))}
       </ul>
     );
   }
-  const kept = keptExplanations(split, fit.drop);
+  const kept = keptExplanations(findings, fit.drop);
   return (
     <ul
       className={`diagnosis diagnosis-stage${fit.overflowing ? ' is-clipped' : ''}`}
@@ -121,10 +123,10 @@ export function Diagnosis({ lines, fitMin = 1, variant = 'full' }: { lines: stri
       data-testid="diagnosis"
       data-explained={String(kept.filter(Boolean).length)}
     >
-      {split.map((l, i) => (
-        <li key={i}>
-          <span className="dg-lead">{l.lead}</span>
-          {kept[i] && <span className="dg-rest">{l.rest}</span>}
+      {findings.map((f, i) => (
+        <li key={i} data-kind={f.kind}>
+          <span className="dg-lead">{f.headline}</span>
+          {kept[i] && <span className="dg-rest">{f.detail}</span>}
         </li>
       ))}
     </ul>

@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useRef, useState, type JSX } from 'react';
 import type { ClusterSnapshot } from '../../../shared/cluster';
 import { agoText, compactOpsText, deltaText, intText, opsText, plainNumber } from '../lib/format';
-import { barPercent, leaderDeltas, mapModel, pdNodeAttrs, tikvNodeAttrs, type PdView, type TikvView } from '../lib/mapModel';
+import { barPercent, leaderDeltas, mapModel, pdNodeAttrs, tikvNodeAttrs, type PdCardModel, type TikvCardModel } from '../lib/mapModel';
 import { CrownIcon, StateIcon } from './Icons';
 
 const BADGE_MS = 2600;
@@ -72,7 +72,7 @@ function useLeaderBadges(tikv: ClusterSnapshot['tikv']): Record<string, Badge> {
   return badges;
 }
 
-function PdCard({ n, detail }: { n: PdView; detail: boolean }): JSX.Element {
+function PdCard({ n, detail }: { n: PdCardModel; detail: boolean }): JSX.Element {
   return (
     <div
       className={`node node-pd v-${n.visual}${n.dead ? ' dead' : ''}${n.isLeader ? ' is-leader' : ''}`}
@@ -109,7 +109,7 @@ function TikvCard({
   badge,
   detail
 }: {
-  n: TikvView;
+  n: TikvCardModel;
   barMax: number;
   serverNow: number;
   badge: Badge | undefined;

@@ -2,10 +2,9 @@
 // plain words (always), then tabs: the live cluster in detail, chapters to jump to, chaos by
 // hand, preflight, key learning, deck and rehearsal. It stays live while the audience is
 // blacked out or frozen, and sizes itself in rem scaled to the window (1 rem = 16 px at 1080p).
-import { useEffect, useRef, type JSX } from 'react';
-import type { ShowState } from '../../../shared/show';
+import type { JSX } from 'react';
 import { PRESENTER_TABS } from '../lib/ui';
-import { send, uiStore, useNow, useServerNow, useStage, useUi } from '../state';
+import { uiStore, useNow, useServerNow, useStage, useUi } from '../state';
 import { Btn } from './Btn';
 import { ChaosTab } from './presenter/ChaosTab';
 import { ChaptersTab } from './presenter/ChaptersTab';
@@ -17,20 +16,6 @@ import { Problems } from './presenter/Problems';
 import { SetupTab } from './presenter/SetupTab';
 import { TopBar } from './presenter/TopBar';
 
-/** The talk timer starts when the presenter first moves on from the opening chapter. Main
- *  means to do this itself, but its first-chapter check misses the first move (see the
- *  hand-over notes); "start" is idempotent, so asking again once main is fixed is harmless. */
-function useTimerAutoStart(show: ShowState | null): void {
-  const prev = useRef<number | null>(null);
-  const index = show?.index ?? null;
-  const timer = show?.presenter.timer;
-  useEffect(() => {
-    const before = prev.current;
-    prev.current = index;
-    if (before === 0 && index !== null && index > 0 && timer && !timer.running && timer.elapsedMs === 0) send('timer', 'start');
-  }, [index, timer]);
-}
-
 export function Presenter(): JSX.Element {
   const show = useStage((s) => s.show);
   const cluster = useStage((s) => s.cluster);
@@ -38,7 +23,6 @@ export function Presenter(): JSX.Element {
   const tab = useUi((s) => s.tab);
   const localNow = useNow();
   const serverNow = useServerNow();
-  useTimerAutoStart(show);
 
   if (!show) {
     return (

@@ -4,7 +4,7 @@
 import { useEffect, useMemo, useRef, useState, type JSX } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { WorkloadView } from '../../../shared/cluster';
+import type { WorkloadSeries } from '../../../shared/cluster';
 import type { TimelineEvent } from '../../../shared/show';
 import { latencyText, opsText, plainNumber, rateText } from '../lib/format';
 import { chartData, chartMarks, chartSplits, chartWindowS, chartYMax, type ChartMark } from '../lib/workload';
@@ -58,7 +58,7 @@ function marksPlugin(marks: { current: ChartMark[] }, fontPx: number, colours: {
   };
 }
 
-function WorkloadChart({ workload, marks }: { workload: WorkloadView; marks: ChartMark[] }): JSX.Element {
+function WorkloadChart({ workload, marks }: { workload: WorkloadSeries; marks: ChartMark[] }): JSX.Element {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const data = useRef<[number[], number[]]>([[], []]);
@@ -163,12 +163,12 @@ function WorkloadChart({ workload, marks }: { workload: WorkloadView; marks: Cha
   );
 }
 
-export function WorkloadFigure({
+export function WorkloadPanel({
   workload,
   variant,
   timeline = []
 }: {
-  workload: WorkloadView;
+  workload: WorkloadSeries;
   variant: 'side' | 'big' | 'compact';
   /** The show's timeline: its faults and restores are marked on the chart. */
   timeline?: readonly TimelineEvent[];
@@ -196,8 +196,10 @@ export function WorkloadFigure({
         {!workload.running && <span className="wl-stopped">workload stopped</span>}
       </div>
       <div className="wl-sub">
-        <span>
-          p99 <b>{latencyText(cur?.p99Ms ?? null)}</b>
+        {/* The latency says what it is and over which window ("mean, last 5 s"); a point
+            without a label is the simulator's own windowed p99. */}
+        <span data-testid="workload-latency" data-label={cur?.latency?.label ?? 'p99'}>
+          {cur?.latency?.label ?? 'p99'} <b>{latencyText(cur?.latency ? cur.latency.ms : (cur?.p99Ms ?? null))}</b>
         </span>
         <span className="wl-err">
           errors <b>{rateText(errors)}</b>/s

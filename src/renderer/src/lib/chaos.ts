@@ -1,14 +1,6 @@
 // The presenter's chaos buttons: what each one asks main for, and what it says. Pure.
-import type { FaultKind, FaultSpec } from '../../../shared/actions';
-
-export const FAULT_KINDS: readonly FaultKind[] = ['kill', 'stop', 'pause', 'partition'];
-
-export const FAULT_VERB: Record<FaultKind, string> = {
-  kill: 'Kill',
-  stop: 'Stop',
-  pause: 'Pause',
-  partition: 'Cut off'
-};
+import type { FaultSpec } from '../../../shared/actions';
+import { FAULT_KINDS, FAULT_WORDS } from '../../../shared/vocabulary';
 
 export interface FaultButton {
   key: string;
@@ -23,7 +15,7 @@ export function faultButtons(tikvNames: readonly string[], pdLeader: string | nu
   const random = FAULT_KINDS.map((kind) => ({
     key: `random-${kind}`,
     spec: { kind, target: { type: 'random-tikv' as const } },
-    label: `${FAULT_VERB[kind]} random`,
+    label: `${FAULT_WORDS[kind].verb} random`,
     confirm: `${kind} a random TiKV`
   }));
   const names = [...new Set(tikvNames)].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
@@ -32,7 +24,7 @@ export function faultButtons(tikvNames: readonly string[], pdLeader: string | nu
     buttons: FAULT_KINDS.map((kind) => ({
       key: `${name}-${kind}`,
       spec: { kind, target: { type: 'named' as const, name } },
-      label: FAULT_VERB[kind],
+      label: FAULT_WORDS[kind].verb,
       confirm: `${kind} ${name}`
     }))
   }));

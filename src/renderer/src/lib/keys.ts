@@ -9,11 +9,10 @@
 // - editing (a text field the presenter clicked into, e.g. the deck path): typing goes to the
 //   field, but reload/focus hazards are still eaten, Escape leaves the field, and the clicker's
 //   PageDown/PageUp leave the field and drive the show as usual.
-import { initialKeyTracker, keyDown, keyIntent, keyTick, keyUp, type KeyIntent, type KeyTracker } from '../../../shared/keys';
+import { initialKeyTracker, keyDown, keyIntent, keyTick, keyUp, type KeyIntent, type KeyTracker, type StageIntent } from '../../../shared/keys';
 import type { KeyAction } from '../../../shared/show';
 
-/** An intent that becomes a request. */
-export type StageIntent = Exclude<KeyIntent, { type: 'swallow' } | { type: 'pass' }>;
+export type { StageIntent } from '../../../shared/keys';
 
 export interface KeyEventLike {
   key: string;

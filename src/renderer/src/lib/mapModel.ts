@@ -1,6 +1,6 @@
 // The cluster map's model: what each node card says and how it looks, computed from a
 // ClusterSnapshot without any DOM. Positions are stable: nodes are sorted by name.
-import type { ClusterSnapshot, ContainerState, PdNode, PdState, TikvNode } from '../../../shared/cluster';
+import type { ClusterSnapshot, ContainerState, PdMemberRow, PdState, TikvStoreRow } from '../../../shared/cluster';
 import { pdStateWord, storeHeadline } from '../../../shared/cluster';
 
 /** How a node looks: one colour + icon + word each (never colour alone). */
@@ -53,7 +53,7 @@ export interface NodeView {
   dead: boolean;
 }
 
-export interface TikvView extends NodeView {
+export interface TikvCardModel extends NodeView {
   kind: 'tikv';
   storeId: string;
   address: string;
@@ -63,7 +63,7 @@ export interface TikvView extends NodeView {
   opsPerSec: number | null;
 }
 
-export interface PdView extends NodeView {
+export interface PdCardModel extends NodeView {
   kind: 'pd';
   memberId: string;
   isLeader: boolean;
@@ -98,14 +98,14 @@ function gapText(state: PdState, container: ContainerState, partitioned: boolean
   return null;
 }
 
-function pdGapText(n: PdNode): string | null {
+function pdGapText(n: PdMemberRow): string | null {
   const processGone = n.container === 'exited' || n.container === 'paused' || n.partitioned;
   if (processGone && n.health === true) return 'health check still passes';
   if (n.container === 'running' && n.health === false) return 'container running again';
   return null;
 }
 
-export function tikvView(n: TikvNode): TikvView {
+export function tikvCardModel(n: TikvStoreRow): TikvCardModel {
   const visual = visualOf(n.state, n.container, n.partitioned);
   const word = visual === 'missing' ? 'gone' : storeHeadline(n);
   return {
@@ -128,13 +128,13 @@ export function tikvView(n: TikvNode): TikvView {
 }
 
 /** A PD member's state in PD's words: /health true = up, false = down, not yet asked = unknown. */
-export function pdMemberState(n: Pick<PdNode, 'health'>): PdState {
+export function pdMemberState(n: Pick<PdMemberRow, 'health'>): PdState {
   if (n.health === true) return 'up';
   if (n.health === false) return 'down';
   return 'unknown';
 }
 
-export function pdView(n: PdNode): PdView {
+export function pdCardModel(n: PdMemberRow): PdCardModel {
   const state = pdMemberState(n);
   const visual = visualOf(state, n.container, n.partitioned);
   let word: string;
@@ -160,15 +160,15 @@ export function pdView(n: PdNode): PdView {
 }
 
 export interface MapModel {
-  pd: PdView[];
-  tikv: TikvView[];
+  pd: PdCardModel[];
+  tikv: TikvCardModel[];
   /** Denominator of the leader and region bars: the cluster's region count (bars are shares of it). */
   barMax: number;
 }
 
 export function mapModel(c: Pick<ClusterSnapshot, 'pd' | 'tikv' | 'regionCount'>): MapModel {
-  const pd = c.pd.map(pdView).sort((a, b) => compareNames(a.name, b.name) || compareNames(a.memberId, b.memberId));
-  const tikv = c.tikv.map(tikvView).sort((a, b) => compareNames(a.name, b.name) || compareNames(a.storeId, b.storeId));
+  const pd = c.pd.map(pdCardModel).sort((a, b) => compareNames(a.name, b.name) || compareNames(a.memberId, b.memberId));
+  const tikv = c.tikv.map(tikvCardModel).sort((a, b) => compareNames(a.name, b.name) || compareNames(a.storeId, b.storeId));
   const maxRegions = tikv.reduce((m, n) => Math.max(m, n.regions), 0);
   const sumLeaders = tikv.reduce((s, n) => s + n.leaders, 0);
   const barMax = Math.max(1, c.regionCount ?? 0, maxRegions, sumLeaders);
@@ -189,7 +189,7 @@ export interface LeaderChange {
 
 /** Leader-count changes per store between two snapshots. The first snapshot (prev null)
  *  and stores that just appeared report no change: only movement is animated. */
-export function leaderDeltas(prev: ReadonlyMap<string, number> | null, tikv: readonly Pick<TikvNode, 'storeId' | 'leaderCount'>[]): LeaderChange {
+export function leaderDeltas(prev: ReadonlyMap<string, number> | null, tikv: readonly Pick<TikvStoreRow, 'storeId' | 'leaderCount'>[]): LeaderChange {
   const counts = new Map<string, number>();
   const deltas = new Map<string, number>();
   for (const n of tikv) {
@@ -201,9 +201,11 @@ export function leaderDeltas(prev: ReadonlyMap<string, number> | null, tikv: rea
 }
 
 /** The audience's stale note: "PD not answering — last seen 8 s ago", or null when fresh. */
-export function staleNote(c: Pick<ClusterSnapshot, 'stale' | 'takenAt'>, serverNow: number, ago: (ms: number) => string): string | null {
+export function staleNote(c: Pick<ClusterSnapshot, 'stale' | 'takenAt' | 'pdElecting'>, serverNow: number, ago: (ms: number) => string): string | null {
   if (!c.stale) return null;
   if (!c.takenAt) return 'Waiting for PD to answer';
+  // PD answers but has no leader: a PD leader fault, not a dead PD.
+  if (c.pdElecting) return `PD electing a leader \u2014 last seen ${ago(serverNow - c.takenAt)}`;
   return `PD not answering \u2014 last seen ${ago(serverNow - c.takenAt)}`;
 }
 
@@ -211,7 +213,7 @@ export function staleNote(c: Pick<ClusterSnapshot, 'stale' | 'takenAt'>, serverN
  * The attributes outside scripts read a node by (DESIGN.md "Names that scripts rely on"), in
  * one place for every view that draws nodes (map cards, diagnosis chips, presenter tables).
  */
-export function tikvNodeAttrs(n: Pick<TikvView, 'name' | 'pdState' | 'container' | 'storeId' | 'leaders'>): Record<string, string> {
+export function tikvNodeAttrs(n: Pick<TikvCardModel, 'name' | 'pdState' | 'container' | 'storeId' | 'leaders'>): Record<string, string> {
   return {
     'data-testid': 'cluster-node',
     'data-kind': 'tikv',
@@ -223,7 +225,7 @@ export function tikvNodeAttrs(n: Pick<TikvView, 'name' | 'pdState' | 'container'
   };
 }
 
-export function pdNodeAttrs(n: Pick<PdView, 'name' | 'pdState' | 'container' | 'isLeader'>): Record<string, string> {
+export function pdNodeAttrs(n: Pick<PdCardModel, 'name' | 'pdState' | 'container' | 'isLeader'>): Record<string, string> {
   return {
     'data-testid': 'cluster-node',
     'data-kind': 'pd',

@@ -1,6 +1,6 @@
 // Small read-only helpers over ShowState for the views.
 import type { Chapter, ShowState, TimelineEvent } from '../../../shared/show';
-import { parseAction, describeFault } from '../../../shared/actions';
+import { faultCaption, type ChapterAction } from '../../../shared/actions';
 
 /** 1-based position of the current chapter. ShowState.index is the index into `chapters`
  *  (0-based); if a sender ever made it 1-based, the chapter ids tell us. */
@@ -13,18 +13,13 @@ export function chapterPosition(show: Pick<ShowState, 'index' | 'chapters' | 'ch
 }
 
 /** What a chapter's action does, in plain words for a caption: "Killing a random TiKV". */
-export function actionCaption(action: string | null): string | null {
-  if (!action) return null;
-  const p = parseAction(action);
-  if (!p.ok) return null;
-  const a = p.action;
+export function actionCaption(a: ChapterAction): string;
+export function actionCaption(a: ChapterAction | null): string | null;
+export function actionCaption(a: ChapterAction | null): string | null {
+  if (!a) return null;
   switch (a.type) {
-    case 'fault': {
-      const what = describeFault(a.fault); // "kill a random TiKV"
-      const [verb, ...rest] = what.split(' ');
-      const ing: Record<string, string> = { kill: 'Killing', stop: 'Stopping', pause: 'Pausing', partition: 'Cutting off' };
-      return `${ing[verb ?? ''] ?? 'Hitting'} ${rest.join(' ')}`;
-    }
+    case 'fault':
+      return faultCaption(a.fault);
     case 'restore':
       return 'Bringing the node back';
     case 'restore-all':

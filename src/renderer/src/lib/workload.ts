@@ -1,12 +1,14 @@
 // Workload chart data: the last WINDOW seconds of history as x = seconds before the newest
 // point (−90 … 0) and y = ops/s, oldest first, for uPlot.
-import type { WorkloadPoint } from '../../../shared/cluster';
+import type { WorkloadSample } from '../../../shared/cluster';
+import type { TimelineEvent } from '../../../shared/show';
+import { FAULT_WORDS, type FaultKind } from '../../../shared/vocabulary';
 
 export const CHART_WINDOW_S = 90;
 
 /** The chart's window: 30, 60 or 90 s, the smallest that holds the history, so the first
  *  seconds of a workload fill the chart instead of hugging its right edge. */
-export function chartWindowS(history: readonly WorkloadPoint[]): number {
+export function chartWindowS(history: readonly WorkloadSample[]): number {
   const first = history[0];
   const last = history[history.length - 1];
   const span = first && last ? (last.t - first.t) / 1000 : 0;
@@ -19,7 +21,7 @@ export function chartSplits(windowS: number): number[] {
   return [-windowS, -2 * step, -step, 0];
 }
 
-export function chartData(history: readonly WorkloadPoint[], windowS = CHART_WINDOW_S): [number[], number[]] {
+export function chartData(history: readonly WorkloadSample[], windowS = CHART_WINDOW_S): [number[], number[]] {
   const last = history[history.length - 1];
   if (!last) return [[], []];
   const xs: number[] = [];
@@ -52,20 +54,26 @@ export interface ChartMark {
 
 /** Faults and restores from the show's timeline that fall inside the chart's window. */
 export function chartMarks(
-  timeline: readonly { at: number; kind: string; node: string | null; text: string }[],
-  history: readonly WorkloadPoint[],
+  timeline: readonly TimelineEvent[],
+  history: readonly WorkloadSample[],
   windowS = CHART_WINDOW_S
 ): ChartMark[] {
   const last = history[history.length - 1];
   if (!last) return [];
   const out: ChartMark[] = [];
   for (const e of timeline) {
-    const kind = e.kind === 'fault-injected' ? 'fault' : e.kind === 'restored' ? 'restore' : null;
-    if (!kind) continue;
+    if (e.kind !== 'fault-injected' && e.kind !== 'restored') continue;
     // A fault can land a moment after the newest sample: pin it to "now".
     const x = Math.min(0, (e.at - last.t) / 1000);
     if (x < -windowS || e.at - last.t > 5_000) continue;
-    out.push({ x, kind, label: kind === 'fault' ? e.text : e.node ? `${e.node} back` : 'restored' });
+    if (e.kind === 'fault-injected') out.push({ x, kind: 'fault', label: faultLabel(e.fault, e.node) });
+    else out.push({ x, kind: 'restore', label: e.node ? `${e.node} back` : 'restored' });
   }
   return out.sort((a, b) => a.x - b.x);
+}
+
+/** "killed tikv1": the fault in the words of the shared vocabulary. */
+function faultLabel(kind: FaultKind, node: string | null): string {
+  const past = kind in FAULT_WORDS ? FAULT_WORDS[kind].past : 'hit';
+  return node ? `${past} ${node}` : past;
 }

@@ -4,16 +4,11 @@ import type { ShowState } from '../../../../shared/show';
 import { elapsedText } from '../../lib/format';
 import { plannedDurations } from '../../lib/pacing';
 import { actionCaption, chapterPosition } from '../../lib/show';
-import { send, useUi } from '../../state';
+import { send } from '../../state';
 import { Btn } from '../Btn';
 
 export function ChaptersTab({ show }: { show: ShowState }): JSX.Element {
-  const durations = useUi((s) => s.durations[show.deckFile] ?? {});
-  const plan = plannedDurations(
-    show.chapters.map((c) => c.id),
-    durations,
-    show.presenter.timer.targetMs
-  );
+  const plan = plannedDurations(show.chapters, show.presenter.timer.targetMs);
   const current = chapterPosition(show) - 1;
   const cues = show.presenter.rehearsal.cues;
   let start = 0;
@@ -41,7 +36,7 @@ export function ChaptersTab({ show }: { show: ShowState }): JSX.Element {
                   <>
                     <span className="p-chapter-n">{i + 1}</span>
                     <span className="p-chapter-title">{c.title}</span>
-                    <span className="p-chapter-action">{c.action ? (actionCaption(c.action) ?? c.action) : ''}</span>
+                    <span className="p-chapter-action">{actionCaption(c.action) ?? ''}</span>
                     <span className="p-chapter-time">
                       {plan.estimated[i] ? '~' : ''}
                       {elapsedText(at * 1000)} · {plan.estimated[i] ? '~' : ''}
@@ -56,7 +51,7 @@ export function ChaptersTab({ show }: { show: ShowState }): JSX.Element {
           );
         })}
       </ol>
-      <p className="p-help p-muted">Times: planned start · planned length (~ = estimated: the deck's durations are learnt as you go).</p>
+      <p className="p-help p-muted">Times: planned start · planned length (~ = estimated: the deck gives no duration).</p>
     </div>
   );
 }

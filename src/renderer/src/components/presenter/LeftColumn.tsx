@@ -9,11 +9,18 @@ import { send, useServerNow } from '../../state';
 import { Markdown } from '../Bits';
 import { Btn } from '../Btn';
 
+/** The deck's opt-in to quorum loss, said before the beat fires: it is never a surprise. */
+function quorumNote(ch: Chapter): string {
+  return ch.action?.type === 'fault' && ch.action.fault.allowQuorumLoss ? ' — QUORUM LOSS ALLOWED by the deck' : '';
+}
+
 function beatLine(beat: BeatState, ch: Chapter): string | null {
-  const what = actionCaption(ch.action) ?? ch.action ?? 'the action';
+  const what = (actionCaption(ch.action) ?? 'the action') + quorumNote(ch);
   switch (beat.phase) {
     case 'none':
       return ch.action ? `On this chapter: ${what}` : null;
+    case 'armed':
+      return `Armed: ${what} — press Next to start it`;
     case 'countdown':
       return `Counting down: ${what}`;
     case 'running':
@@ -27,10 +34,10 @@ function beatLine(beat: BeatState, ch: Chapter): string | null {
 
 function nextActionLine(next: Chapter): string | null {
   if (!next.action) return null;
-  const caption = actionCaption(next.action) ?? next.action;
+  const caption = actionCaption(next.action);
   // "Killing a random TiKV" → "killing a random TiKV" (only the first letter: names keep their case).
   const what = caption.charAt(0).toLowerCase() + caption.slice(1);
-  const held = next.blocksAdvance ? ' (Next waits for it)' : '';
+  const held = (next.blocksAdvance ? ' (Next waits for it)' : '') + quorumNote(next);
   return next.countdown > 0
     ? `On entering: ${next.countdown} s countdown, then ${what}${held}`
     : `On entering: ${what}${held}`;

@@ -9,7 +9,7 @@ import { Diagnosis, Timeline } from '../Bits';
 import { Btn } from '../Btn';
 import { ClusterTable } from '../ClusterTable';
 import { StateIcon } from '../Icons';
-import { WorkloadFigure } from '../Workload';
+import { WorkloadPanel } from '../Workload';
 
 export function ActionLog({ log, serverNow, max = 40 }: { log: ActionLogEntry[]; serverNow: number; max?: number }): JSX.Element {
   const rows = [...log].sort((a, b) => b.seq - a.seq).slice(0, max);
@@ -71,7 +71,7 @@ export function LiveTab({
     <div className="p-tab p-tab-live">
       <section className="p-card p-cluster">
         <h2 className="p-h">
-          Cluster · {cluster ? `${cluster.mode === 'sim' ? 'simulated' : 'live'} · PD ${cluster.pdUrl}` : 'no snapshot yet'}
+          Cluster · {cluster ? `${cluster.mode === 'sim' ? 'simulated' : cluster.mode === 'replay' ? 'replay' : 'live'} · PD ${cluster.pdUrl}` : 'no snapshot yet'}
           {cluster?.stale ? ' · STALE' : ''}
           {cluster?.pdLeader ? ` · PD leader ${cluster.pdLeader}` : ''}
         </h2>
@@ -82,7 +82,7 @@ export function LiveTab({
         {cluster?.workload && (
           <section className="p-card p-workload">
             <h2 className="p-h">Workload · {cluster.workload.source}</h2>
-            <WorkloadFigure workload={cluster.workload} variant="compact" timeline={show.timeline} />
+            <WorkloadPanel workload={cluster.workload} variant="compact" timeline={show.timeline} />
           </section>
         )}
         <section className="p-card p-timeline">
@@ -93,7 +93,7 @@ export function LiveTab({
       {show.diagnosis.length > 0 && (
         <section className="p-card p-diagnosis">
           <h2 className="p-h">Diagnosis (full text; the audience sees the headlines)</h2>
-          <Diagnosis lines={show.diagnosis} />
+          <Diagnosis findings={show.diagnosis} />
         </section>
       )}
       <section className="p-card p-logcard">

@@ -65,7 +65,7 @@ export function Problems({
   if (cluster?.pdError && !notices.some((n) => n.includes(cluster.pdError ?? '\u0000')))
     items.push({
       key: 'pd',
-      text: `PD not answering${cluster.takenAt ? `, last good view ${agoText(serverNow - cluster.takenAt)}` : ''}: ${cluster.pdError}`,
+      text: `${cluster.pdElecting ? 'PD electing a leader' : 'PD not answering'}${cluster.takenAt ? `, last good view ${agoText(serverNow - cluster.takenAt)}` : ''}: ${cluster.pdError}`,
       tone: 'bad'
     });
   if (cluster?.containerNote) items.push({ key: 'ct', text: `Containers: ${cluster.containerNote}`, tone: 'warn' });

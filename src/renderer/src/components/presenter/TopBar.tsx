@@ -2,9 +2,9 @@
 // frozen), a G-jump being typed, the talk timer with its controls and pacing, the wall clock.
 import type { JSX } from 'react';
 import { GOTO_TIMEOUT_MS } from '../../../../shared/keys';
-import type { ShowState } from '../../../../shared/show';
+import { timerElapsed, type ShowState } from '../../../../shared/show';
 import { elapsedText, shortClockText } from '../../lib/format';
-import { pacing, paceText, timerElapsedMs } from '../../lib/pacing';
+import { pacing, paceText } from '../../lib/pacing';
 import { send, useNow, useServerNow, useUi } from '../../state';
 import { ModeBadge } from '../Bits';
 import { Btn } from '../Btn';
@@ -26,16 +26,15 @@ function GotoFlag({ show }: { show: ShowState }): JSX.Element | null {
 export function TopBar({ show }: { show: ShowState }): JSX.Element {
   const serverNow = useServerNow();
   const localNow = useNow();
-  const durations = useUi((s) => s.durations);
   const t = show.presenter.timer;
-  const elapsed = timerElapsedMs(t, serverNow);
-  const pace = t.running || elapsed > 0 ? pacing(show, durations, t.targetMs, elapsed) : null;
+  const elapsed = timerElapsed(t, serverNow);
+  const pace = t.running || elapsed > 0 ? pacing(show, t.targetMs, elapsed) : null;
   return (
     <header className="p-top">
       <div className="p-top-mode" title={show.modeReason}>
         <ModeBadge mode={show.mode} className="p-mode" />
         <span className="p-mode-reason">
-          <b>{show.mode === 'sim' ? 'Simulated cluster' : 'Live cluster'}</b> · {show.modeReason}
+          <b>{show.mode === 'sim' ? 'Simulated cluster' : show.mode === 'replay' ? 'Recorded show (replay)' : 'Live cluster'}</b> · {show.modeReason}
         </span>
       </div>
       <div className="p-flags">
