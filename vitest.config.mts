@@ -6,12 +6,12 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     alias: {
-      electron: resolve(import.meta.dirname, 'test/fakes/electron.ts'),
-      '@shared': resolve(import.meta.dirname, 'src/shared')
+      electron: resolve(import.meta.dirname, 'test/fakes/electron.ts')
     }
   },
   test: {
-    include: ['test/unit/**/*.test.ts'],
+    // test/fuzz: property tests (fast-check), bounded to about a minute in all.
+    include: ['test/unit/**/*.test.ts', 'test/fuzz/**/*.test.ts'],
     environment: 'node',
     testTimeout: 30_000,
     hookTimeout: 60_000

@@ -5,8 +5,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   resolve: {
     alias: {
-      electron: resolve(import.meta.dirname, 'test/fakes/electron.ts'),
-      '@shared': resolve(import.meta.dirname, 'src/shared')
+      electron: resolve(import.meta.dirname, 'test/fakes/electron.ts')
     }
   },
   test: {
