@@ -1,21 +1,24 @@
 // The presenter's own key bindings (from the key-learning screen), kept in the data folder.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+// A damaged file is moved aside with a notice, never read as empty and then overwritten.
 import { z } from 'zod';
 import { KEY_ACTIONS, type KeyAction } from '../shared/show';
+import { readDataFile, writeDataFile } from './data-file';
 
-const schema = z.record(z.string().min(1).max(32), z.enum(KEY_ACTIONS as [KeyAction, ...KeyAction[]]));
+const schema = z.record(z.string().min(1).max(32), z.enum(KEY_ACTIONS));
+const WHAT = 'The key bindings file';
 
-export function readKeymap(path: string): Record<string, KeyAction> {
-  try {
-    const r = schema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    return r.success ? r.data : {};
-  } catch {
-    return {};
-  }
+/** The bindings, and a notice for the presenter when the file was damaged (and moved aside). */
+export function loadKeymap(path: string): { keymap: Record<string, KeyAction>; notice: string | null } {
+  const r = readDataFile(path, schema, WHAT);
+  return { keymap: r.value ?? {}, notice: r.notice };
 }
 
-export function writeKeymap(path: string, keymap: Record<string, KeyAction>): void {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, JSON.stringify(keymap, null, 2));
+/** The bindings only; prefer loadKeymap, which also says when the file was damaged. */
+export function readKeymap(path: string): Record<string, KeyAction> {
+  return loadKeymap(path).keymap;
+}
+
+/** Saves the bindings; returns a notice when a damaged file had to be moved aside first. */
+export function writeKeymap(path: string, keymap: Record<string, KeyAction>): string | null {
+  return writeDataFile(path, schema, keymap, WHAT);
 }

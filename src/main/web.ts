@@ -5,6 +5,7 @@ import { createStage } from './stage';
 import { USAGE, parseConfig } from './config';
 import { createLiveDeps } from './live';
 import { appRoot, builtinDeckPath, defaultDataDir } from './paths';
+import { installProcessGuard } from './transport/process-guard';
 import { startWebServer } from './transport/web-server';
 
 async function main(): Promise<void> {
@@ -19,6 +20,10 @@ async function main(): Promise<void> {
   }
   const config = parsed.config;
   const root = appRoot(__dirname);
+  // Nothing may end the process mid-talk: an error nobody caught goes to the presenter view
+  // (errors before the stage is up are only logged).
+  let report: ((message: string) => void) | null = null;
+  installProcessGuard((message) => report?.(message));
   const stage = await createStage({
     config,
     dataDir: config.dataDir ?? defaultDataDir(),
@@ -32,6 +37,7 @@ async function main(): Promise<void> {
     state: stage.state
   });
   stage.subscribe((event, payload) => server.broadcast(event, payload));
+  report = (message) => stage.reportError(message);
   console.log(`tikv-stage: ${stage.mode} mode — audience view ${server.url}/  presenter view ${server.url}/presenter`);
 
   let closing = false;

@@ -3,9 +3,10 @@
 // container outside the demo project, whatever it is called.
 import type Docker from 'dockerode';
 import type { FaultKind } from '../../shared/actions';
-import type { ChaosDriver, NodeProcess } from './driver';
+import type { ChaosDriver, NodeProcess, ReviveResult } from './driver';
 import type { ContainerState } from '../../shared/cluster';
 import { containerState, demoNodeName, eventHint, LABEL_PROJECT, roleOf, splitLines } from './docker-targets';
+import { isNoop, reviveContainers, type Found } from './docker-revive';
 
 export interface DockerDriverOptions {
   /** Requests (with a timeout). */
@@ -17,19 +18,6 @@ export interface DockerDriverOptions {
   stopGraceSeconds?: number;
   label?: string;
   log?: (line: string) => void;
-}
-
-interface Found {
-  id: string;
-  name: string;
-  state: string;
-  networks: string[];
-}
-
-/** Docker answers 304 (already started/stopped) and 409 (not running / already paused) for no-ops. */
-function isNoop(e: unknown): boolean {
-  const code = (e as { statusCode?: number }).statusCode;
-  return code === 304 || code === 409;
 }
 
 export interface DockerDriver extends ChaosDriver {
@@ -286,6 +274,13 @@ export function createDockerDriver(opts: DockerDriverOptions): DockerDriver {
     scheduleRefresh();
   }
 
+  async function reviveAll(): Promise<ReviveResult> {
+    // findAll() lists compose labels of this project only: nothing else can be revived.
+    const out = await reviveContainers(docker, await findAll(), await clusterNetwork());
+    if (out.revived.length || out.failed.length) scheduleRefresh();
+    return out;
+  }
+
   void connect();
   // A safety net under the events stream: re-list now and then, so a missed event (or an
   // engine that restarted between two reconnects) is corrected within seconds.
@@ -296,6 +291,7 @@ export function createDockerDriver(opts: DockerDriverOptions): DockerDriver {
     list,
     apply,
     undo,
+    reviveAll,
     clusterNetwork,
     streamConnects: () => connects,
     watch(listener) {

@@ -2,12 +2,13 @@
 // compose service is a demo role (pd0.., tikv0..). Decided from compose labels only, never
 // from container names: a bystander called "tikv-something" or an unlabelled "tikv0" is not ours.
 import type { ContainerState } from '../../shared/cluster';
+import { NODE_NAME } from '../../shared/vocabulary';
 
 export const LABEL_PROJECT = 'com.docker.compose.project';
 export const LABEL_SERVICE = 'com.docker.compose.service';
 export const LABEL_ONEOFF = 'com.docker.compose.oneoff';
 
-const ROLE = /^(pd|tikv)\d+$/;
+const ROLE = NODE_NAME;
 
 export function isDemoService(service: string | undefined): service is string {
   return service !== undefined && ROLE.test(service);

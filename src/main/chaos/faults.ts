@@ -3,7 +3,8 @@
 import { randomUUID } from 'node:crypto';
 import { describeFault, type FaultSpec } from '../../shared/actions';
 import type { FaultRecord } from '../../shared/show';
-import { UNDO_WORD, type ChaosDriver } from './driver';
+import { quorumRefusal } from './blast-radius';
+import { UNDO_WORD, type ChaosDriver, type NodeProcess } from './driver';
 import type { Ledger, LedgerRecord } from './ledger';
 
 export interface FaultServiceDeps {
@@ -20,10 +21,18 @@ export interface FaultServiceDeps {
 
 export interface RestoreAllResult {
   restored: FaultRecord[];
-  failed: { fault: FaultRecord; error: string }[];
+  /** Demo nodes found down without an open fault on record, and brought back anyway. */
+  revived: { node: string; was: string }[];
+  /** Per node: `fault` is null when the node had no record (a failed revive). */
+  failed: { node: string; fault: FaultRecord | null; error: string }[];
 }
 
 export interface FaultService {
+  /**
+   * Decides and applies one fault at a time: the target (random or named) is chosen inside the
+   * serialized section, so a burst of requests never takes down more than the blast-radius
+   * rule allows. Refusals throw an Error whose message is a sentence for the presenter.
+   */
   inject(spec: FaultSpec): Promise<FaultRecord>;
   restore(id: string): Promise<FaultRecord>;
   restoreAll(): Promise<RestoreAllResult>;
@@ -36,6 +45,37 @@ const strip = (r: LedgerRecord): FaultRecord => {
   const { scope: _scope, ...rest } = r;
   return rest;
 };
+
+/** The node a fault hits; throws a refusal sentence when there is none to hit. */
+function pickTarget(spec: FaultSpec, processes: NodeProcess[], open: Set<string>, deps: { label: string; pdLeader: () => string | null; random: () => number }): string {
+  const t = spec.target;
+  const exists = (name: string): void => {
+    if (processes.some((p) => p.name === name)) return;
+    const names = processes.map((p) => p.name).sort().join(', ') || 'none';
+    throw new Error(`refused: there is no node named ${name} in ${deps.label} (its nodes: ${names})`);
+  };
+  const notOpen = (name: string): void => {
+    if (open.has(name)) throw new Error(`refused: ${name} already has a fault open; restore it first`);
+  };
+  if (t.type === 'named') {
+    exists(t.name);
+    notOpen(t.name);
+    return t.name;
+  }
+  if (t.type === 'pd-leader') {
+    const leader = deps.pdLeader();
+    if (!leader) throw new Error('refused: the PD leader is not known right now (PD not answering or electing)');
+    exists(leader);
+    notOpen(leader);
+    return leader;
+  }
+  const candidates = processes
+    .filter((p) => p.kind === 'tikv' && p.state === 'running' && !p.partitioned && !open.has(p.name))
+    .map((p) => p.name)
+    .sort();
+  if (candidates.length === 0) throw new Error('refused: no running TiKV node is left to fault');
+  return candidates[Math.min(candidates.length - 1, Math.floor(deps.random() * candidates.length))]!;
+}
 
 export function createFaultService(deps: FaultServiceDeps): FaultService {
   const now = deps.now ?? Date.now;
@@ -58,25 +98,47 @@ export function createFaultService(deps: FaultServiceDeps): FaultService {
     }
   }
 
-  async function resolveTarget(spec: FaultSpec): Promise<string> {
+  // Every inject, from decision to applied, runs in this one chain: decisions see every
+  // earlier fault already on the ledger.
+  let injecting: Promise<unknown> = Promise.resolve();
+  function exclusive<T>(fn: () => Promise<T>): Promise<T> {
+    const run = injecting.then(fn, fn);
+    injecting = run.catch(() => undefined);
+    return run;
+  }
+
+  async function decideAndApply(spec: FaultSpec): Promise<FaultRecord> {
+    let processes: NodeProcess[];
+    try {
+      processes = await deps.driver.list();
+    } catch (e) {
+      throw new Error(`refused: cannot see the nodes to check the fault is safe: ${(e as Error).message}`, { cause: e });
+    }
     const open = new Set(deps.ledger.unresolved(deps.scope).map((r) => r.node));
-    const t = spec.target;
-    if (t.type === 'named') {
-      if (open.has(t.name)) throw new Error(`${t.name} already has a fault open; restore it first`);
-      return t.name;
+    const node = pickTarget(spec, processes, open, { label: deps.driver.label, pdLeader: deps.pdLeader, random });
+    if (spec.allowQuorumLoss !== true) {
+      const why = quorumRefusal(spec.kind, node, processes, open);
+      if (why) throw new Error(why);
     }
-    if (t.type === 'pd-leader') {
-      const leader = deps.pdLeader();
-      if (!leader) throw new Error('the PD leader is not known right now (PD not answering or electing)');
-      if (open.has(leader)) throw new Error(`${leader} already has a fault open; restore it first`);
-      return leader;
+    return serial(node, () => applyFault(spec, node));
+  }
+
+  async function applyFault(spec: FaultSpec, node: string): Promise<FaultRecord> {
+    const id = randomUUID();
+    // Ledger first: if we crash between these two lines, the next start undoes a fault
+    // that never happened, which is harmless; the other order could lose a dead node.
+    deps.ledger.append({ op: 'open', id, spec, node, scope: deps.scope, at: now() });
+    changed();
+    try {
+      await deps.driver.apply(spec.kind, node);
+    } catch (e) {
+      const error = `${describeFault(spec)} (${node}) failed: ${(e as Error).message}`;
+      deps.ledger.append({ op: 'failed', id, at: now(), error });
+      changed();
+      throw new Error(error, { cause: e });
     }
-    const candidates = (await deps.driver.list())
-      .filter((p) => p.kind === 'tikv' && p.state === 'running' && !p.partitioned && !open.has(p.name))
-      .map((p) => p.name)
-      .sort();
-    if (candidates.length === 0) throw new Error('no running TiKV node is left to fault');
-    return candidates[Math.min(candidates.length - 1, Math.floor(random() * candidates.length))]!;
+    changed();
+    return strip(records().find((x) => x.id === id)!);
   }
 
   async function undo(r: LedgerRecord): Promise<FaultRecord> {
@@ -92,26 +154,9 @@ export function createFaultService(deps: FaultServiceDeps): FaultService {
 
   return {
     async inject(spec: FaultSpec): Promise<FaultRecord> {
-      const node = await resolveTarget(spec);
       if (spec.kind !== 'kill' && spec.target.type === 'pd-leader')
-        throw new Error('only a kill of the PD leader is supported');
-      return serial(node, async () => {
-        const id = randomUUID();
-        // Ledger first: if we crash between these two lines, the next start undoes a fault
-        // that never happened, which is harmless; the other order could lose a dead node.
-        deps.ledger.append({ op: 'open', id, spec, node, scope: deps.scope, at: now() });
-        changed();
-        try {
-          await deps.driver.apply(spec.kind, node);
-        } catch (e) {
-          const error = `${describeFault(spec)} (${node}) failed: ${(e as Error).message}`;
-          deps.ledger.append({ op: 'failed', id, at: now(), error });
-          changed();
-          throw new Error(error);
-        }
-        changed();
-        return strip(records().find((x) => x.id === id)!);
-      });
+        throw new Error('refused: only a kill of the PD leader is supported');
+      return exclusive(() => decideAndApply(spec));
     },
     async restore(id: string): Promise<FaultRecord> {
       const r = records().find((x) => x.id === id);
@@ -120,23 +165,36 @@ export function createFaultService(deps: FaultServiceDeps): FaultService {
       try {
         return await undo(r);
       } catch (e) {
-        throw new Error(`${UNDO_WORD[r.spec.kind]} ${r.node} failed: ${(e as Error).message}`);
+        throw new Error(`${UNDO_WORD[r.spec.kind]} ${r.node} failed: ${(e as Error).message}`, { cause: e });
       }
     },
     async restoreAll(): Promise<RestoreAllResult> {
       const open = deps.ledger.unresolved(deps.scope);
       // In parallel: every node should be back within a couple of seconds of the key press.
       const results = await Promise.allSettled(open.map((r) => undo(r)));
-      const out: RestoreAllResult = { restored: [], failed: [] };
+      const out: RestoreAllResult = { restored: [], revived: [], failed: [] };
       results.forEach((res, i) => {
         const r = open[i]!;
         if (res.status === 'fulfilled') out.restored.push(res.value);
         else
           out.failed.push({
+            node: r.node,
             fault: strip(r),
             error: `${UNDO_WORD[r.spec.kind]} ${r.node} failed: ${(res.reason as Error).message}`
           });
       });
+      // Then anything still down without a record (a lost ledger line, a hand-made kill).
+      try {
+        const rev = await deps.driver.reviveAll();
+        const restored = new Set(out.restored.map((r) => r.node));
+        out.revived = rev.revived.filter((r) => !restored.has(r.name)).map((r) => ({ node: r.name, was: r.was }));
+        const failedNodes = new Set(out.failed.map((f) => f.node));
+        for (const f of rev.failed)
+          if (!failedNodes.has(f.name)) out.failed.push({ node: f.name, fault: null, error: `bring back ${f.name} failed: ${f.error}` });
+      } catch (e) {
+        out.failed.push({ node: '*', fault: null, error: `checking every node is back failed: ${(e as Error).message}` });
+      }
+      if (out.revived.length) changed();
       return out;
     },
     all: () => records().map(strip),

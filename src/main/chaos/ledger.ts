@@ -1,11 +1,12 @@
 // The fault ledger: every fault is written (and fsynced) before it is applied and marked
 // restored after, so a crash or a quit mid-show never leaves a node dead without the app
-// knowing how to bring it back. An append-only JSON-lines file: a torn last line (a crash
-// mid-write) costs at most that line, never the file.
+// knowing how to bring it back. An append-only JSON-lines file: a torn or unreadable line is
+// never dropped in silence: it is counted, the file is kept aside and a clean one started.
 import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { basename, dirname } from 'node:path';
 import { z } from 'zod';
 import { faultSpecSchema } from '../../shared/contract';
+import { moveAside } from '../data-file';
 import type { FaultRecord } from '../../shared/show';
 
 const entrySchema = z.discriminatedUnion('op', [
@@ -59,21 +60,56 @@ export function foldLedger(entries: LedgerEntry[]): LedgerRecord[] {
   return [...byId.values()];
 }
 
-/** Parses the file's text; returns the entries and the number of unreadable lines. Pure. */
-export function parseLedger(text: string): { entries: LedgerEntry[]; bad: number } {
+/** Node names a damaged line still mentions: what the presenter should check by hand. */
+const NODE_MENTION = /\b(?:tikv|pd)\d{1,4}\b/g;
+
+/**
+ * Parses the file's text; returns the entries, the number of unreadable lines and the node
+ * names those lines mention. Pure; never throws, whatever the bytes.
+ */
+export function parseLedger(text: string): { entries: LedgerEntry[]; bad: number; mentioned: string[] } {
   const entries: LedgerEntry[] = [];
+  const mentioned = new Set<string>();
   let bad = 0;
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
+    let ok = false;
     try {
       const r = entrySchema.safeParse(JSON.parse(line));
-      if (r.success) entries.push(r.data);
-      else bad++;
+      if (r.success) {
+        entries.push(r.data);
+        ok = true;
+      }
     } catch {
-      bad++;
+      // counted below
     }
+    if (ok) continue;
+    bad++;
+    for (const m of line.slice(0, 4096).match(NODE_MENTION) ?? []) mentioned.add(m);
   }
-  return { entries, bad };
+  return { entries, bad, mentioned: [...mentioned].sort() };
+}
+
+/** What was found wrong with the ledger file when it was opened. */
+export interface LedgerDamage {
+  /** Unreadable lines. */
+  lines: number;
+  /** Where the damaged file went (`fault-ledger.jsonl.damaged-<time>`); null if it could not be moved. */
+  movedTo: string | null;
+  /** Entries that could be read, kept in the clean ledger. */
+  readable: number;
+  /** Faults still open among the readable entries. */
+  open: LedgerRecord[];
+  /** Node names that the unreadable lines mention (check these by hand; Restore all revives them). */
+  mentioned: string[];
+}
+
+/** One sentence for the presenter view and preflight. */
+export function describeLedgerDamage(d: LedgerDamage): string {
+  const where = d.movedTo ? `the damaged file is kept as ${basename(d.movedTo)}` : 'the damaged file could not be moved aside';
+  const nodes = d.mentioned.length ? `; the unreadable lines mention ${d.mentioned.join(', ')}` : '';
+  const open = d.open.length ? `; open faults read: ${d.open.map((r) => `${r.spec.kind} ${r.node}`).join(', ')}` : '';
+  return `Fault ledger: ${d.lines} unreadable line${d.lines === 1 ? '' : 's'} (${d.readable} read)${nodes}${open}; ${where}. Press Restore all to bring every node back.`;
 }
 
 export interface Ledger {
@@ -82,16 +118,40 @@ export interface Ledger {
   records(): LedgerRecord[];
   /** Faults not yet restored (open, or failed and maybe half-applied). */
   unresolved(scope?: string): LedgerRecord[];
+  /** What was wrong with the file when it was opened; null when it read cleanly. */
+  damage(): LedgerDamage | null;
+}
+
+function writeSynced(path: string, text: string, flags: 'a' | 'w'): void {
+  const fd = openSync(path, flags);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Moves a damaged ledger aside and starts a clean one with the readable entries. */
+function quarantine(path: string, entries: LedgerEntry[], bad: number, mentioned: string[]): LedgerDamage {
+  const movedTo = moveAside(path);
+  // If it could not be moved, it is not rewritten either: nothing on disk is ever lost.
+  if (movedTo) writeSynced(path, entries.map((e) => JSON.stringify(e) + '\n').join(''), 'w');
+  const open = foldLedger(entries).filter((r) => r.status !== 'restored');
+  return { lines: bad, movedTo, readable: entries.length, open, mentioned };
 }
 
 export function openLedger(path: string): Ledger {
   mkdirSync(dirname(path), { recursive: true });
   let entries: LedgerEntry[] = [];
+  let damage: LedgerDamage | null = null;
   try {
     const text = readFileSync(path, 'utf8');
-    entries = parseLedger(text).entries;
+    const parsed = parseLedger(text);
+    entries = parsed.entries;
+    if (parsed.bad > 0) damage = quarantine(path, entries, parsed.bad, parsed.mentioned);
     // A crash mid-write leaves a torn last line: end it, so the next entry starts clean.
-    if (text.length > 0 && !text.endsWith('\n')) appendFileSync(path, '\n');
+    else if (text.length > 0 && !text.endsWith('\n')) appendFileSync(path, '\n');
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     appendFileSync(path, '');
@@ -101,17 +161,12 @@ export function openLedger(path: string): Ledger {
     append(entry: LedgerEntry): void {
       const parsed = entrySchema.parse(entry);
       // Write and fsync before returning: the caller applies the fault only after this.
-      const fd = openSync(path, 'a');
-      try {
-        writeSync(fd, JSON.stringify(parsed) + '\n');
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
+      writeSynced(path, JSON.stringify(parsed) + '\n', 'a');
       entries.push(parsed);
     },
     records: () => foldLedger(entries),
     unresolved: (scope?: string) =>
-      foldLedger(entries).filter((r) => r.status !== 'restored' && (scope === undefined || r.scope === scope))
+      foldLedger(entries).filter((r) => r.status !== 'restored' && (scope === undefined || r.scope === scope)),
+    damage: () => damage
   };
 }

@@ -1,8 +1,8 @@
 // Reloads a deck when its file changes (rehearsal). Editors save by rename, so the file is
 // watched through chokidar with a short settle time; a bad deck is reported (file:line: what)
-// and the show keeps the last good one.
+// and the show keeps the last good one. Nothing a saved file holds can throw out of here.
 import { watch, type FSWatcher } from 'chokidar';
-import { formatDeckError, loadDeck, type Deck } from './deck';
+import { formatDeckError, loadDeck, type Deck, type DeckResult } from './deck';
 
 export interface DeckWatcher {
   close(): Promise<void>;
@@ -11,15 +11,41 @@ export interface DeckWatcher {
 export function watchDeck(
   path: string,
   on: { deck(deck: Deck): void; errors(lines: string[]): void },
-  settleMs = 120
+  settleMs = 120,
+  load: (path: string) => Promise<DeckResult> = loadDeck
 ): DeckWatcher {
   let timer: NodeJS.Timeout | null = null;
   let closed = false;
+  let running = false;
+  let again = false;
+  const report = (lines: string[]): void => {
+    try {
+      on.errors(lines);
+    } catch {
+      // the presenter's view could not take it; the show keeps its deck either way
+    }
+  };
   const reload = async (): Promise<void> => {
-    const r = await loadDeck(path);
-    if (closed) return;
-    if (r.ok) on.deck(r.deck);
-    else on.errors(r.errors.map(formatDeckError));
+    // One load at a time: a burst of saves ends with the file's last content.
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    try {
+      const r = await load(path);
+      if (closed) return;
+      if (r.ok) on.deck(r.deck);
+      else report(r.errors.map(formatDeckError));
+    } catch (e) {
+      if (!closed) report([`${path}: the deck could not be reloaded: ${e instanceof Error ? e.message : String(e)}`]);
+    } finally {
+      running = false;
+      if (again && !closed) {
+        again = false;
+        void reload();
+      }
+    }
   };
   const watcher: FSWatcher = watch(path, {
     ignoreInitial: true,
@@ -29,6 +55,7 @@ export function watchDeck(
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => void reload(), 30);
   });
+  watcher.on('error', (e) => report([`${path}: watching the deck failed: ${e instanceof Error ? e.message : String(e)}`]));
   return {
     async close() {
       closed = true;

@@ -17,10 +17,10 @@
 //
 // parseDeck is pure and collects every error (not just the first), each naming the file, the
 // 1-based line in the FILE and what is wrong, e.g. `deck.md:27: unknown action "explode": ...`.
-import { readFile } from 'node:fs/promises';
 import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
+import { readDeckText } from './deck-file';
 import { z } from 'zod';
-import { parseAction } from '../../shared/actions';
+import { parseAction, type ChapterAction } from '../../shared/actions';
 import type { Chapter, ChapterPanel } from '../../shared/show';
 
 export interface Deck {
@@ -62,7 +62,10 @@ const KEYS = {
   blocksAdvance: { schema: z.boolean(), expects: 'true or false' },
   map: { schema: z.union([z.boolean(), z.enum(['show', 'hide'])]), expects: 'show, hide, true or false' },
   panel: { schema: z.enum(PANELS), expects: `one of ${PANELS.join(', ')}` },
-  duration: { schema: z.number().positive().max(86_400), expects: 'seconds (more than 0)' }
+  duration: { schema: z.number().positive().max(86_400), expects: 'seconds (more than 0)' },
+  /** The explicit, visible opt-in to a fault that would leave fewer than a majority running. */
+  allowQuorumLoss: { schema: z.boolean(), expects: 'true or false' },
+  'allow-quorum-loss': { schema: z.boolean(), expects: 'true or false' }
 } as const;
 
 type Key = keyof typeof KEYS;
@@ -213,7 +216,14 @@ function readFrontMatter(slide: RawSlide, first: boolean, file: string, errors: 
     err(fileLine(contents.range?.[0] ?? 0), 'front matter must be "key: value" lines');
     return null;
   }
-  const js = doc.toJS() as Record<string, unknown>;
+  let js: Record<string, unknown>;
+  try {
+    // A few aliases are fine; an alias bomb (a billion laughs) is refused, never expanded.
+    js = doc.toJS({ maxAliasCount: YAML_MAX_ALIAS_COUNT }) as Record<string, unknown>;
+  } catch (e) {
+    err(slide.line + 1, `front matter cannot be read: ${e instanceof Error ? e.message : String(e)}`);
+    return null;
+  }
   const out: SlideFields = { line: slide.line, values: {}, lines: {}, body: slide.body };
   for (const pair of contents.items) {
     const keyNode = pair.key;
@@ -252,6 +262,11 @@ function readFrontMatter(slide: RawSlide, first: boolean, file: string, errors: 
     err(out.lines.countdown ?? slide.line, `countdown: ${countdown} needs an action to count down to`);
   if (noAction && out.values.blocksAdvance === true)
     err(out.lines.blocksAdvance ?? slide.line, 'blocksAdvance: true needs an action (there is nothing to wait for)');
+  for (const k of ['allowQuorumLoss', 'allow-quorum-loss'] as const) {
+    const action = out.values.action;
+    if (out.values[k] === true && !(typeof action === 'string' && parseAction(action).ok && /^(kill|stop|pause|partition)/.test(action)))
+      err(out.lines[k] ?? slide.line, `${k}: true needs a fault action (kill, stop, pause or partition) on the same slide`);
+  }
   return errors.length === before ? out : null;
 }
 
@@ -297,7 +312,7 @@ export function parseDeck(text: string, file: string): DeckResult {
       title,
       narration,
       notes,
-      action: typeof v.action === 'string' ? v.action : null,
+      action: typeof v.action === 'string' ? withQuorumOptIn(parsedAction(v.action), v.allowQuorumLoss === true || v['allow-quorum-loss'] === true) : null,
       countdown: typeof v.countdown === 'number' ? v.countdown : 0,
       autoAdvance: typeof v.autoAdvance === 'number' ? v.autoAdvance : null,
       blocksAdvance: v.blocksAdvance === true,
@@ -312,14 +327,31 @@ export function parseDeck(text: string, file: string): DeckResult {
   return { ok: true, deck: { title: deckTitle, file, chapters } };
 }
 
-/** Reads and parses a deck file; an unreadable file is a DeckError (line 0), never a throw. */
+/** A fault beat with the deck's opt-in to quorum loss carries it in its FaultSpec. Pure. */
+function withQuorumOptIn(action: ChapterAction | null, allow: boolean): ChapterAction | null {
+  return action && allow && action.type === 'fault' ? { ...action, fault: { ...action.fault, allowQuorumLoss: true } } : action;
+}
+
+/** How many alias expansions one slide's front matter may need. */
+const YAML_MAX_ALIAS_COUNT = 50;
+
+/**
+ * Reads and parses a deck file; an unreadable file (missing, a FIFO, a folder, too big, too
+ * slow) is a DeckError (line 0), and so is anything the parser throws: never a throw.
+ */
 export async function loadDeck(path: string): Promise<DeckResult> {
-  let text: string;
+  const fail = (message: string): DeckResult => ({ ok: false, errors: [{ file: path, line: 0, message }] });
   try {
-    text = await readFile(path, 'utf8');
+    const r = await readDeckText(path);
+    if (!r.ok) return fail(r.message);
+    return parseDeck(r.text, path);
   } catch (e) {
-    const why = e instanceof Error ? e.message : String(e);
-    return { ok: false, errors: [{ file: path, line: 0, message: `cannot read the deck: ${why}` }] };
+    return fail(`the deck could not be read: ${e instanceof Error ? e.message : String(e)}`);
   }
-  return parseDeck(text, path);
+}
+
+/** The chapter's action, already checked by slideValues (an error there drops the deck). */
+function parsedAction(raw: string): ChapterAction | null {
+  const p = parseAction(raw);
+  return p.ok ? p.action : null;
 }

@@ -1,10 +1,9 @@
 // Rehearsal: how long each chapter took and how the cluster behaved (kill → leaders moved →
 // Disconnected; restart → Up), recorded once and shown next time as cues. Pure core, plus a
 // small JSON store keyed by deck file.
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { z } from 'zod';
 import type { RehearsalCue, TimelineEvent } from '../../shared/show';
+import { readDataFile, writeDataFile } from '../data-file';
 
 /** When each chapter was entered, in order. */
 export interface ChapterVisit {
@@ -63,18 +62,23 @@ const storeSchema = z.record(
 );
 export type RehearsalStore = z.infer<typeof storeSchema>;
 
-export function readRehearsals(path: string): RehearsalStore {
-  try {
-    const r = storeSchema.safeParse(JSON.parse(readFileSync(path, 'utf8')));
-    return r.success ? r.data : {};
-  } catch {
-    return {};
-  }
+const WHAT = 'The rehearsal records file';
+
+/** The stored rehearsals, and a notice when the file was damaged (and moved aside). */
+export function loadRehearsals(path: string): { store: RehearsalStore; notice: string | null } {
+  const r = readDataFile(path, storeSchema, WHAT);
+  return { store: r.value ?? {}, notice: r.notice };
 }
 
-export function writeRehearsal(path: string, deckFile: string, recordedAt: number, cues: Record<string, RehearsalCue>): void {
-  const all = readRehearsals(path);
-  all[deckFile] = { recordedAt, cues };
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, JSON.stringify(all, null, 2));
+/** The stored rehearsals only; prefer loadRehearsals, which also says when the file was damaged. */
+export function readRehearsals(path: string): RehearsalStore {
+  return loadRehearsals(path).store;
+}
+
+/** Records one deck's rehearsal; returns a notice when a damaged file had to be moved aside. */
+export function writeRehearsal(path: string, deckFile: string, recordedAt: number, cues: Record<string, RehearsalCue>): string | null {
+  const { store, notice } = loadRehearsals(path);
+  store[deckFile] = { recordedAt, cues };
+  writeDataFile(path, storeSchema, store, WHAT);
+  return notice;
 }

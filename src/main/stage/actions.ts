@@ -3,6 +3,7 @@
 // cluster to the show's timeline. A failed step is the presenter's to see, never a crash.
 import { describeFault, type ChapterAction } from '../../shared/actions';
 import type { TimelineEvent } from '../../shared/show';
+import { FAULT_WORDS } from '../../shared/vocabulary';
 import type { FaultService } from '../chaos/faults';
 import type { WorkloadSource } from '../workload/source';
 import type { Journal } from './journal';
@@ -42,8 +43,8 @@ export function createActionRunner(deps: ActionDeps): ActionRunner {
     }
     try {
       const r = await faults.inject(action.fault);
-      const message = `${pastTense(r.spec.kind)} ${r.node}`;
-      deps.record({ at: r.injectedAt, kind: 'fault-injected', node: r.node, text: message });
+      const message = `${FAULT_WORDS[r.spec.kind].past} ${r.node}`;
+      deps.record({ at: r.injectedAt, kind: 'fault-injected', fault: r.spec.kind, node: r.node, text: message });
       journal.log(what, 'ok', message);
       return { ok: true, message };
     } catch (e) {
@@ -58,11 +59,14 @@ export function createActionRunner(deps: ActionDeps): ActionRunner {
     if (!faults) return { ok: true, message: 'nothing to restore' };
     const res = await faults.restoreAll();
     for (const r of res.restored) deps.record({ at: now(), kind: 'restored', node: r.node, text: `restarted ${r.node}` });
+    // Nodes found down without a record (a crash before the ledger line, a hand-made fault).
+    for (const r of res.revived) deps.record({ at: now(), kind: 'restored', node: r.node, text: `brought back ${r.node} (was ${r.was})` });
     for (const f of res.failed) notice(f.error);
-    const message = res.restored.length
-      ? `restored ${res.restored.map((r) => r.node).join(', ')}`
-      : res.failed.length
-        ? 'restore failed'
+    const back = [...res.restored.map((r) => r.node), ...res.revived.map((r) => r.node)];
+    const message = res.failed.length
+      ? `could not bring back ${res.failed.map((f) => f.node).join(', ')}${back.length ? ` (restored ${back.join(', ')})` : ''}`
+      : back.length
+        ? `restored ${back.join(', ')}`
         : 'nothing to restore';
     const detail = [message, ...res.failed.map((f) => f.error)].join('; ');
     journal.log(kind === 'restore' ? 'restore' : 'restore all', res.failed.length ? 'failed' : 'ok', detail);
@@ -100,8 +104,4 @@ export function createActionRunner(deps: ActionDeps): ActionRunner {
       }
     }
   };
-}
-
-function pastTense(kind: string): string {
-  return { kill: 'killed', stop: 'stopped', pause: 'paused', partition: 'cut off' }[kind] ?? kind;
 }

@@ -31,8 +31,23 @@ export interface BootedCluster {
   workload: WorkloadSource | null;
   /** Which cluster the ledger's records belong to: the compose project, or the sim's URL. */
   scope: string;
-  ledger: Ledger;
+  /** Null when the ledger file cannot be opened: then no fault may be injected (see ledgerError). */
+  ledger: Ledger | null;
+  ledgerError: string | null;
   close(): Promise<void>;
+}
+
+/**
+ * Opens the fault ledger. A ledger that cannot be opened (no permission, a folder in its
+ * place) turns chaos off with a reason rather than stopping the show: a fault that could not
+ * be recorded must never be injected.
+ */
+function openLedgerSafely(path: string): { ledger: Ledger | null; ledgerError: string | null } {
+  try {
+    return { ledger: openLedger(path), ledgerError: null };
+  } catch (e) {
+    return { ledger: null, ledgerError: `the fault ledger ${path} cannot be opened (${(e as Error).message}); faults are off until it can` };
+  }
 }
 
 /** Which ledger file a mode writes. Pure. */
@@ -78,7 +93,11 @@ export async function bootCluster(
   if (decision.mode === 'sim') {
     // The simulated cluster is new on every run, so its faults cannot outlive it: they get a
     // ledger of their own, started afresh, and never mix with the real cluster's.
-    rmSync(path, { force: true });
+    try {
+      rmSync(path, { force: true });
+    } catch {
+      // openLedgerSafely below says what is wrong with that path
+    }
     const sim = await startSimCluster({ speed: config.simSpeed });
     const driver = createSimDriver(sim.control);
     const workload = createSimWorkload(sim.control);
@@ -93,7 +112,7 @@ export async function bootCluster(
       containerNote: null,
       workload,
       scope: `sim:${sim.pdUrl}`,
-      ledger: openLedger(path),
+      ...openLedgerSafely(path),
       async close() {
         await workload.close();
         await driver.close();
@@ -123,7 +142,7 @@ export async function bootCluster(
     containerNote,
     workload,
     scope: config.project,
-    ledger: openLedger(path),
+    ...openLedgerSafely(path),
     async close() {
       await workload?.close();
       await driver?.close();

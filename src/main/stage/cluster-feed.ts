@@ -1,7 +1,7 @@
 // The cluster feed: PD's view (the poller), the containers' states (the chaos driver's
 // watch) and the workload's samples, merged into one ClusterSnapshot. Bursts (a poll and a
 // Docker event in the same tick) are coalesced into one publish.
-import { emptySnapshot, type ClusterSnapshot, type ContainerState, type WorkloadPoint } from '../../shared/cluster';
+import { emptySnapshot, type ClusterSnapshot, type ContainerState, type WorkloadSample } from '../../shared/cluster';
 import { createPdPoller, initialPdView, type PdPoller } from '../cluster/poller';
 import { buildSnapshot } from '../cluster/snapshot';
 import type { PdView } from '../cluster/types';
@@ -37,7 +37,7 @@ export function createClusterFeed(opts: FeedOptions): ClusterFeed {
   const { driver, workload } = cluster;
   let pdView: PdView | null = null;
   let processes = new Map<string, NodeProcess>();
-  let history: WorkloadPoint[] = [];
+  let history: WorkloadSample[] = [];
   let perStoreOps: Record<string, number> = {};
   let listener: (s: ClusterSnapshot) => void = () => undefined;
   let timer: NodeJS.Timeout | null = null;

@@ -1,12 +1,12 @@
 // The request handlers: every request a view (IPC or WebSocket) can send, each a line or two
 // over the parts. Every handler that changes the show answers with the new ShowState.
-import type { AppState } from '../../shared/contract';
+import type { AppState, Handlers } from '../../shared/contract';
 import type { Mode } from '../../shared/cluster';
-import type { PreflightReport } from '../../shared/preflight';
+import type { PreflightLine, PreflightReport } from '../../shared/preflight';
 import type { ShowState } from '../../shared/show';
 import type { FaultService } from '../chaos/faults';
 import type { ShowRuntime } from '../show/runtime';
-import type { Handlers } from '../transport/dispatch';
+
 import type { ActionRunner } from './actions';
 import type { Journal } from './journal';
 import type { PresenterSession } from './presenter';
@@ -52,7 +52,9 @@ export function createHandlers(d: HandlerDeps): Handlers {
       return publish();
     },
     restoreAll: async () => {
-      await d.actions.run({ type: 'restore-all' });
+      const r = await d.actions.run({ type: 'restore-all' });
+      publish();
+      if (!r.ok) throw new Error(r.message);
       return publish();
     },
     panic: async () => {
@@ -60,7 +62,9 @@ export function createHandlers(d: HandlerDeps): Handlers {
       show.blackout(true);
       publish();
       d.journal.log('panic', 'info', 'audience blacked out; restoring every open fault');
-      await d.actions.run({ type: 'restore-all' });
+      const r = await d.actions.run({ type: 'restore-all' });
+      publish();
+      if (!r.ok) throw new Error(`audience blacked out, but ${r.message}`);
       return publish();
     },
     freeze: (on) => after(() => presenter.freeze(on)),
@@ -97,4 +101,11 @@ export function preflightUnavailable(mode: Mode, now = Date.now()): PreflightRep
       }
     ]
   };
+}
+
+/** The preflight board with a red line for a damaged or unopenable fault ledger. Pure. */
+export function withLedgerLine(report: PreflightReport, problem: string | null): PreflightReport {
+  if (!problem) return report;
+  const line: PreflightLine = { id: 'ledger', ok: false, title: 'Fault ledger damaged', detail: problem, fix: 'press Restore all, then check the nodes it names' };
+  return { ...report, ok: false, lines: [line, ...report.lines] };
 }

@@ -5,12 +5,13 @@
 import type { EventName, EventPayloads } from '../../shared/contract';
 import type { ShowState } from '../../shared/show';
 import { createFaultService } from '../chaos/faults';
+import { describeLedgerDamage } from '../chaos/ledger';
 import { formatDeckError, loadDeck } from '../show/deck';
 import { createShow } from '../show/runtime';
 import { createActionRunner } from './actions';
 import { bootCluster, type BootedCluster } from './boot';
 import { createClusterFeed } from './cluster-feed';
-import { createHandlers, preflightUnavailable } from './handlers';
+import { createHandlers, preflightUnavailable, withLedgerLine } from './handlers';
 import { createJournal, type Journal } from './journal';
 import { createPresenterSession } from './presenter';
 import type { Stage, StageListener, StageOptions } from './types';
@@ -26,6 +27,9 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
   // 1. The cluster (mode and why, PD, chaos driver, workload, ledger) and the deck.
   const cluster = await bootCluster(opts.config, opts.live, opts.dataDir, log);
   if (cluster.containerNote && cluster.mode === 'live') journal.notice(`Container states unknown: ${cluster.containerNote}`);
+  if (cluster.ledgerError) journal.notice(cluster.ledgerError);
+  const damage = cluster.ledger?.damage() ?? null;
+  if (damage) journal.notice(describeLedgerDamage(damage));
   const deck = await loadDeck(opts.config.deck ?? opts.builtinDeck);
   if (!deck.ok) {
     await cluster.close();
@@ -35,10 +39,17 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
   // 2. The parts. Nothing runs until step 3: each part's callbacks into another part fire
   // only after start (createShow runs its first effects on a timer, the feed on start()).
   const feed = createClusterFeed({ cluster, notice: journal.notice });
-  const faults = cluster.driver
-    ? createFaultService({ driver: cluster.driver, ledger: cluster.ledger, scope: cluster.scope, pdLeader: feed.pdLeader, onChange: () => publish() })
-    : null;
-  const actions = createActionRunner({ ...cluster, faults, journal, record: (e) => show.recordEvent(e) });
+  const faults =
+    cluster.driver && cluster.ledger
+      ? createFaultService({ driver: cluster.driver, ledger: cluster.ledger, scope: cluster.scope, pdLeader: feed.pdLeader, onChange: () => publish() })
+      : null;
+  const actions = createActionRunner({
+    ...cluster,
+    containerNote: cluster.ledgerError ?? cluster.containerNote,
+    faults,
+    journal,
+    record: (e) => show.recordEvent(e)
+  });
   const show = createShow({
     deck: deck.deck,
     executor: { run: (action) => actions.run(action, { notify: false }) }, // the runtime reports failures itself
@@ -81,10 +92,13 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
     state,
     shell: opts.shell,
     preflight: async () => {
-      if (opts.preflight) return opts.preflight();
-      if (cluster.mode === 'live' && opts.live?.preflight)
-        return opts.live.preflight(feed.current().pdUrl, (faults?.unresolved() ?? []).map((r) => `${r.spec.kind} ${r.node}`));
-      return preflightUnavailable(cluster.mode);
+      const open = (faults?.unresolved() ?? []).map((r) => `${r.spec.kind} ${r.node}`);
+      const report = opts.preflight
+        ? await opts.preflight()
+        : cluster.mode === 'live' && opts.live?.preflight
+          ? await opts.live.preflight(feed.current().pdUrl, open)
+          : preflightUnavailable(cluster.mode);
+      return withLedgerLine(report, damage ? describeLedgerDamage(damage) : cluster.ledgerError);
     }
   });
 
@@ -106,6 +120,11 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
     handlers,
     state,
     setGotoTyping: (digits) => void (presenter.gotoTyping(digits) && publish()),
+    reportError(message) {
+      journal.notice(message);
+      journal.log('unexpected error', 'failed', message);
+      publish();
+    },
     subscribe(l) {
       listeners.add(l);
       return () => listeners.delete(l);

@@ -2,15 +2,13 @@
 // being shown (open another, reload on save, keep the last good one on a bad save). It holds
 // only the presenter's own state; the show is reached through the small ShowPort below.
 import { join, resolve as resolvePath } from 'node:path';
-import { defaultPresenterExtras, type KeyAction, type KeyMode, type PresenterExtras, type TimelineEvent } from '../../shared/show';
-import { readKeymap, writeKeymap } from '../keymap-store';
+import { defaultPresenterExtras, type KeyAction, type KeyMode, type PresenterExtras, type TimelineEvent, type TimerCommand } from '../../shared/show';
+import { loadKeymap, writeKeymap } from '../keymap-store';
 import { formatDeckError, loadDeck, type Deck } from '../show/deck';
 import { watchDeck, type DeckWatcher } from '../show/deck-watch';
-import { readRehearsals, rehearsalCues, writeRehearsal, type ChapterVisit, type RehearsalStore } from '../show/rehearsal';
+import { loadRehearsals, rehearsalCues, writeRehearsal, type ChapterVisit, type RehearsalStore } from '../show/rehearsal';
 import { timerCommand } from '../show/talk-timer';
 import type { Journal } from './journal';
-
-type TimerCommand = Parameters<typeof timerCommand>[1];
 
 /** What the session needs of the show. */
 export interface ShowPort {
@@ -59,10 +57,14 @@ export function createPresenterSession(opts: {
   const keymapPath = join(opts.dataDir, 'keymap.json');
   const rehearsalPath = join(opts.dataDir, 'rehearsals.json');
   let deckFile = opts.deck.file;
-  let rehearsals: RehearsalStore = readRehearsals(rehearsalPath);
+  // A damaged file is moved aside with a notice, never read as empty and overwritten.
+  const keys = loadKeymap(keymapPath);
+  const stored = loadRehearsals(rehearsalPath);
+  for (const n of [keys.notice, stored.notice]) if (n) journal.notice(n);
+  let rehearsals: RehearsalStore = stored.store;
   const state: PresenterExtras = {
     ...defaultPresenterExtras(),
-    keymap: readKeymap(keymapPath),
+    keymap: keys.keymap,
     timer: { running: false, elapsedMs: 0, since: null, targetMs: deckTargetMs(opts.deck) }
   };
   state.rehearsal.recordedAt = rehearsals[deckFile]?.recordedAt ?? null;
@@ -113,7 +115,8 @@ export function createPresenterSession(opts: {
       if (action === null) delete next[key];
       else next[key] = action;
       state.keymap = next;
-      writeKeymap(keymapPath, next);
+      const notice = writeKeymap(keymapPath, next);
+      if (notice) journal.notice(notice);
     },
     rehearsal(on) {
       const at = now();
@@ -125,8 +128,9 @@ export function createPresenterSession(opts: {
         journal.log('rehearsal recording', 'info');
       } else if (!on && state.rehearsal.recording) {
         const cues = rehearsalCues(visits, show.timeline().filter((e) => e.at >= rehearsalStart), at);
-        writeRehearsal(rehearsalPath, deckFile, at, cues);
-        rehearsals = readRehearsals(rehearsalPath);
+        const notice = writeRehearsal(rehearsalPath, deckFile, at, cues);
+        if (notice) journal.notice(notice);
+        rehearsals = { ...rehearsals, [deckFile]: { recordedAt: at, cues } };
         state.rehearsal = { recording: false, recordedAt: at, cues };
         journal.log('rehearsal saved', 'ok', `${Object.keys(cues).length} chapters`);
       }

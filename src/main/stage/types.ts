@@ -1,11 +1,10 @@
 // The stage's outside: what the entry points (Electron shell, browser mode) pass in and get back.
 import type { Mode } from '../../shared/cluster';
-import type { AppState, EventName, EventPayloads } from '../../shared/contract';
+import type { AppState, EventName, EventPayloads, Handlers } from '../../shared/contract';
 import type { PreflightReport } from '../../shared/preflight';
 import type { ChaosDriver } from '../chaos/driver';
 import type { AppConfig } from '../config';
 import type { Probe } from '../mode';
-import type { Handlers } from '../transport/dispatch';
 import type { WorkloadSource } from '../workload/source';
 
 /** How the live mode reaches Docker; injected so that plain-Node tests can leave it out. */
@@ -44,6 +43,8 @@ export interface Stage {
   state(): AppState;
   /** The G-jump being typed, when the Electron shell tracks the keys. */
   setGotoTyping(digits: string | null): void;
+  /** An error nobody caught (the process guard): shown to the presenter; the show goes on. */
+  reportError(message: string): void;
   subscribe(listener: StageListener): () => void;
   close(): Promise<void>;
 }

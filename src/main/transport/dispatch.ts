@@ -4,19 +4,32 @@
 import {
   isRequestName,
   parseRequest,
+  type Handlers,
   type Reply,
   type RequestArgs,
   type RequestName,
   type RequestResults
 } from '../../shared/contract';
 
-export type Handlers = {
-  [K in RequestName]: (...args: RequestArgs<K>) => Promise<RequestResults[K]>;
-};
+/** The contract's; re-exported so the transports' callers need not know where it lives. */
+export type { Handlers } from '../../shared/contract';
+
+/** Words for anything at all (a Symbol, an object without a prototype): never throws. */
+function words(x: unknown): string {
+  try {
+    return String(x);
+  } catch {
+    return Object.prototype.toString.call(x);
+  }
+}
 
 export async function dispatch(handlers: Handlers, name: unknown, args: unknown): Promise<Reply<unknown>> {
-  if (!isRequestName(name)) return { ok: false, error: `unknown request "${String(name).slice(0, 64)}"` };
-  return run(handlers, name, args);
+  try {
+    if (!isRequestName(name)) return { ok: false, error: `unknown request "${words(name).slice(0, 64)}"` };
+    return await run(handlers, name, args);
+  } catch (e) {
+    return { ok: false, error: `bad request: ${e instanceof Error ? e.message : words(e)}` };
+  }
 }
 
 async function run<K extends RequestName>(handlers: Handlers, name: K, args: unknown): Promise<Reply<unknown>> {
@@ -26,6 +39,6 @@ async function run<K extends RequestName>(handlers: Handlers, name: K, args: unk
     const fn = handlers[name] as (...a: RequestArgs<K>) => Promise<RequestResults[K]>;
     return { ok: true, value: await fn(...parsed.args) };
   } catch (e) {
-    return { ok: false, error: e instanceof Error ? e.message : String(e) };
+    return { ok: false, error: e instanceof Error ? e.message : words(e) };
   }
 }

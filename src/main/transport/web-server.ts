@@ -7,6 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { wsClientFrame, type AppState, type EventName, type EventPayloads, type WsServerFrame } from '../../shared/contract';
+import { createClientQueue, type ClientQueue, type ClientQueueOptions } from './client-queue';
+import { contentSecurityPolicy } from '../page-headers';
 import { dispatch, type Handlers } from './dispatch';
 
 const MIME: Record<string, string> = {
@@ -24,9 +26,8 @@ const MIME: Record<string, string> = {
   '.map': 'application/json'
 };
 
-// The same policy as the page's meta tag: nothing may leave the machine.
-const CSP =
-  "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'";
+// One policy for both entry points' pages (src/main/page-headers.ts): nothing may leave the machine.
+const CSP = contentSecurityPolicy('web');
 
 /** Single-page routes that serve index.html. */
 const PAGES = new Set(['/', '/index.html', '/presenter']);
@@ -39,6 +40,8 @@ export interface WebServerOptions {
   handlers: Handlers;
   state: () => AppState;
   log?: (line: string) => void;
+  /** Limits for clients that do not keep up (defaults suit a show; tests use smaller ones). */
+  backpressure?: Omit<ClientQueueOptions, 'log'>;
 }
 
 export interface WebServer {
@@ -46,109 +49,196 @@ export interface WebServer {
   port: number;
   broadcast<E extends EventName>(event: E, payload: EventPayloads[E]): void;
   clients(): number;
+  /** Per client: what waits to be sent (for tests and diagnostics). */
+  clientStats(): ReturnType<ClientQueue['stats']>[];
   close(): Promise<void>;
+}
+
+/** The request target's path, decoded; null when it is not a valid URL path or encoding. */
+export function requestPath(target: string | undefined): string | null {
+  const raw = target ?? '/';
+  // Only origin-form targets ("/x?y"): "//[" or "http://..." are not ours to interpret.
+  if (!raw.startsWith('/') || raw.startsWith('//')) return null;
+  let pathname: string;
+  try {
+    pathname = new URL(raw, 'http://localhost').pathname;
+  } catch {
+    return null;
+  }
+  try {
+    return decodeURIComponent(pathname);
+  } catch {
+    return null;
+  }
+}
+
+async function serveFile(res: ServerResponse, file: string): Promise<void> {
+  const s = await stat(file).catch(() => null);
+  if (!s || !s.isFile()) return plain(res, 404, 'not found');
+  res.writeHead(200, {
+    'content-type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'content-length': s.size,
+    'content-security-policy': CSP,
+    'x-content-type-options': 'nosniff',
+    'cache-control': file.endsWith('.html') ? 'no-store' : 'public, max-age=3600'
+  });
+  const stream = createReadStream(file);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
+}
+
+function plain(res: ServerResponse, status: number, text: string, headers: Record<string, string> = {}): void {
+  const body = Buffer.from(`${text}\n`);
+  res.writeHead(status, { 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length, 'cache-control': 'no-store', ...headers });
+  res.end(body);
+}
+
+/** One request frame's reply, as text; never throws. */
+async function answerFrame(handlers: Handlers, data: string): Promise<string | null> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(data);
+  } catch {
+    return JSON.stringify({ type: 'reply', id: -1, reply: { ok: false, error: 'frame is not JSON' } } satisfies WsServerFrame);
+  }
+  const frame = wsClientFrame.safeParse(raw);
+  if (!frame.success) {
+    const id = typeof (raw as { id?: unknown } | null)?.id === 'number' ? (raw as { id: number }).id : -1;
+    return JSON.stringify({ type: 'reply', id, reply: { ok: false, error: 'frame must be {id, request, args[]}' } } satisfies WsServerFrame);
+  }
+  const reply = await dispatch(handlers, frame.data.request, frame.data.args);
+  try {
+    return JSON.stringify({ type: 'reply', id: frame.data.id, reply } satisfies WsServerFrame);
+  } catch (e) {
+    return JSON.stringify({ type: 'reply', id: frame.data.id, reply: { ok: false, error: `reply could not be sent: ${(e as Error).message}` } } satisfies WsServerFrame);
+  }
+}
+
+/** One view's WebSocket: its requests and events go through a bounded queue. */
+function serveClient(ws: WebSocket, opts: WebServerOptions, log: (line: string) => void): ClientQueue {
+  const queue = createClientQueue(
+    {
+      get bufferedAmount() {
+        return ws.bufferedAmount;
+      },
+      send: (text) => ws.send(text),
+      pause: () => ws.pause(),
+      resume: () => ws.resume(),
+      terminate: () => ws.terminate(),
+      isOpen: () => ws.readyState === ws.OPEN
+    },
+    (data) => answerFrame(opts.handlers, data),
+    { ...opts.backpressure, log }
+  );
+  ws.on('message', (data, isBinary) => {
+    try {
+      queue.request(isBinary ? '\u0000binary' : String(data));
+    } catch (e) {
+      log(`web: frame failed: ${(e as Error).message}`);
+    }
+  });
+  ws.on('error', () => ws.terminate());
+  ws.on('close', () => queue.close());
+  // A fresh view gets everything at once, then events.
+  try {
+    const s = opts.state();
+    queue.event('show', JSON.stringify({ type: 'event', event: 'show', payload: s.show } satisfies WsServerFrame));
+    queue.event('cluster', JSON.stringify({ type: 'event', event: 'cluster', payload: s.cluster } satisfies WsServerFrame));
+    queue.event('log', JSON.stringify({ type: 'event', event: 'log', payload: s.log } satisfies WsServerFrame));
+  } catch (e) {
+    log(`web: first state for a new view failed: ${(e as Error).message}`);
+  }
+  return queue;
 }
 
 export async function startWebServer(opts: WebServerOptions): Promise<WebServer> {
   const host = opts.host ?? '127.0.0.1';
   const root = resolve(opts.rendererDir);
   let port = opts.port;
+  const log = (line: string): void => {
+    try {
+      opts.log?.(line);
+    } catch {
+      // a broken logger must not take a request down with it
+    }
+  };
 
   // DNS rebinding and cross-site pages: only our own host names may talk to us.
   const allowedHost = (h: string | undefined): boolean =>
     h !== undefined && [`127.0.0.1:${port}`, `localhost:${port}`, `[::1]:${port}`].includes(h.toLowerCase());
-
-  async function serveFile(res: ServerResponse, file: string): Promise<void> {
-    const s = await stat(file).catch(() => null);
-    if (!s || !s.isFile()) return notFound(res);
-    res.writeHead(200, {
-      'content-type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
-      'content-length': s.size,
-      'content-security-policy': CSP,
-      'x-content-type-options': 'nosniff',
-      'cache-control': file.endsWith('.html') ? 'no-store' : 'public, max-age=3600'
-    });
-    createReadStream(file).pipe(res);
-  }
-
-  function notFound(res: ServerResponse): void {
-    res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
-    res.end('not found\n');
-  }
+  // A browser always sends Origin on cross-site requests and upgrades: it must be ours.
+  // Scripts without Origin are local processes.
+  const allowedOrigin = (o: string | undefined): boolean => o === undefined || (/^https?:\/\//i.test(o) && allowedHost(o.replace(/^https?:\/\//i, '')));
+  /** The first check of every path: null when the caller may go on, else why not. */
+  const refusal = (req: IncomingMessage): string | null => {
+    if (!allowedHost(req.headers.host)) return 'this server only answers to 127.0.0.1 and localhost';
+    if (!allowedOrigin(req.headers.origin)) return 'cross-origin requests are not allowed';
+    return null;
+  };
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    if (!allowedHost(req.headers.host)) {
-      res.writeHead(421, { 'content-type': 'text/plain; charset=utf-8' });
-      res.end('this server only answers to 127.0.0.1 and localhost\n');
-      return;
-    }
-    const url = new URL(req.url ?? '/', `http://${req.headers.host}`);
-    if (req.method !== 'GET' && req.method !== 'HEAD') {
-      res.writeHead(405, { allow: 'GET, HEAD' });
-      res.end();
-      return;
-    }
-    if (url.pathname === '/api/state') {
+    const no = refusal(req);
+    if (no) return plain(res, req.headers.origin !== undefined && allowedHost(req.headers.host) ? 403 : 421, no);
+    if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'only GET and HEAD', { allow: 'GET, HEAD' });
+    const path = requestPath(req.url);
+    if (path === null) return plain(res, 400, 'bad request: the path is not a valid URL path (check its %-encoding)');
+    if (path === '/api/state') {
       const body = JSON.stringify(opts.state());
       res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
       res.end(body);
       return;
     }
-    if (PAGES.has(url.pathname)) return serveFile(res, join(root, 'index.html'));
-    const file = normalize(join(root, decodeURIComponent(url.pathname)));
-    if (!file.startsWith(root + sep)) return notFound(res);
+    if (PAGES.has(path)) return serveFile(res, join(root, 'index.html'));
+    if (path.includes('\0')) return plain(res, 400, 'bad request');
+    const file = normalize(join(root, path));
+    if (!file.startsWith(root + sep)) return plain(res, 404, 'not found');
     return serveFile(res, file);
   }
 
   const server: Server = createServer((req, res) => {
-    onRequest(req, res).catch((e: unknown) => {
-      opts.log?.(`web: ${(e as Error).message}`);
-      if (!res.headersSent) res.writeHead(500);
-      res.end();
-    });
+    const fail = (e: unknown): void => {
+      log(`web: ${req.method ?? '?'} ${String(req.url).slice(0, 200)}: ${e instanceof Error ? e.message : String(e)}`);
+      try {
+        if (!res.headersSent) plain(res, 500, 'internal error');
+        else res.destroy();
+      } catch {
+        res.destroy();
+      }
+    };
+    try {
+      onRequest(req, res).catch(fail);
+    } catch (e) {
+      fail(e);
+    }
+  });
+  // A malformed request line or headers: answer 400 and drop it, never throw.
+  server.on('clientError', (_e, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\ncontent-length: 12\r\n\r\nbad request\n');
+    else socket.destroy();
   });
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  wss.on('error', (e) => log(`web: websocket server: ${e.message}`));
   server.on('upgrade', (req, socket, head) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const origin = req.headers.origin;
-    // A browser always sends Origin: it must be ours. Scripts without Origin are local processes.
-    const originOk = origin === undefined || allowedHost(origin.replace(/^https?:\/\//, ''));
-    if (url.pathname !== '/ws' || !allowedHost(req.headers.host) || !originOk) {
-      socket.write('HTTP/1.1 403 Forbidden\r\nconnection: close\r\n\r\n');
+    socket.on('error', () => socket.destroy());
+    try {
+      const no = refusal(req) ?? (requestPath(req.url) === '/ws' ? null : 'no such endpoint');
+      if (no) {
+        socket.end(`HTTP/1.1 403 Forbidden\r\nconnection: close\r\ncontent-type: text/plain\r\ncontent-length: ${no.length + 1}\r\n\r\n${no}\n`);
+        return;
+      }
+      wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
+    } catch (e) {
+      log(`web: upgrade failed: ${(e as Error).message}`);
       socket.destroy();
-      return;
     }
-    wss.handleUpgrade(req, socket, head, (ws) => wss.emit('connection', ws, req));
   });
 
-  const send = (ws: WebSocket, frame: WsServerFrame): void => {
-    if (ws.readyState === ws.OPEN) ws.send(JSON.stringify(frame));
-  };
+  const queues = new Map<WebSocket, ClientQueue>();
 
   wss.on('connection', (ws: WebSocket) => {
-    ws.on('message', (data) => {
-      let raw: unknown;
-      try {
-        raw = JSON.parse(String(data));
-      } catch {
-        return send(ws, { type: 'reply', id: -1, reply: { ok: false, error: 'frame is not JSON' } });
-      }
-      const frame = wsClientFrame.safeParse(raw);
-      if (!frame.success) {
-        const id = typeof (raw as { id?: unknown })?.id === 'number' ? (raw as { id: number }).id : -1;
-        return send(ws, { type: 'reply', id, reply: { ok: false, error: 'frame must be {id, request, args[]}' } });
-      }
-      void dispatch(opts.handlers, frame.data.request, frame.data.args).then((reply) =>
-        send(ws, { type: 'reply', id: frame.data.id, reply })
-      );
-    });
-    ws.on('error', () => ws.terminate());
-    // A fresh view gets everything at once, then events.
-    const s = opts.state();
-    send(ws, { type: 'event', event: 'show', payload: s.show });
-    send(ws, { type: 'event', event: 'cluster', payload: s.cluster });
-    send(ws, { type: 'event', event: 'log', payload: s.log });
+    queues.set(ws, serveClient(ws, opts, log));
+    ws.on('close', () => queues.delete(ws));
   });
 
   await new Promise<void>((ok, fail) => {
@@ -164,11 +254,18 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     url: `http://${host}:${port}`,
     port,
     broadcast(event, payload) {
-      const text = JSON.stringify({ type: 'event', event, payload } satisfies WsServerFrame);
-      for (const ws of wss.clients) if (ws.readyState === ws.OPEN) ws.send(text);
+      let text: string;
+      try {
+        text = JSON.stringify({ type: 'event', event, payload } satisfies WsServerFrame);
+      } catch (e) {
+        return log(`web: ${event} could not be sent: ${(e as Error).message}`);
+      }
+      for (const q of queues.values()) q.event(event, text);
     },
     clients: () => wss.clients.size,
+    clientStats: () => [...queues.values()].map((q) => q.stats()),
     async close() {
+      for (const q of queues.values()) q.close();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       server.closeAllConnections();

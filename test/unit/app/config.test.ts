@@ -28,6 +28,31 @@ describe('flags', () => {
   });
 });
 
+describe('flags: values that used to slip through', () => {
+  it('refuses empty values for every flag', () => {
+    for (const flag of ['--port', '--mode', '--pd', '--project', '--deck', '--sim-speed', '--docker-host', '--data-dir']) {
+      for (const v of ['', '   ']) {
+        const r = parseConfig([flag, v]);
+        expect(r.ok, `${flag} "${v}"`).toBe(false);
+        if (!r.ok) expect(r.error).toBe(`${flag} needs a value, got an empty one`);
+      }
+    }
+    expect(parseConfig(['--data-dir=']).ok).toBe(false);
+  });
+  it('reads ports as plain decimal only', () => {
+    for (const p of ['0x12C3', '1.5', '+80', ' 80', '80 ', '1e3', '-1', '65536', '0b101', '0o17', '８０', '99999999'])
+      expect(parseConfig(['--port', p]).ok, p).toBe(false);
+    for (const [p, n] of [['0', 0], ['80', 80], ['08080', 8080], ['65535', 65535], ['4780', 4780]] as const) {
+      const r = parseConfig(['--port', p]);
+      expect(r.ok && r.config.port, p).toBe(n);
+    }
+  });
+  it('keeps a given data folder', () => {
+    const r = parseConfig(['--data-dir', '/tmp/x']);
+    expect(r.ok && r.config.dataDir).toBe('/tmp/x');
+  });
+});
+
 describe('mode choice', () => {
   const up = { ok: true, detail: 'up' };
   const downDocker = { ok: false, detail: 'no Docker engine' };

@@ -2,44 +2,10 @@ import { mkdtempSync, readFileSync, appendFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { FaultKind } from '../../../src/shared/actions';
-import type { ChaosDriver, NodeProcess } from '../../../src/main/chaos/driver';
+import type { ChaosDriver } from '../../../src/main/chaos/driver';
+import { fakeDriver } from './fake-driver';
 import { createFaultService } from '../../../src/main/chaos/faults';
 import { openLedger, parseLedger } from '../../../src/main/chaos/ledger';
-
-function fakeDriver(names = ['pd0', 'pd1', 'pd2', 'tikv0', 'tikv1', 'tikv2']) {
-  const procs = new Map<string, NodeProcess>(
-    names.map((n) => [n, { name: n, kind: n.startsWith('pd') ? 'pd' : 'tikv', state: 'running', partitioned: false }])
-  );
-  const calls: string[] = [];
-  let failNext: string | null = null;
-  const driver: ChaosDriver = {
-    label: 'fake',
-    list: async () => [...procs.values()].map((p) => ({ ...p })),
-    async apply(kind: FaultKind, name: string) {
-      calls.push(`${kind} ${name}`);
-      if (failNext) {
-        const m = failNext;
-        failNext = null;
-        throw new Error(m);
-      }
-      const p = procs.get(name);
-      if (!p) throw new Error(`no node ${name}`);
-      if (kind === 'pause') p.state = 'paused';
-      else if (kind === 'partition') p.partitioned = true;
-      else p.state = 'exited';
-    },
-    async undo(kind: FaultKind, name: string) {
-      calls.push(`undo-${kind} ${name}`);
-      const p = procs.get(name)!;
-      p.state = 'running';
-      p.partitioned = false;
-    },
-    watch: () => () => {},
-    close: async () => {}
-  };
-  return { driver, procs, calls, fail: (m: string) => (failNext = m) };
-}
 
 const tmpLedger = (): string => join(mkdtempSync(join(tmpdir(), 'ledger-')), 'fault-ledger.jsonl');
 
@@ -72,11 +38,11 @@ describe('fault service', () => {
     const { driver, procs } = fakeDriver();
     procs.get('tikv0')!.state = 'exited';
     const svc = createFaultService({ driver, ledger, scope: 'demo', pdLeader: () => null, random: () => 0 });
-    const a = await svc.inject({ kind: 'kill', target: { type: 'random-tikv' } });
+    const a = await svc.inject({ kind: 'kill', target: { type: 'random-tikv' }, allowQuorumLoss: true });
     expect(a.node).toBe('tikv1');
-    const b = await svc.inject({ kind: 'pause', target: { type: 'random-tikv' } });
+    const b = await svc.inject({ kind: 'pause', target: { type: 'random-tikv' }, allowQuorumLoss: true });
     expect(b.node).toBe('tikv2');
-    await expect(svc.inject({ kind: 'kill', target: { type: 'random-tikv' } })).rejects.toThrow(/no running TiKV/);
+    await expect(svc.inject({ kind: 'kill', target: { type: 'random-tikv' }, allowQuorumLoss: true })).rejects.toThrow(/no running TiKV/);
   });
 
   it('refuses a second fault on the same node, and an unknown PD leader', async () => {
@@ -116,8 +82,8 @@ describe('fault service', () => {
     const { driver, procs } = fakeDriver();
     const svc = createFaultService({ driver, ledger, scope: 'demo', pdLeader: () => null });
     await svc.inject({ kind: 'kill', target: { type: 'named', name: 'tikv0' } });
-    await svc.inject({ kind: 'pause', target: { type: 'named', name: 'tikv1' } });
-    await svc.inject({ kind: 'partition', target: { type: 'named', name: 'tikv2' } });
+    await svc.inject({ kind: 'pause', target: { type: 'named', name: 'tikv1' }, allowQuorumLoss: true });
+    await svc.inject({ kind: 'partition', target: { type: 'named', name: 'tikv2' }, allowQuorumLoss: true });
     const res = await svc.restoreAll();
     expect(res.failed).toEqual([]);
     expect(res.restored.map((r) => r.node).sort()).toEqual(['tikv0', 'tikv1', 'tikv2']);

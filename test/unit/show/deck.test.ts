@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { formatDeckError, loadDeck, parseDeck, splitNotes, type DeckError } from '../../../src/main/show/deck';
-import { ACTION_GRAMMAR } from '../../../src/shared/actions';
+import { ACTION_GRAMMAR, actionToString } from '../../../src/shared/actions';
 import { BUILTIN_DECK, BUILTIN_TITLES, builtinDeck } from './helpers';
 
 const lines = (...ls: string[]): string => ls.join('\n');
@@ -20,7 +20,7 @@ describe('the built-in deck', () => {
   it('parses into the 8 chapters, in order, with their settings', () => {
     expect(deck.title).toBe('TiKV: Lose a Node, Keep Your Data');
     expect(deck.chapters.map((c) => c.title)).toEqual([...BUILTIN_TITLES]);
-    const pick = deck.chapters.map((c) => [c.id, c.map, c.panel, c.action, c.countdown, c.blocksAdvance]);
+    const pick = deck.chapters.map((c) => [c.id, c.map, c.panel, c.action && actionToString(c.action), c.countdown, c.blocksAdvance]);
     expect(pick).toEqual([
       ['welcome', false, 'none', null, 0, false],
       ['cluster-health', true, 'none', null, 0, false],
@@ -134,7 +134,7 @@ describe('parseDeck: slides, notes and defaults', () => {
       id: 'b',
       map: true,
       panel: 'timeline',
-      action: 'kill:tikv2',
+      action: { type: 'fault', fault: { kind: 'kill', target: { type: 'named', name: 'tikv2' } } },
       countdown: 5,
       autoAdvance: 2.5,
       blocksAdvance: true,
@@ -197,7 +197,7 @@ describe('parseDeck: errors name the file line', () => {
       {
         file: 'deck.md',
         line: 4,
-        message: 'unknown key "colour": expected one of title, deckTitle, id, action, countdown, autoAdvance, blocksAdvance, map, panel, duration'
+        message: 'unknown key "colour": expected one of title, deckTitle, id, action, countdown, autoAdvance, blocksAdvance, map, panel, duration, allowQuorumLoss, allow-quorum-loss'
       }
     ]);
   });
@@ -259,5 +259,28 @@ describe('parseDeck: errors name the file line', () => {
     const r2 = await loadDeck(bad);
     expect(r2.ok).toBe(false);
     if (!r2.ok) expect(formatDeckError(r2.errors[0] as DeckError)).toMatch(new RegExp(`bad\\.md:3: unknown action "explode"`));
+  });
+});
+
+describe('deck: the quorum opt-in', () => {
+  const deckWith = (extra: string, action = 'kill:tikv1') =>
+    parseDeck(`---\ntitle: One\n---\n# a\n\n---\ntitle: Two\naction: ${action}\n${extra}\n---\n# b\n`, 'q.md');
+
+  it('carries allow-quorum-loss into the fault it opts in', () => {
+    for (const key of ['allow-quorum-loss', 'allowQuorumLoss']) {
+      const r = deckWith(`${key}: true`);
+      expect(r.ok).toBe(true);
+      if (!r.ok) return;
+      expect(r.deck.chapters[1]?.action).toEqual({ type: 'fault', fault: { kind: 'kill', target: { type: 'named', name: 'tikv1' }, allowQuorumLoss: true } });
+    }
+    const plain = deckWith('countdown: 0');
+    expect(plain.ok && plain.deck.chapters[1]?.action).toEqual({ type: 'fault', fault: { kind: 'kill', target: { type: 'named', name: 'tikv1' } } });
+  });
+
+  it('refuses the opt-in on a slide without a fault, with its line', () => {
+    const r = deckWith('allow-quorum-loss: true', 'restore-all');
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    expect(r.errors[0]).toMatchObject({ line: 9, message: expect.stringMatching(/needs a fault action/) });
   });
 });

@@ -31,7 +31,8 @@ export function fakeFaults(opts: { injectError?: string; restoreFailures?: strin
       for (const r of open) r.status = 'restored';
       return {
         restored: open,
-        failed: (opts.restoreFailures ?? []).map((error, i) => ({ fault: { ...records[0]!, id: `x${i}` }, error }))
+        revived: [],
+        failed: (opts.restoreFailures ?? []).map((error, i) => ({ node: `tikv${i}`, fault: null, error }))
       };
     },
     all: () => records,
@@ -72,6 +73,7 @@ export function fakeDriver(nodes: NodeProcess[]): ChaosDriver & { emit(p: NodePr
     list: async () => nodes,
     apply: async () => undefined,
     undo: async () => undefined,
+    reviveAll: async () => ({ revived: [], failed: [] }),
     watch(l) {
       listeners.add(l);
       return () => listeners.delete(l);

@@ -43,7 +43,7 @@ describe('action runner', () => {
     const s = setup();
     const r = await s.runner.run({ type: 'fault', fault: { kind: 'kill', target: { type: 'named', name: 'tikv2' } } });
     expect(r).toEqual({ ok: true, message: 'killed tikv2' });
-    expect(s.events).toEqual([{ at: 1000, kind: 'fault-injected', node: 'tikv2', text: 'killed tikv2' }]);
+    expect(s.events).toEqual([{ at: 1000, kind: 'fault-injected', fault: 'kill', node: 'tikv2', text: 'killed tikv2' }]);
     expect(s.journal.entries().at(-1)).toMatchObject({ outcome: 'ok', detail: 'killed tikv2' });
   });
 
@@ -135,8 +135,9 @@ describe('cluster feed', () => {
   });
 });
 
-function showPort(over: Partial<ShowPort> = {}): ShowPort & { published: number; index_: number } {
-  const p = {
+type TestPort = ShowPort & { published: number; index_: number };
+function showPort(over: Partial<ShowPort> = {}): TestPort {
+  const p: TestPort = {
     published: 0,
     index_: 0,
     index: () => p.index_,
