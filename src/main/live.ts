@@ -2,7 +2,7 @@
 // for the compose project, and find PD's published port when --pd is not given.
 import type Docker from 'dockerode';
 import { join } from 'node:path';
-import type { LiveDeps } from './app';
+import type { LiveDeps } from './stage';
 import { appRoot } from './paths';
 import { evaluatePreflight, gatherPreflight } from './preflight';
 import type { AppConfig } from './config';
@@ -76,6 +76,9 @@ export function createLiveDeps(config: AppConfig, log: (line: string) => void = 
         project: config.project,
         composeFile: 'docker-compose.tikv.yml',
         composePath: join(appRoot(__dirname), 'docker-compose.tikv.yml'),
+        // pd.toml's persisted settings, set through PD's API where the running cluster differs.
+        pdTomlPath: join(appRoot(__dirname), 'resources', 'cluster', 'pd.toml'),
+        applyPdConfig: true,
         engine: resolved,
         pdUrl,
         openFaults

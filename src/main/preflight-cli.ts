@@ -26,6 +26,9 @@ async function main(): Promise<number> {
     project: config.project,
     composeFile: 'docker-compose.tikv.yml',
     composePath: join(appRoot(__dirname), 'docker-compose.tikv.yml'),
+    // pd.toml's persisted settings, set through PD's API where the running cluster differs.
+    pdTomlPath: join(appRoot(__dirname), 'resources', 'cluster', 'pd.toml'),
+    applyPdConfig: true,
     engine,
     pdUrl,
     openFaults: ledger.unresolved(config.project).map((r) => `${r.spec.kind} ${r.node}`)

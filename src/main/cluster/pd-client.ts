@@ -5,6 +5,7 @@ import { Agent, request, type Dispatcher } from 'undici';
 import {
   excerpt,
   parseHealth,
+  parseConfigObject,
   parseMembers,
   parseRegionCount,
   parseStores,
@@ -44,6 +45,12 @@ export interface PdClient {
   members(opts?: PdCallOptions): Promise<PdResult<PdMembersInfo>>;
   health(opts?: PdCallOptions): Promise<PdResult<PdHealthEntry[]>>;
   regionCount(opts?: PdCallOptions): Promise<PdResult<number>>;
+  /** GET /ping: answered by the PD asked (never proxied to the leader), so it tells "this PD is up". */
+  ping(opts?: PdCallOptions): Promise<PdResult<null>>;
+  /** GET /config: the whole config (its schedule and replication sections come from the leader). */
+  config(opts?: PdCallOptions): Promise<PdResult<Record<string, unknown>>>;
+  /** POST a JSON body to a path under /pd/api/v1 (proxied to the leader); the answer's text. */
+  postJson(path: string, body: unknown, opts?: PdCallOptions): Promise<PdResult<string>>;
   /** Closes the Agent if the client created it; an injected dispatcher is left alone. */
   close(): Promise<void>;
 }
@@ -166,9 +173,22 @@ const CANCELLED: PdFailure = { kind: 'aborted', message: 'the request was cancel
 
 const NO_LEADER = /ErrRedirectNoLeader|no leader/i;
 
+/** PD's leader-redirect middleware waits up to this long for a leader before its 503. */
+export const PD_REDIRECT_WAIT_MS = 3_000;
+
+/** The words for a PD without a leader; the presenter view shows them as they are. */
+export function electingMessage(detail: string): string {
+  return `PD electing a leader: ${detail}`;
+}
+
 function describeStatus(pdUrl: string, path: string, status: number, statusText: string, body: string): PdFailure {
   if (status === 503 && NO_LEADER.test(body)) {
-    return { kind: 'no-leader', status, message: 'PD has no leader (election in progress)' };
+    return { kind: 'no-leader', status, message: electingMessage(`PD at ${pdUrl} has no leader to ask (it answered "redirect finds no leader" after its 3 s wait)`) };
+  }
+  // The leader this PD still knows is gone (its lease has not run out yet): PD's reverse proxy
+  // answers 500 "[PD:apiutil:ErrRedirect]redirect failed". An election follows.
+  if (status === 500 && /ErrRedirect\]|redirect failed/i.test(body)) {
+    return { kind: 'no-leader', status, message: electingMessage(`PD at ${pdUrl} cannot reach its leader (redirect failed)`) };
   }
   let detail = body;
   // PD's handlers answer errors as a JSON string.
@@ -243,7 +263,7 @@ export function createPdClient(opts: PdClientOptions): PdClient {
 
   type Attempt = PdResult<string> | { ok: false; retry: true; error: PdFailure };
 
-  async function once(path: string, timeoutMs: number, outer: AbortSignal | undefined): Promise<Attempt> {
+  async function once(path: string, timeoutMs: number, outer: AbortSignal | undefined, body?: string): Promise<Attempt> {
     if (outer?.aborted) return { ok: false, error: CANCELLED };
     const ac = new AbortController();
     const timer = setTimeout(() => ac.abort(new PdTimeout(timeoutMs)), timeoutMs);
@@ -251,10 +271,11 @@ export function createPdClient(opts: PdClientOptions): PdClient {
     outer?.addEventListener('abort', onOuterAbort, { once: true });
     try {
       const res = await request(`${pdUrl}${PD_API_PREFIX}${path}`, {
-        method: 'GET',
+        method: body === undefined ? 'GET' : 'POST',
         dispatcher,
         signal: ac.signal,
-        headers: { accept: 'application/json' },
+        headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+        body,
         // The agent's 2 s defaults would cut a longer per-call budget (e.g. /health).
         headersTimeout: timeoutMs + 250,
         bodyTimeout: timeoutMs + 250
@@ -276,13 +297,13 @@ export function createPdClient(opts: PdClientOptions): PdClient {
     }
   }
 
-  async function getText(path: string, callOpts: PdCallOptions = {}): Promise<PdResult<string>> {
+  async function getText(path: string, callOpts: PdCallOptions = {}, body?: string): Promise<PdResult<string>> {
     const timeoutMs = callOpts.timeoutMs ?? defaultTimeout;
-    const first = await once(path, timeoutMs, callOpts.signal);
+    const first = await once(path, timeoutMs, callOpts.signal, body);
     if (first.ok || !('retry' in first)) return first;
     // A keep-alive socket the server had just closed fails one request spuriously: retry once,
     // on a fresh connection, before calling PD unreachable.
-    const second = await once(path, timeoutMs, callOpts.signal);
+    const second = await once(path, timeoutMs, callOpts.signal, body);
     return second.ok ? second : { ok: false, error: second.error };
   }
 
@@ -301,6 +322,12 @@ export function createPdClient(opts: PdClientOptions): PdClient {
     members: (o) => parsed('/members', parseMembers, o),
     health: (o) => parsed('/health', parseHealth, o),
     regionCount: (o) => parsed('/regions/count', parseRegionCount, o),
+    async ping(o) {
+      const res = await getText('/ping', o);
+      return res.ok ? { ok: true, value: null } : res;
+    },
+    config: (o) => parsed('/config', parseConfigObject, o),
+    postJson: (path, body, o) => getText(path, o, JSON.stringify(body)),
     async close() {
       if (owned) await owned.destroy();
     }

@@ -207,7 +207,9 @@ const storeEntrySchema = z.object({
     .object({
       leader_count: countSchema.optional(),
       region_count: countSchema.optional(),
-      last_heartbeat_ts: z.string().optional()
+      last_heartbeat_ts: z.string().optional(),
+      available: z.string().optional(),
+      capacity: z.string().optional()
     })
     .nullable()
     .optional()
@@ -229,11 +231,37 @@ export function parseStores(body: string): ParseResult<PdStoreView[]> {
       state: storeState(store.state_name, store.state),
       leaderCount: status?.leader_count ?? 0,
       regionCount: status?.region_count ?? 0,
-      lastHeartbeatMs: heartbeatMs(store.last_heartbeat, status?.last_heartbeat_ts)
+      lastHeartbeatMs: heartbeatMs(store.last_heartbeat, status?.last_heartbeat_ts),
+      availableBytes: availableOf(status?.capacity, status?.available)
     };
   });
   stores.sort((a, b) => compareIds(a.storeId, b.storeId));
   return { ok: true, value: stores };
+}
+
+const SIZE_UNITS: Record<string, number> = { B: 1, KiB: 2 ** 10, MiB: 2 ** 20, GiB: 2 ** 30, TiB: 2 ** 40, PiB: 2 ** 50, EiB: 2 ** 60 };
+
+/** PD's sizes ("0B", "290.7MiB", "58.42GiB": go-units %.4g in binary units) → bytes; null if not one. */
+export function parseGoSize(text: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?(?:e[+-]?\d+)?)\s*([KMGTPE]iB|B)\s*$/i.exec(text);
+  if (!m) return null;
+  const unit = Object.keys(SIZE_UNITS).find((u) => u.toLowerCase() === m[2]!.toLowerCase());
+  return unit === undefined ? null : Math.round(Number(m[1]) * SIZE_UNITS[unit]!);
+}
+
+/** A store's free bytes; null when PD has no stats for it (capacity "0B": no heartbeat since PD started). */
+function availableOf(capacity: string | undefined, available: string | undefined): number | null {
+  const cap = capacity === undefined ? null : parseGoSize(capacity);
+  if (available === undefined || !cap) return null;
+  return parseGoSize(available);
+}
+
+// ---------------------------------------------------------------------------------------------
+// /config
+
+/** GET /pd/api/v1/config: a JSON object (the sections are read by pd-config.ts). */
+export function parseConfigObject(body: string): ParseResult<Record<string, unknown>> {
+  return shaped(z.record(z.string(), z.unknown()), body, '/config');
 }
 
 // ---------------------------------------------------------------------------------------------

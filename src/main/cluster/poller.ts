@@ -3,9 +3,18 @@
 // publishes a PdView. When PD cannot be read it keeps the last good map, marks it stale with the
 // reason in plain words, and backs off while PD is not answering at all.
 import type { Dispatcher } from 'undici';
-import { createPdAgent, createPdClient, normalizePdUrl, type PdClient, type PdFailure } from './pd-client';
-import { mergeHealth, type PdHealthEntry } from './pd-parse';
-import type { PdView } from './types';
+import {
+  createPdAgent,
+  createPdClient,
+  electingMessage,
+  normalizePdUrl,
+  PD_REDIRECT_WAIT_MS,
+  type PdClient,
+  type PdFailure,
+  type PdResult
+} from './pd-client';
+import { mergeHealth, type PdHealthEntry, type PdMembersInfo } from './pd-parse';
+import type { PdStoreView, PdView } from './types';
 
 export interface PdPollerOptions {
   /** e.g. http://127.0.0.1:2379 */
@@ -20,8 +29,19 @@ export interface PdPollerOptions {
   healthEveryMs?: number;
   /** How often /regions/count is asked. Default 5000 ms. */
   regionCountEveryMs?: number;
-  /** Budget per /stores, /members, /regions/count request. Default 1500 ms. */
+  /**
+   * Budget per /stores, /members, /regions/count request. These are proxied to the PD leader,
+   * and without one PD waits up to 3 s before its 503 "redirect finds no leader": the default,
+   * 4000 ms, is above that wait, so an election reads as an election, not as "not answering".
+   */
   requestTimeoutMs?: number;
+  /**
+   * Budget of the /ping sent beside each round. /ping is answered by the PD asked itself, so a
+   * PD that is gone (killed, paused) is told within this budget, without waiting out the long
+   * one above, and a PD that is up but has no leader answer is told from one that is down.
+   * Default 1000 ms (never above requestTimeoutMs).
+   */
+  pingTimeoutMs?: number;
   /**
    * Budget for /health. PD pings each member in turn with a 3 s timeout, so one paused PD makes
    * /health take 3 s or more; it runs beside the loop and never delays the stores round.
@@ -72,12 +92,72 @@ function isUnreachable(f: PdFailure): boolean {
   return f.kind === 'unreachable' || f.kind === 'timeout';
 }
 
+/**
+ * What a failed round means. A failed /ping says this PD is gone. A cluster request that timed
+ * out while this PD answered its /ping means it is up but no leader answered for it: PD is
+ * (re-)electing, e.g. after its leader was paused. Pure.
+ */
+export function classifyFailure(
+  pdUrl: string,
+  pingFailure: PdFailure | null,
+  ping: PdResult<null> | null,
+  request: PdFailure | null
+): PdFailure | null {
+  if (pingFailure !== null) return pingFailure;
+  if (request === null) return null;
+  const pdIsUp = ping !== null && (ping.ok || (ping.error.kind !== 'aborted' && !isUnreachable(ping.error)));
+  if (request.kind === 'timeout' && pdIsUp) {
+    return { kind: 'no-leader', message: electingMessage(`PD at ${pdUrl} is up, but no PD leader answered for it in time`) };
+  }
+  return request;
+}
+
+interface RoundResult {
+  stores: PdResult<PdStoreView[]>;
+  members: PdResult<PdMembersInfo>;
+  regions: PdResult<number> | null;
+  /** What the round's failure means (classifyFailure), or null. */
+  failure: PdFailure | null;
+}
+
+/**
+ * The requests of one round, with a /ping beside them: when the ping says this PD is gone, the
+ * round's requests end at once instead of waiting out their (longer) budget.
+ */
+async function fetchRound(client: PdClient, signal: AbortSignal, regionsDue: boolean, pingTimeoutMs: number): Promise<RoundResult> {
+  const rc = new AbortController();
+  const onStop = (): void => rc.abort(signal.reason);
+  signal.addEventListener('abort', onStop, { once: true });
+  let pingFailure: PdFailure | null = null;
+  try {
+    const ping = client.ping({ signal: rc.signal, timeoutMs: pingTimeoutMs }).then((r) => {
+      if (!r.ok && isUnreachable(r.error) && !signal.aborted) {
+        pingFailure = r.error;
+        rc.abort(new Error('PD is not answering /ping'));
+      }
+      return r;
+    });
+    const [stores, members, regions] = await Promise.all([
+      client.stores({ signal: rc.signal }),
+      client.members({ signal: rc.signal }),
+      regionsDue ? client.regionCount({ signal: rc.signal }) : Promise.resolve(null)
+    ]);
+    // The ping is bounded by its own (shorter) budget; the round waits for its verdict.
+    const pinged = await ping;
+    const request = !stores.ok ? stores.error : !members.ok ? members.error : null;
+    return { stores, members, regions, failure: classifyFailure(client.pdUrl, pingFailure, pinged, request) };
+  } finally {
+    signal.removeEventListener('abort', onStop);
+  }
+}
+
 export function initialPdView(pdUrl: string): PdView {
   return {
     pdUrl,
     takenAt: 0,
     stale: true,
     error: null,
+    electing: false,
     clusterId: null,
     leader: null,
     regionCount: null,
@@ -86,25 +166,48 @@ export function initialPdView(pdUrl: string): PdView {
   };
 }
 
-export function createPdPoller(opts: PdPollerOptions): PdPoller {
-  const pdUrl = normalizePdUrl(opts.pdUrl);
+/** The options with their defaults filled in. Pure. */
+function pollerSettings(opts: PdPollerOptions) {
   const intervalMs = opts.intervalMs ?? 1_000;
-  const healthEveryMs = opts.healthEveryMs ?? 3_000;
-  const regionCountEveryMs = opts.regionCountEveryMs ?? 5_000;
-  const requestTimeoutMs = opts.requestTimeoutMs ?? 1_500;
-  const healthTimeoutMs = opts.healthTimeoutMs ?? 10_000;
-  const backoffMaxMs = Math.max(opts.backoffMaxMs ?? 8_000, intervalMs);
-  const jitter = Math.min(Math.max(opts.jitter ?? 0.2, 0), 0.9);
-  const random = opts.random ?? Math.random;
-  const now = opts.now ?? Date.now;
-  const sleep = opts.sleep ?? defaultSleep;
-  const onListenerError = opts.onListenerError ?? ((err: unknown) => console.error('[pd-poller] onView threw', err));
+  const requestTimeoutMs = opts.requestTimeoutMs ?? PD_REDIRECT_WAIT_MS + 1_000;
+  return {
+    pdUrl: normalizePdUrl(opts.pdUrl),
+    intervalMs,
+    healthEveryMs: opts.healthEveryMs ?? 3_000,
+    regionCountEveryMs: opts.regionCountEveryMs ?? 5_000,
+    requestTimeoutMs,
+    pingTimeoutMs: Math.min(opts.pingTimeoutMs ?? 1_000, requestTimeoutMs),
+    healthTimeoutMs: opts.healthTimeoutMs ?? 10_000,
+    backoffMaxMs: Math.max(opts.backoffMaxMs ?? 8_000, intervalMs),
+    jitter: Math.min(Math.max(opts.jitter ?? 0.2, 0), 0.9),
+    random: opts.random ?? Math.random,
+    now: opts.now ?? Date.now,
+    sleep: opts.sleep ?? defaultSleep,
+    onListenerError: opts.onListenerError ?? ((err: unknown) => console.error('[pd-poller] onView threw', err))
+  };
+}
+
+/** Exponential backoff with a ceiling and jitter, after `failures` rounds in a row. */
+function backoffDelay(failures: number, s: ReturnType<typeof pollerSettings>): number {
+  const base = Math.min(s.backoffMaxMs, s.intervalMs * 2 ** Math.max(0, failures - 1));
+  const factor = 1 + (s.random() * 2 - 1) * s.jitter;
+  return Math.max(1, Math.round(base * factor));
+}
+
+/** One client per PD member: pdUrl first, then the others (failover order). */
+function memberClients(pdUrl: string, fallbackUrls: string[], dispatcher: Dispatcher, timeoutMs: number): PdClient[] {
+  const urls = [pdUrl, ...fallbackUrls.map(normalizePdUrl).filter((u) => u !== pdUrl)];
+  return urls.map((u) => createPdClient({ pdUrl: u, dispatcher, timeoutMs }));
+}
+
+export function createPdPoller(opts: PdPollerOptions): PdPoller {
+  const settings = pollerSettings(opts);
+  const { pdUrl, intervalMs, healthEveryMs, regionCountEveryMs, requestTimeoutMs, pingTimeoutMs, healthTimeoutMs, now, sleep, onListenerError } = settings;
 
   let view: PdView = initialPdView(pdUrl);
   let health: PdHealthEntry[] | null = null;
 
-  // Per run (start → stop).
-  let running = false;
+  let running = false; // per run (start → stop), like the five below
   let controller: AbortController | null = null;
   let loopDone: Promise<void> | null = null;
   let healthTask: Promise<void> | null = null;
@@ -119,12 +222,6 @@ export function createPdPoller(opts: PdPollerOptions): PdPoller {
     } catch (err) {
       onListenerError(err);
     }
-  }
-
-  function backoffDelay(failures: number): number {
-    const base = Math.min(backoffMaxMs, intervalMs * 2 ** Math.max(0, failures - 1));
-    const factor = 1 + (random() * 2 - 1) * jitter;
-    return Math.max(1, Math.round(base * factor));
   }
 
   function startHealth(client: PdClient, signal: AbortSignal): void {
@@ -142,32 +239,28 @@ export function createPdPoller(opts: PdPollerOptions): PdPoller {
 
   /** One round. Returns the failure, or null on success. */
   async function round(client: PdClient, signal: AbortSignal, due: { regions: boolean }): Promise<PdFailure | null> {
-    const [stores, members, regions] = await Promise.all([
-      client.stores({ signal }),
-      client.members({ signal }),
-      due.regions ? client.regionCount({ signal }) : Promise.resolve(null)
-    ]);
+    const r = await fetchRound(client, signal, due.regions, pingTimeoutMs);
     if (signal.aborted) return { kind: 'aborted', message: 'stopped' };
-    const regionCount = regions?.ok ? regions.value : view.regionCount;
-    if (stores.ok && members.ok) {
+    const regionCount = r.regions?.ok ? r.regions.value : view.regionCount;
+    if (r.stores.ok && r.members.ok) {
       publish({
         pdUrl: client.pdUrl,
         takenAt: now(),
         stale: false,
         error: null,
-        clusterId: members.value.clusterId,
-        leader: members.value.leader,
+        electing: false,
+        clusterId: r.members.value.clusterId,
+        leader: r.members.value.leader,
         regionCount,
-        stores: stores.value,
-        members: mergeHealth(members.value.members, health)
+        stores: r.stores.value,
+        members: mergeHealth(r.members.value.members, health)
       });
       return null;
     }
-    const failure = !stores.ok ? stores.error : !members.ok ? members.error : null;
-    if (failure === null) return null; // unreachable: both ok is handled above
+    if (r.failure === null) return null; // unreachable: both ok is handled above
     // Keep the last good map (a PD election must not wipe it); say why it is stale.
-    publish({ ...view, regionCount, stale: true, error: failure.message });
-    return failure;
+    publish({ ...view, regionCount, stale: true, error: r.failure.message, electing: r.failure.kind === 'no-leader' });
+    return r.failure;
   }
 
   async function loop(clients: PdClient[], signal: AbortSignal): Promise<void> {
@@ -191,7 +284,7 @@ export function createPdPoller(opts: PdPollerOptions): PdPoller {
       } catch (err) {
         // The client never throws; this guards the loop against a bug, not against PD.
         failure = { kind: 'bad-body', message: `PD poll failed: ${err instanceof Error ? err.message : String(err)}` };
-        publish({ ...view, stale: true, error: failure.message });
+        publish({ ...view, stale: true, error: failure.message, electing: false });
       }
       if (signal.aborted) break;
 
@@ -204,7 +297,7 @@ export function createPdPoller(opts: PdPollerOptions): PdPoller {
           at = (at + 1) % clients.length;
           client = clients[at]!;
         }
-        delay = failures < clients.length ? Math.ceil(intervalMs / 4) : backoffDelay(failures - clients.length + 1);
+        delay = failures < clients.length ? Math.ceil(intervalMs / 4) : backoffDelay(failures - clients.length + 1, settings);
       } else {
         // PD answered (even with an error such as "no leader"): poll at the normal pace, so the
         // map recovers as soon as a new leader is elected.
@@ -227,18 +320,9 @@ export function createPdPoller(opts: PdPollerOptions): PdPoller {
       stopping = null;
       const ac = new AbortController();
       controller = ac;
-      let dispatcher = opts.dispatcher;
-      if (dispatcher === undefined) {
-        ownedAgent = createPdAgent({
-          connectTimeoutMs: requestTimeoutMs,
-          headersTimeoutMs: requestTimeoutMs,
-          bodyTimeoutMs: requestTimeoutMs
-        });
-        dispatcher = ownedAgent;
-      }
-      const clients = [pdUrl, ...(opts.fallbackUrls ?? []).map(normalizePdUrl).filter((u) => u !== pdUrl)].map((u) =>
-        createPdClient({ pdUrl: u, dispatcher, timeoutMs: requestTimeoutMs })
-      );
+      const t = requestTimeoutMs;
+      ownedAgent = opts.dispatcher === undefined ? createPdAgent({ connectTimeoutMs: t, headersTimeoutMs: t, bodyTimeoutMs: t }) : null;
+      const clients = memberClients(pdUrl, opts.fallbackUrls ?? [], opts.dispatcher ?? (ownedAgent as Dispatcher), requestTimeoutMs);
       loopDone = loop(clients, ac.signal).catch((err: unknown) => onListenerError(err));
     },
 

@@ -142,6 +142,7 @@ export function buildSnapshot(input: SnapshotInput): ClusterSnapshot {
     ageMs: pd.takenAt > 0 ? Math.max(0, now - pd.takenAt) : 0,
     now,
     pdError: pd.error,
+    pdElecting: pd.stale && pd.electing === true,
     containerNote: containers === null ? (input.containerNote ?? DEFAULT_CONTAINER_NOTE) : input.containerNote,
     clusterId: pd.clusterId,
     pdLeader: pd.leader,

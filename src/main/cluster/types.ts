@@ -10,6 +10,8 @@ export interface PdStoreView {
   leaderCount: number;
   regionCount: number;
   lastHeartbeatMs: number | null;
+  /** Free bytes on the store's disk as TiKV reports it (status.available); null/absent when unknown. */
+  availableBytes?: number | null;
 }
 
 export interface PdMemberView {
@@ -26,6 +28,11 @@ export interface PdView {
   stale: boolean;
   /** Plain words for the presenter when the last poll failed. */
   error: string | null;
+  /**
+   * True while PD answers but has no leader to serve the cluster endpoints (an election): PD's
+   * 503 "redirect finds no leader", or no leader answer although the PD asked is up.
+   */
+  electing?: boolean;
   clusterId: string | null;
   leader: string | null;
   regionCount: number | null;

@@ -36,3 +36,14 @@ export function tikvRequestCount(text: string): number | null {
   if (samples.length === 0) return null;
   return samples.reduce((s, x) => s + (Number.isFinite(x.value) ? x.value : 0), 0);
 }
+
+/**
+ * Requests this TiKV failed to serve so far: the sum of tikv_grpc_msg_fail_total over types
+ * (a gRPC handler that ended in an error). Region errors (not leader, epoch) are answers, not
+ * failures: clients retry them. null when the series is absent.
+ */
+export function tikvFailureCount(text: string): number | null {
+  const samples = parsePromText(text, (n) => n === 'tikv_grpc_msg_fail_total');
+  if (samples.length === 0) return null;
+  return samples.reduce((s, x) => s + (Number.isFinite(x.value) ? x.value : 0), 0);
+}

@@ -4,10 +4,12 @@
 import type Docker from 'dockerode';
 import { request } from 'undici';
 import { demoNodeName, LABEL_PROJECT } from '../chaos/docker-targets';
-import { tikvRequestCount } from './prom-text';
+import { tikvFailureCount, tikvRequestCount } from './prom-text';
 
 export interface TikvMetricsPoller {
   perStoreOps(): Record<string, number>;
+  /** TiKV-side failed requests per second, summed over the stores that answered; null when none says. */
+  failuresPerSec(): number | null;
   close(): void;
 }
 
@@ -27,11 +29,13 @@ export function createTikvMetricsPoller(opts: { docker: Docker; project: string;
   const now = opts.now ?? Date.now;
   const last = new Map<string, { count: number; at: number }>();
   const rates: Record<string, number> = {};
+  const lastFail = new Map<string, { count: number; at: number }>();
+  const failRates: Record<string, number> = {};
   let stopped = false;
   let timer: NodeJS.Timeout | null = null;
 
   async function round(): Promise<void> {
-    let urls: Record<string, string> = {};
+    let urls: Record<string, string>;
     try {
       urls = statusUrls(
         await opts.docker.listContainers({ filters: { label: [`${LABEL_PROJECT}=${opts.project}`] } }),
@@ -49,11 +53,18 @@ export function createTikvMetricsPoller(opts: { docker: Docker; project: string;
           if (count === null) return;
           const prev = last.get(name);
           const t = now();
+          const fails = tikvFailureCount(text);
+          const prevFail = lastFail.get(name);
+          if (fails !== null) {
+            if (prevFail && fails >= prevFail.count && t > prevFail.at) failRates[name] = ((fails - prevFail.count) * 1000) / (t - prevFail.at);
+            lastFail.set(name, { count: fails, at: t });
+          }
           if (prev && count >= prev.count && t > prev.at) rates[name] = Math.round(((count - prev.count) * 1000) / (t - prev.at));
           last.set(name, { count, at: t });
         } catch {
-          // A killed TiKV does not answer: it serves nothing.
+          // A killed TiKV does not answer: it serves nothing (and cannot count its failures).
           rates[name] = 0;
+          delete failRates[name];
         }
       })
     );
@@ -68,6 +79,10 @@ export function createTikvMetricsPoller(opts: { docker: Docker; project: string;
 
   return {
     perStoreOps: () => ({ ...rates }),
+    failuresPerSec: () => {
+      const v = Object.values(failRates);
+      return v.length ? v.reduce((a, b) => a + b, 0) : null;
+    },
     close() {
       stopped = true;
       if (timer) clearTimeout(timer);

@@ -10,7 +10,27 @@ import { createTikvMetricsPoller } from './tikv-metrics';
 import { parseYcsbLine, summarize, trackRecord, type RateState } from './ycsb-parse';
 
 export const YCSB_SERVICE = 'ycsb';
+/** The image of the compose file's ycsb service (a unit test keeps the two the same). */
 export const YCSB_IMAGE = 'pingcap/go-ycsb:latest';
+
+/** What the presenter reads when the workload image is not on this machine. */
+export function missingImageMessage(ref: string): string {
+  return (
+    `cannot start the workload: the image ${ref} is not on this Docker engine (the stage is offline). ` +
+    `While online, run: docker compose -f docker-compose.tikv.yml --profile workload pull`
+  );
+}
+
+/** Whether the engine has the image locally (a 404 says no; other errors are passed on). */
+export async function imagePresent(docker: Docker, ref: string): Promise<boolean> {
+  try {
+    await docker.getImage(ref).inspect();
+    return true;
+  } catch (e) {
+    if ((e as { statusCode?: number }).statusCode === 404) return false;
+    throw e;
+  }
+}
 
 export interface YcsbOptions {
   docker: Docker;
@@ -48,6 +68,8 @@ export function createYcsbWorkload(opts: YcsbOptions): WorkloadSource & { lines(
 
   /** The compose file keeps ycsb under a profile, so `up -d` does not create it: create it like compose would. */
   async function createContainer(): Promise<string> {
+    // Nothing is pulled on stage: without its image, say so (the presenter gets it as a notice).
+    if (!(await imagePresent(opts.docker, YCSB_IMAGE))) throw new Error(missingImageMessage(YCSB_IMAGE));
     const net = `${opts.project}_default`;
     const c = await opts.docker.createContainer({
       name: `${opts.project}-${YCSB_SERVICE}-1`,
@@ -154,7 +176,10 @@ export function createYcsbWorkload(opts: YcsbOptions): WorkloadSource & { lines(
     },
     sample(): WorkloadSample {
       const f = summarize(rates, now());
-      if (running || Object.keys(rates).length) last = { t: now(), ops: f.ops, errors: f.errors, p99Ms: f.p99Ms };
+      // Errors: what go-ycsb counted as failed (*_ERROR), plus requests TiKV itself failed.
+      const tikvFailures = metrics.failuresPerSec() ?? 0;
+      const errors = Math.round((f.errors + tikvFailures) * 10) / 10;
+      if (running || Object.keys(rates).length) last = { t: now(), ops: f.ops, errors, p99Ms: f.p99Ms, latency: f.latency };
       return { running, current: last, perStoreOps: metrics.perStoreOps() };
     },
     async close() {

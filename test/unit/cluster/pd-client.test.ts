@@ -58,7 +58,16 @@ describe('pd-client', () => {
     expect(failure(await c.stores())).toEqual({
       kind: 'no-leader',
       status: 503,
-      message: 'PD has no leader (election in progress)'
+      message: expect.stringMatching(/^PD electing a leader: PD at http:\/\/127\.0\.0\.1:\d+ has no leader to ask/)
+    });
+  });
+
+  it('maps 500 "redirect failed" (the leader a follower knows is gone) to the election message', async () => {
+    const c = await setup(() => ({ status: 500, body: '[PD:apiutil:ErrRedirect]redirect failed\n', contentType: 'text/plain' }));
+    expect(failure(await c.stores())).toMatchObject({
+      kind: 'no-leader',
+      status: 500,
+      message: expect.stringMatching(/^PD electing a leader: PD at .* cannot reach its leader/)
     });
   });
 

@@ -2,6 +2,8 @@ import { describe, expect, it } from 'vitest';
 import {
   hostOfAddress,
   mergeHealth,
+  parseConfigObject,
+  parseGoSize,
   parseHealth,
   parseMembers,
   parsePdJson,
@@ -22,6 +24,25 @@ function err<T>(r: ParseResult<T>): string {
   return r.error;
 }
 
+describe('parseGoSize', () => {
+  it('reads go-units binary sizes as PD prints them', () => {
+    expect(parseGoSize('0B')).toBe(0);
+    expect(parseGoSize('290.7MiB')).toBe(Math.round(290.7 * 2 ** 20));
+    expect(parseGoSize('58.42GiB')).toBe(Math.round(58.42 * 2 ** 30));
+    expect(parseGoSize('1.5TiB')).toBe(1.5 * 2 ** 40);
+    expect(parseGoSize('lots')).toBeNull();
+    expect(parseGoSize('12 GB')).toBeNull();
+  });
+});
+
+describe('parseConfigObject', () => {
+  it('takes an object, and says so when PD answers with an error string', () => {
+    const v = ok(parseConfigObject('{"schedule":{"max-merge-region-size":20},"replication":{"max-replicas":3}}'));
+    expect(v.schedule).toEqual({ 'max-merge-region-size': 20 });
+    expect(err(parseConfigObject('"[PD:apiutil:ErrRedirectNoLeader]redirect finds no leader"'))).toMatch(/with an error/);
+  });
+});
+
 describe('parseStores', () => {
   it('parses the reference payload, sorted by numeric id, names from addresses', () => {
     const stores = ok(parseStores(fixture('stores.json')));
@@ -38,7 +59,9 @@ describe('parseStores', () => {
       leaderCount: 0,
       regionCount: 12,
       // 1787220003207115904 ns, exactly (JSON.parse would have rounded the ns value)
-      lastHeartbeatMs: 1787220003207
+      lastHeartbeatMs: 1787220003207,
+      // "41.12GiB", binary units as PD prints them
+      availableBytes: Math.round(41.12 * 2 ** 30)
     });
     expect(stores[0]?.lastHeartbeatMs).toBe(1787220027418);
     expect(stores[2]?.lastHeartbeatMs).toBe(1787220029931);
@@ -56,7 +79,8 @@ describe('parseStores', () => {
       state: 'up',
       leaderCount: 0,
       regionCount: 0,
-      lastHeartbeatMs: null
+      lastHeartbeatMs: null,
+      availableBytes: null
     });
     expect(byId.get('2')?.state).toBe('tombstone');
     expect(byId.get('4')?.state).toBe('down');

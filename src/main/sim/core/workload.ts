@@ -352,7 +352,14 @@ export class Workload {
     this.ticksInWindow++;
     if (this.ticksInWindow >= this.ticksPerWindow) {
       const p99 = this.windowHist.count > 0 ? Math.round(this.windowHist.quantile(0.99) / 10) / 100 : null;
-      this.current = { t: Math.round(to), ops: this.windowOps, errors: this.windowErrors, p99Ms: p99 };
+      this.current = {
+        t: Math.round(to),
+        ops: this.windowOps,
+        errors: this.windowErrors,
+        p99Ms: p99,
+        // A p99 of the last second of cluster time (the figures are told in cluster time).
+        latency: p99 === null ? null : { ms: p99, label: 'p99, last 1 s' }
+      };
       const perStore: Record<string, number> = {};
       for (const name of cluster.storeNames()) perStore[name] = Math.round(this.windowStore[name] ?? 0);
       this.perStoreOps = perStore;
@@ -388,7 +395,9 @@ export class Workload {
         name,
         takesSec: ((now - h.startedAtWall) * this.speed) / 1000,
         count: Math.round(h.count),
-        avgUs: Math.round(h.sumUs / h.count),
+        // go-ycsb prints int64(mean): truncated, like this. The histogram is never reset
+        // (pkg/measurement/histogram.go): every figure here is since the run began.
+        avgUs: Math.trunc(h.sumUs / h.count),
         minUs: Math.round(h.minUs),
         maxUs: Math.round(h.maxUs),
         p50: h.quantile(0.5),

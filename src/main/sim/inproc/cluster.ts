@@ -15,7 +15,7 @@ export interface SimClusterHandle extends SimCluster {
 export interface SimClusterExtras {
   /** Wall clock (ms); defaults to Date.now. */
   clock?: () => number;
-  /** Cap on the scaled 3 s PD waits, wall ms (default 1000). */
+  /** Cap on the scaled 3 s PD waits, wall ms (default none: PD's 3 s, scaled by speed). */
   maxWaitMs?: number;
   /** Add a Tombstone store (id 2) that only ?state=2 shows. */
   tombstoneStore?: boolean;

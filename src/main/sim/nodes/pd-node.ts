@@ -131,7 +131,6 @@ export async function startPdNode(opts: PdNodeOptions): Promise<PdNode> {
     host: opts.host,
     port: opts.port,
     seed: opts.seed ^ hashName(opts.name),
-    maxWaitMs: 1000,
     self: opts.name,
     health: (m) => peerClient.healthOf(m.name),
     intercept,

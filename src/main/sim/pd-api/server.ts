@@ -26,7 +26,7 @@ export interface PdServerOptions {
   port?: number;
   /** Wall clock for the engine (ms). */
   clock?: () => number;
-  /** Cap on the scaled 3 s waits (proxy without leader, /health on a frozen member), wall ms. */
+  /** Cap on the scaled 3 s waits (proxy without leader, /health on a frozen member), wall ms. Default: none (3000). */
   maxWaitMs?: number;
   /** Seed for the random store order. */
   seed?: number;
@@ -64,7 +64,8 @@ export interface PdServer {
 
 export async function startPdServer(engine: EngineCore, opts: PdServerOptions = {}): Promise<PdServer> {
   const clock = opts.clock ?? Date.now;
-  const waitMs = Math.min(PD_WAIT_MS / engine.speed, opts.maxWaitMs ?? 1000);
+  // PD's 3 s, in cluster time: a client with a shorter budget sees what it would see on a real PD.
+  const waitMs = Math.min(PD_WAIT_MS / engine.speed, opts.maxWaitMs ?? PD_WAIT_MS);
   const orderRng = new Rng(((opts.seed ?? Date.now()) ^ 0x51ed) >>> 0);
   let closed = false;
 
