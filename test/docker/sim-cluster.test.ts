@@ -291,7 +291,7 @@ describe.skipIf(!ENGINE && !IN_CI)('the simulated cluster in Docker containers',
     expect(leader).toMatch(/^pd[012]$/);
     const li = Number(leader!.slice(2));
     const followers = [0, 1, 2].filter((i) => i !== li).map((i) => ({ name: `pd${i}`, url: up.pdUrls[i]! }));
-    let next: string | null = null;
+    let next: string | null;
     try {
       const t0 = Date.now();
       await docker.getContainer(up.containers[leader!]!).kill();
@@ -399,7 +399,7 @@ describe.skipIf(!ENGINE && !IN_CI)('the simulated cluster in Docker containers',
     const followers = [0, 1, 2].filter((i) => i !== li).map((i) => ({ name: `pd${i}`, url: up.pdUrls[i]! }));
     const t0 = Date.now();
     await docker.getContainer(up.containers[leader]!).pause();
-    let next: string | null = null;
+    let next: string;
     try {
       let first503: number | null = null;
       const { value, ms } = await until('a new PD leader', 8000, async () => {

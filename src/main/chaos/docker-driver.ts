@@ -4,9 +4,11 @@
 import type Docker from 'dockerode';
 import type { FaultKind } from '../../shared/actions';
 import type { ChaosDriver, NodeProcess, ReviveResult } from './driver';
-import type { ContainerState } from '../../shared/cluster';
-import { containerState, demoNodeName, eventHint, LABEL_PROJECT, roleOf, splitLines } from './docker-targets';
-import { isNoop, reviveContainers, type Found } from './docker-revive';
+import { containerState, demoNodeName, eventHint, LABEL_PROJECT, roleOf } from './docker-targets';
+import { openEventsStream } from './docker-events';
+import { reconcile, type Hint } from './docker-reconcile';
+import { applyFault, undoFault } from './docker-ops';
+import { reviveContainers, type Found } from './docker-revive';
 
 export interface DockerDriverOptions {
   /** Requests (with a timeout). */
@@ -34,45 +36,21 @@ export function createDockerDriver(opts: DockerDriverOptions): DockerDriver {
   const listeners = new Set<(p: NodeProcess) => void>();
   let known = new Map<string, NodeProcess>();
   let closed = false;
-  let connects = 0;
   /** Container id → node name, from the last listing (network events name containers by id). */
   let idToName = new Map<string, string>();
   let networkName: string | null = null;
-  /**
-   * What events said, newer than the last listing that agreed. Docker can publish `die` a
-   * moment before its own listing says so (seen after an engine restart with live-restore),
-   * so a listing that contradicts a fresh event is not believed for a couple of seconds.
-   */
-  const hints = new Map<string, { state?: ContainerState; partitioned?: boolean; at: number }>();
-  const HINT_TRUST_MS = 3000;
+  /** What events said, newer than the last listing that agreed (see docker-reconcile.ts). */
+  let hints = new Map<string, Hint>();
 
-  async function clusterNetwork(): Promise<{ id: string; name: string } | null> {
-    const nets = await docker.listNetworks({ filters: { label: [projectLabel] } });
-    const ours = nets.filter((n) => n.Labels?.[LABEL_PROJECT] === project);
-    const def = ours.find((n) => n.Name === `${project}_default`) ?? ours[0];
-    return def ? { id: def.Id, name: def.Name } : null;
-  }
+  const clusterNetwork = (): Promise<{ id: string; name: string } | null> => projectNetwork(docker, project);
 
   // Concurrent callers (Restore all undoes every fault at once) share one listing in flight.
   let listing: Promise<Found[]> | null = null;
   function findAll(): Promise<Found[]> {
-    listing ??= listOnce().finally(() => {
+    listing ??= listProject(docker, project).finally(() => {
       listing = null;
     });
     return listing;
-  }
-
-  async function listOnce(): Promise<Found[]> {
-    const list = await docker.listContainers({ all: true, filters: { label: [projectLabel] } });
-    const out: Found[] = [];
-    for (const c of list) {
-      // Filter again on our side: the engine's filter is a convenience, not the fence.
-      const name = demoNodeName(c.Labels, project);
-      if (!name) continue;
-      if (out.some((f) => f.name === name)) continue; // a scaled service: the first one is the node
-      out.push({ id: c.Id, name, state: c.State, networks: Object.keys(c.NetworkSettings?.Networks ?? {}) });
-    }
-    return out;
   }
 
   async function find(name: string): Promise<Found> {
@@ -110,27 +88,11 @@ export function createDockerDriver(opts: DockerDriverOptions): DockerDriver {
       opts.log?.(`docker: re-list failed: ${(e as Error).message}`);
       return;
     }
-    const now = Date.now();
-    let recheck = false;
-    const current = listed.map((p) => {
-      const h = hints.get(p.name);
-      if (!h) return p;
-      const disagrees = (h.state !== undefined && h.state !== p.state) || (h.partitioned !== undefined && h.partitioned !== p.partitioned);
-      if (!disagrees || now - h.at > HINT_TRUST_MS) {
-        hints.delete(p.name);
-        return p;
-      }
-      recheck = true;
-      return { ...p, state: h.state ?? p.state, partitioned: h.partitioned ?? p.partitioned };
-    });
-    const next = new Map(current.map((p) => [p.name, p]));
-    for (const p of current) {
-      const before = known.get(p.name);
-      if (!before || before.state !== p.state || before.partitioned !== p.partitioned) emit(p);
-    }
-    for (const [name, p] of known) if (!next.has(name)) emit({ ...p, state: 'missing', partitioned: false });
-    known = next;
-    if (recheck) setTimeout(scheduleRefresh, 250);
+    const r = reconcile(listed, known, hints, Date.now());
+    hints = r.hints;
+    known = r.current;
+    for (const p of r.changed) emit(p);
+    if (r.recheck) setTimeout(scheduleRefresh, 250);
   }
 
   /** An event's news goes out at once; the re-list that follows confirms it. */
@@ -138,7 +100,7 @@ export function createDockerDriver(opts: DockerDriverOptions): DockerDriver {
     const h = eventHint(line, project, (id) => idToName.get(id), networkName);
     if (!h) return;
     const prev = hints.get(h.name);
-    hints.set(h.name, { ...prev, ...h, at: Date.now() });
+    hints = new Map(hints).set(h.name, { ...prev, ...h, at: Date.now() });
     const before = known.get(h.name);
     if (!before) return;
     const p = { ...before, state: h.state ?? before.state, partitioned: h.partitioned ?? before.partitioned };
@@ -158,119 +120,13 @@ export function createDockerDriver(opts: DockerDriverOptions): DockerDriver {
     }, 15);
   };
 
-  // --- the events stream: its own client without an idle timeout; reconnects with backoff.
-  let stream: NodeJS.ReadableStream | null = null;
-  let backoff = 250;
-  let reconnectTimer: NodeJS.Timeout | null = null;
-  async function connect(): Promise<void> {
-    if (closed) return;
-    try {
-      const s = await opts.streams.getEvents({
-        filters: {
-          type: ['container', 'network'],
-          label: [projectLabel]
-        } as Docker.GetEventsOptions['filters']
-      });
-      if (closed) {
-        (s as unknown as { destroy?: () => void }).destroy?.();
-        return;
-      }
-      stream = s;
-      connects++;
-      // A stream that ends at once (an engine shutting down still answers) is no success:
-      // reset the backoff only once it has stayed up for a while.
-      const steady = setTimeout(() => {
-        if (stream === s) backoff = 250;
-      }, 2000);
-      let buffer = '';
-      s.on('data', (chunk: Buffer) => {
-        const { lines, rest } = splitLines(buffer, chunk.toString('utf8'));
-        buffer = rest;
-        for (const line of lines) applyHint(line);
-        if (lines.length) scheduleRefresh();
-      });
-      const lost = (): void => {
-        clearTimeout(steady);
-        if (stream !== s) return;
-        stream = null;
-        scheduleReconnect();
-      };
-      s.on('end', lost);
-      s.on('close', lost);
-      s.on('error', lost);
-      // Whatever happened while we were not listening: re-list now.
-      scheduleRefresh();
-    } catch (e) {
-      opts.log?.(`docker: events stream failed: ${(e as Error).message}`);
-      scheduleReconnect();
-    }
-  }
-  function scheduleReconnect(): void {
-    if (closed || reconnectTimer) return;
-    reconnectTimer = setTimeout(() => {
-      reconnectTimer = null;
-      void connect();
-    }, backoff);
-    // Capped low: on stage, seconds without Docker's view matter more than a few extra calls.
-    backoff = Math.min(backoff * 2, 2000);
-  }
-
   async function apply(kind: FaultKind, name: string): Promise<void> {
-    const f = await find(name);
-    const c = docker.getContainer(f.id);
-    try {
-      switch (kind) {
-        case 'kill':
-          await c.kill({ signal: 'SIGKILL' });
-          break;
-        case 'stop':
-          await c.stop({ t: grace });
-          break;
-        case 'pause':
-          await c.pause();
-          break;
-        case 'partition': {
-          const net = await clusterNetwork();
-          if (!net) throw new Error(`compose project "${project}" has no network to cut`);
-          if (!f.networks.includes(net.name)) return;
-          await docker.getNetwork(net.id).disconnect({ Container: f.id, Force: true });
-          break;
-        }
-      }
-    } catch (e) {
-      if (!isNoop(e)) throw e;
-    }
+    await applyFault(docker, await find(name), kind, clusterNetwork, grace, project);
     scheduleRefresh();
   }
 
   async function undo(kind: FaultKind, name: string): Promise<void> {
-    const f = await find(name);
-    const c = docker.getContainer(f.id);
-    try {
-      switch (kind) {
-        case 'kill':
-        case 'stop':
-          // A container paused after the fault must be unpaused, not started.
-          if (f.state === 'paused') await c.unpause();
-          else await c.start();
-          break;
-        case 'pause':
-          if (f.state === 'paused') await c.unpause();
-          else if (f.state !== 'running') await c.start();
-          break;
-        case 'partition': {
-          const net = await clusterNetwork();
-          if (!net) throw new Error(`compose project "${project}" has no network to reconnect to`);
-          if (!f.networks.includes(net.name))
-            // Peers dial tikv0:20160: the service alias must come back with the endpoint.
-            await docker.getNetwork(net.id).connect({ Container: f.id, EndpointConfig: { Aliases: [name] } });
-          if (f.state !== 'running' && f.state !== 'paused') await c.start();
-          break;
-        }
-      }
-    } catch (e) {
-      if (!isNoop(e)) throw e;
-    }
+    await undoFault(docker, await find(name), kind, clusterNetwork, project);
     scheduleRefresh();
   }
 
@@ -281,7 +137,16 @@ export function createDockerDriver(opts: DockerDriverOptions): DockerDriver {
     return out;
   }
 
-  void connect();
+  const events = openEventsStream({
+    streams: opts.streams,
+    projectLabel,
+    onLines(lines) {
+      for (const line of lines) applyHint(line);
+      scheduleRefresh();
+    },
+    onConnect: scheduleRefresh,
+    log: opts.log
+  });
   // A safety net under the events stream: re-list now and then, so a missed event (or an
   // engine that restarted between two reconnects) is corrected within seconds.
   const safety = setInterval(() => scheduleRefresh(), 10_000);
@@ -293,7 +158,7 @@ export function createDockerDriver(opts: DockerDriverOptions): DockerDriver {
     undo,
     reviveAll,
     clusterNetwork,
-    streamConnects: () => connects,
+    streamConnects: () => events.connects(),
     watch(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -302,10 +167,30 @@ export function createDockerDriver(opts: DockerDriverOptions): DockerDriver {
       closed = true;
       clearInterval(safety);
       if (refreshTimer) clearTimeout(refreshTimer);
-      if (reconnectTimer) clearTimeout(reconnectTimer);
-      (stream as unknown as { destroy?: () => void } | null)?.destroy?.();
-      stream = null;
+      events.close();
       listeners.clear();
     }
   };
+}
+
+/** The project's network that a partition cuts (`<project>_default`, or its first). */
+async function projectNetwork(docker: Docker, project: string): Promise<{ id: string; name: string } | null> {
+  const nets = await docker.listNetworks({ filters: { label: [`${LABEL_PROJECT}=${project}`] } });
+  const ours = nets.filter((n) => n.Labels?.[LABEL_PROJECT] === project);
+  const def = ours.find((n) => n.Name === `${project}_default`) ?? ours[0];
+  return def ? { id: def.Id, name: def.Name } : null;
+}
+
+/** The project's demo containers, one per service name. */
+async function listProject(docker: Docker, project: string): Promise<Found[]> {
+  const list = await docker.listContainers({ all: true, filters: { label: [`${LABEL_PROJECT}=${project}`] } });
+  const out: Found[] = [];
+  for (const c of list) {
+    // Filter again on our side: the engine's filter is a convenience, not the fence.
+    const name = demoNodeName(c.Labels, project);
+    if (!name) continue;
+    if (out.some((f) => f.name === name)) continue; // a scaled service: the first one is the node
+    out.push({ id: c.Id, name, state: c.State, networks: Object.keys(c.NetworkSettings?.Networks ?? {}) });
+  }
+  return out;
 }

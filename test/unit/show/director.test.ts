@@ -58,7 +58,9 @@ const extras: ShowExtras = {
 
 describe('director: walking the built-in deck', () => {
   it('walks all 8 chapters in order, running each action once', () => {
-    let { state, effects } = createDirector(deck, T);
+    const started = createDirector(deck, T);
+    let state = started.state;
+    const effects = started.effects;
     expect(effects).toEqual([{ type: 'entered', chapterId: 'welcome', index: 0 }]);
     const seen = [currentChapter(state).title];
     const actions: string[] = [];

@@ -197,7 +197,7 @@ export async function checkEngine(docker: Docker, timeoutMs = 5000): Promise<voi
       })
     ]);
   } catch (e) {
-    throw new Error(`no Docker engine answers at ${engineAddress(docker)}: ${message(e)}. Start Docker or set DOCKER_HOST.`);
+    throw new Error(`no Docker engine answers at ${engineAddress(docker)}: ${message(e)}. Start Docker or set DOCKER_HOST.`, { cause: e });
   } finally {
     if (timer) clearTimeout(timer);
   }
@@ -353,7 +353,7 @@ async function createService(
     return c.id;
   } catch (e) {
     if (statusCode(e) === 409) {
-      throw new Error(`a container named ${name} already exists and is not this project's ${spec.service}: not touching it (${message(e)})`);
+      throw new Error(`a container named ${name} already exists and is not this project's ${spec.service}: not touching it (${message(e)})`, { cause: e });
     }
     throw e;
   }
@@ -375,9 +375,9 @@ async function startContainer(docker: Docker, id: string, name: string, log: (l:
     if (statusCode(e) === 304) return;
     const text = message(e);
     if (/port is already allocated|address already in use|bind/i.test(text)) {
-      throw new Error(`cannot start ${name}: its PD port on 127.0.0.1 is already taken (${text}); choose another --pd-port`);
+      throw new Error(`cannot start ${name}: its PD port on 127.0.0.1 is already taken (${text}); choose another --pd-port`, { cause: e });
     }
-    throw new Error(`cannot start ${name}: ${text}`);
+    throw new Error(`cannot start ${name}: ${text}`, { cause: e });
   }
 }
 
