@@ -2,11 +2,8 @@ import { resolve } from 'node:path';
 import { defineConfig } from 'electron-vite';
 import react from '@vitejs/plugin-react';
 
-const shared = resolve(__dirname, 'src/shared');
-
 export default defineConfig({
   main: {
-    resolve: { alias: { '@shared': shared } },
     build: {
       rollupOptions: {
         // index = the Electron shell; web = browser mode (plain Node, never imports electron).
@@ -19,16 +16,15 @@ export default defineConfig({
     }
   },
   preload: {
-    resolve: { alias: { '@shared': shared } },
     build: {
+      // A sandboxed preload can require only `electron` (and a few Node built-ins): bundle
+      // everything else into it, whatever package.json's dependencies say.
+      externalizeDeps: false,
       rollupOptions: { input: { index: resolve(__dirname, 'src/preload/index.ts') } }
     }
   },
   renderer: {
     root: resolve(__dirname, 'src/renderer'),
-    resolve: {
-      alias: { '@renderer': resolve(__dirname, 'src/renderer/src'), '@shared': shared }
-    },
     plugins: [react()],
     build: {
       rollupOptions: { input: { index: resolve(__dirname, 'src/renderer/index.html') } }

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The README's test command (`npm test`). On a fresh machine it installs what the tests
 # need (npm packages; Debian's chromium and docker.io), starts a private Docker engine for
-# the Docker tests and stops it afterwards, then runs: typecheck, build, unit and
+# the Docker tests and stops it afterwards, then runs: typecheck, lint, build, unit and
 # integration tests, Docker tests, end-to-end tests in real Chromium.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +32,9 @@ fi
 
 step "typecheck"
 npm run --silent typecheck
+
+step "lint (layers, size limits)"
+npm run --silent lint
 
 step "build"
 npx electron-vite build >/dev/null
@@ -99,6 +102,9 @@ fi
 
 step "end-to-end tests (browser mode in Debian's chromium)"
 vt e2e --config vitest.e2e.config.mts
+
+step "shell tests (the built Electron shell on a stand-in for Electron; packaging offline)"
+vt shell --config vitest.shell.config.mts
 
 node -e '
 const fs = require("fs"), path = require("path"), dir = process.argv[1];

@@ -1,35 +1,50 @@
-// The Electron shell, kept thin: windows, displays, keys, lifecycle. Everything else is the
-// same plain-Node services that browser mode uses (app.ts), reached through the IPC adapter.
+// The Electron shell, kept thin: the app:// protocol, windows, displays, keys, lifecycle.
+// Its decisions live in plain-Node modules under ./shell (flags, the protocol's resolver, which
+// pages are ours, where windows go), tested directly; test/shell boots this built file on a
+// stand-in for Electron's API. Everything else is the same services browser mode uses (./stage),
+// reached through the IPC adapter.
 import { join } from 'node:path';
-import { app, BrowserWindow, ipcMain, Menu, powerSaveBlocker, screen, session, type Display } from 'electron';
-import { initialKeyTracker, keyDown, keyTick, keyUp, type KeyIntent, type KeyTracker } from '../shared/keys';
-import { createStage, type Stage } from './app';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { app, BrowserWindow, dialog, ipcMain, Menu, powerSaveBlocker, protocol, screen, session, type Display } from 'electron';
+import { initialKeyTracker, intentToRequest, keyDown, keyTick, keyUp, sendCall, type KeyIntent, type KeyTracker } from '../shared/keys';
 import { USAGE, parseConfig } from './config';
 import { createLiveDeps } from './live';
-import { appRoot, builtinDeckPath } from './paths';
+import { builtinDeckPath, resourcesRoot } from './paths';
+import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appResponse } from './shell/app-protocol';
+import { appArgs } from './shell/argv';
+import { displayOf, placeWindows, windowBounds } from './shell/displays';
+import { createTrust, type View } from './shell/trust';
+import { createStage, type Stage } from './stage';
+import { dispatch } from './transport/dispatch';
 import { attachIpc } from './transport/ipc';
+import { installProcessGuard } from './transport/process-guard';
 
-const rendererUrl = process.env.ELECTRON_RENDERER_URL;
-const rendererFile = join(__dirname, '../renderer/index.html');
+// Before `ready`, or Chromium treats app: like an opaque URL: standard (relative URLs, a real
+// origin) and secure (a secure context, like https).
+protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { ...APP_SCHEME_PRIVILEGES.privileges } }]);
 
-/** Our own pages only: the built renderer file, or the dev server in development. */
-const trusted = (url: string): boolean =>
-  (rendererUrl !== undefined && url.startsWith(rendererUrl)) || url.startsWith(`file://${rendererFile.replace(/\\/g, '/')}`) ||
-  url.startsWith('file:///' + rendererFile.replace(/\\/g, '/').replace(/^\//, ''));
+const trust = createTrust({ packaged: app.isPackaged, devServerUrl: process.env.ELECTRON_RENDERER_URL });
+const rendererDir = join(__dirname, '../renderer');
+/** How long quitting may spend bringing faulted nodes back before it exits anyway. */
+const QUIT_RESTORE_MS = 15_000;
 
-function pickAudienceDisplay(): Display {
-  const all = screen.getAllDisplays();
-  const primary = screen.getPrimaryDisplay();
-  return all.find((d) => !d.internal && d.id !== primary.id) ?? all.find((d) => d.id !== primary.id) ?? primary;
+/** Every way a page could leave the app's own pages is stopped here. */
+function guard(win: BrowserWindow): void {
+  const wc = win.webContents;
+  const stopForeign = (e: { preventDefault(): void }, url: string | undefined): void => {
+    if (!trust.trusted(url ?? '')) e.preventDefault();
+  };
+  wc.setIgnoreMenuShortcuts(true);
+  wc.setWindowOpenHandler(() => ({ action: 'deny' }));
+  wc.on('will-navigate', (e, url) => stopForeign(e, url ?? e.url));
+  wc.on('will-frame-navigate', (e) => stopForeign(e, e.url));
+  wc.on('will-redirect', (e, url) => stopForeign(e, url ?? e.url));
+  wc.on('will-attach-webview', (e) => e.preventDefault());
 }
 
-function createWindow(view: 'audience' | 'presenter', display: Display): BrowserWindow {
-  const { x, y, width, height } = display.workArea;
+function createWindow(view: View, display: Display): BrowserWindow {
   const win = new BrowserWindow({
-    x: x + 40,
-    y: y + 40,
-    width: Math.min(1600, width - 80),
-    height: Math.min(900, height - 80),
+    ...windowBounds(display),
     show: false,
     backgroundColor: '#000000',
     title: view === 'audience' ? 'TiKV Stage — audience' : 'TiKV Stage — presenter',
@@ -38,100 +53,28 @@ function createWindow(view: 'audience' | 'presenter', display: Display): Browser
       sandbox: true,
       contextIsolation: true,
       nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
       // The audience window must keep updating even when it is not focused.
       backgroundThrottling: false
     }
   });
-  win.webContents.setIgnoreMenuShortcuts(true);
-  win.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
-  win.webContents.on('will-navigate', (e, url) => {
-    if (!trusted(url)) e.preventDefault();
-  });
-  const query = view === 'presenter' ? { view: 'presenter' } : undefined;
-  if (rendererUrl) void win.loadURL(view === 'presenter' ? `${rendererUrl}?view=presenter` : rendererUrl);
-  else void win.loadFile(rendererFile, query ? { query } : undefined);
-  win.once('ready-to-show', () => {
-    win.show();
-    // Full screen only once placed on the right display, or it can land on the wrong one.
-    if (view === 'audience' && display.id !== screen.getPrimaryDisplay().id) win.setFullScreen(true);
-  });
+  guard(win);
+  Promise.resolve(win.loadURL(trust.pageUrl(view))).catch((e: unknown) => console.error(`tikv-stage: the ${view} page did not load: ${(e as Error).message}`));
   return win;
 }
 
-async function main(): Promise<void> {
-  const parsed = parseConfig(process.argv.slice(process.argv.indexOf('--') >= 0 ? process.argv.indexOf('--') + 1 : 2));
-  if (!parsed.ok || parsed.help) {
-    console.error(parsed.ok ? USAGE : `tikv-stage: ${parsed.error}\n\n${USAGE}`);
-    app.exit(parsed.ok ? 0 : 2);
-    return;
-  }
-  await app.whenReady();
-  Menu.setApplicationMenu(null);
-  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
-  session.defaultSession.setPermissionCheckHandler(() => false);
-
-  const config = parsed.config;
-  const shell = { swapDisplays: (): void => {} };
-  const stage: Stage = await createStage({
-    config,
-    shell,
-    dataDir: config.dataDir ?? app.getPath('userData'),
-    builtinDeck: builtinDeckPath(app.isPackaged ? process.resourcesPath : appRoot(__dirname)),
-    live: createLiveDeps(config)
-  });
-  const ipc = attachIpc(ipcMain, stage.handlers, trusted);
-
-  // Two windows, one show state: every change goes through main.
-  let audienceDisplay = pickAudienceDisplay();
-  let swapped = false;
-  const audience = createWindow('audience', audienceDisplay);
-  const presenterWin = createWindow('presenter', screen.getPrimaryDisplay());
-  const windows = [audience, presenterWin];
-  const live = (): BrowserWindow[] => windows.filter((w) => !w.isDestroyed());
-  stage.subscribe((event, payload) =>
-    ipc.broadcast(
-      live().map((w) => w.webContents),
-      event,
-      payload
-    )
-  );
-
-  /** Puts the audience window full-screen on the chosen display (and the presenter on the other). */
-  function place(): void {
-    const primary = screen.getPrimaryDisplay();
-    const external = pickAudienceDisplay();
-    audienceDisplay = swapped ? primary : external;
-    const presenterDisplay = swapped ? external : primary;
-    for (const [win, d, full] of [
-      [audience, audienceDisplay, audienceDisplay.id !== presenterDisplay.id],
-      [presenterWin, presenterDisplay, false]
-    ] as const) {
-      if (win.isDestroyed()) continue;
-      // Leave full screen before moving, or the window can stay on the old display.
-      if (win.isFullScreen()) win.setFullScreen(false);
-      const b = d.workArea;
-      win.setBounds({ x: b.x + 40, y: b.y + 40, width: Math.min(1600, b.width - 80), height: Math.min(900, b.height - 80) });
-      if (full) win.setFullScreen(true);
-    }
-  }
-  screen.on('display-added', place);
-  screen.on('display-removed', place);
-  shell.swapDisplays = () => {
-    swapped = !swapped;
-    place();
-  };
-
-  // Keys are caught above the page, the same in both windows (one tracker: a G-jump or a held
-  // blackout key spans the windows like the show does).
+/** Keys are caught above the page, the same in both windows (one tracker: a G-jump or a held
+ * blackout key spans the windows like the show does). */
+function attachKeys(windows: BrowserWindow[], presenterWin: BrowserWindow, stage: Stage): void {
   let tracker: KeyTracker = initialKeyTracker;
   let holdTimer: NodeJS.Timeout | null = null;
   const fire = (intents: KeyIntent[]): void => {
     for (const i of intents) {
-      if (i.type === 'goto') void stage.handlers.goTo(Math.min(i.index, stage.state().show.total - 1));
-      else if (i.type === 'timer') void stage.handlers.timer('toggle');
-      else if (i.type === 'freeze') void stage.handlers.freeze();
-      else if (i.type === 'blackout') void stage.handlers.blackout();
-      else if (i.type !== 'pass' && i.type !== 'swallow') void stage.handlers[i.type]();
+      if (i.type === 'pass' || i.type === 'swallow') continue;
+      // The same intent → request map as the page's; dispatch turns a failure into a reply.
+      const call = intentToRequest(i, stage.state().show.total);
+      void sendCall(call, (name, ...args) => dispatch(stage.handlers, name, args));
     }
   };
   for (const win of windows) {
@@ -171,18 +114,143 @@ async function main(): Promise<void> {
       }
     });
   }
+}
+
+/** Puts the audience window (full screen when it has a display of its own) and the presenter window. */
+function placer(audience: BrowserWindow, presenterWin: BrowserWindow): { place(): void; swap(): void } {
+  let swapped = false;
+  const place = (): void => {
+    const all = screen.getAllDisplays();
+    const p = placeWindows(all, screen.getPrimaryDisplay().id, swapped);
+    for (const [win, d, full] of [
+      [audience, p.audience, p.audienceFullScreen],
+      [presenterWin, p.presenter, false]
+    ] as const) {
+      if (win.isDestroyed()) continue;
+      const onIt = displayOf(win.getBounds(), all)?.id === d.id;
+      if (full && onIt && win.isFullScreen()) continue;
+      // Leave full screen before moving, or the window can stay on the old display; go full
+      // screen only once on the right one, or it can land on the wrong one.
+      if (win.isFullScreen()) win.setFullScreen(false);
+      win.setBounds(windowBounds(d));
+      if (full) win.setFullScreen(true);
+    }
+  };
+  return {
+    place,
+    swap: () => {
+      swapped = !swapped;
+      place();
+    }
+  };
+}
+
+/** A packaged app has no terminal: say why it stops in a box too. Showing it never stops the exit. */
+function errorBox(text: string): void {
+  if (!app.isPackaged) return;
+  try {
+    dialog.showErrorBox('TiKV Stage could not start', text);
+  } catch {
+    // no dialog to show (headless): the text went to stderr already
+  }
+}
+
+/** On quit: every open fault is restored (bounded in time), then the services close. */
+async function closeStage(stage: Stage): Promise<void> {
+  const within = async <T>(p: Promise<T>, ms: number): Promise<T | undefined> => {
+    const stop = new AbortController();
+    try {
+      return await Promise.race([p, sleep(ms, undefined, { signal: stop.signal }).catch(() => undefined)]);
+    } finally {
+      stop.abort();
+    }
+  };
+  const restored = await within(dispatch(stage.handlers, 'restoreAll', []), QUIT_RESTORE_MS);
+  if (!restored) console.error('tikv-stage: quitting before every fault was restored; the ledger keeps the rest for the next start');
+  else if (!restored.ok) console.error(`tikv-stage: restoring faults on quit failed: ${restored.error}`);
+  await within(stage.close(), 5_000);
+}
+
+async function main(): Promise<void> {
+  const { args, ignored } = appArgs(process.argv, app.isPackaged);
+  const parsed = parseConfig(args);
+  if (!parsed.ok || parsed.help) {
+    const text = parsed.ok ? USAGE : `tikv-stage: ${parsed.error}\n\n${USAGE}`;
+    console.error(text);
+    if (!parsed.ok) errorBox(text);
+    app.exit(parsed.ok ? 0 : 2);
+    return;
+  }
+  if (ignored.length) console.log(`tikv-stage: ignoring switches meant for Chromium or the OS: ${ignored.join(' ')}`);
+  await app.whenReady();
+  Menu.setApplicationMenu(null);
+  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+  session.defaultSession.setPermissionCheckHandler(() => false);
+  protocol.handle(APP_SCHEME, (req) => appResponse(req, rendererDir));
+
+  const config = parsed.config;
+  const shell = { swapDisplays: (): void => {} };
+  // Nothing may end the app mid-talk: an error nobody caught goes to the presenter view.
+  let report: ((message: string) => void) | null = null;
+  const processGuard = installProcessGuard((message) => report?.(message));
+  const stage: Stage = await createStage({
+    config,
+    shell,
+    dataDir: config.dataDir ?? app.getPath('userData'),
+    builtinDeck: builtinDeckPath(resourcesRoot(app.isPackaged, process.resourcesPath, __dirname)),
+    live: createLiveDeps(config)
+  });
+  report = (message) => stage.reportError(message);
+  const ipc = attachIpc(ipcMain, stage.handlers, trust.trusted);
+  console.log(`tikv-stage: ${stage.mode} mode — ${stage.modeReason}; pages from ${trust.pageUrl('audience')}`);
+
+  // Two windows, one show state: every change goes through main.
+  const first = placeWindows(screen.getAllDisplays(), screen.getPrimaryDisplay().id);
+  const audience = createWindow('audience', first.audience);
+  const presenterWin = createWindow('presenter', first.presenter);
+  const windows = [audience, presenterWin];
+  const live = (): BrowserWindow[] => windows.filter((w) => !w.isDestroyed());
+  stage.subscribe((event, payload) =>
+    ipc.broadcast(
+      live().map((w) => w.webContents),
+      event,
+      payload
+    )
+  );
+
+  const placement = placer(audience, presenterWin);
+  for (const win of windows)
+    win.once('ready-to-show', () => {
+      win.show();
+      placement.place();
+    });
+  screen.on('display-added', placement.place);
+  screen.on('display-removed', placement.place);
+  screen.on('display-metrics-changed', placement.place);
+  shell.swapDisplays = placement.swap;
+  attachKeys(windows, presenterWin, stage);
 
   const blocker = powerSaveBlocker.start('prevent-display-sleep');
+  let quitting = false;
   app.on('window-all-closed', () => app.quit());
   app.on('before-quit', (e) => {
     e.preventDefault();
+    if (quitting) return;
+    quitting = true;
     powerSaveBlocker.stop(blocker);
-    ipc.detach();
-    void stage.close().finally(() => app.exit(0));
+    void closeStage(stage)
+      .catch((err: unknown) => console.error(`tikv-stage: ${(err as Error).message}`))
+      .finally(() => {
+        ipc.detach();
+        processGuard.uninstall();
+        app.exit(0);
+      });
   });
 }
 
 main().catch((e: unknown) => {
-  console.error(`tikv-stage: ${(e as Error).message}`);
+  const message = `tikv-stage: ${(e as Error).message}`;
+  console.error(message);
+  errorBox(message);
   app.exit(1);
 });

@@ -16,6 +16,15 @@ export function appRoot(fromDir: string): string {
   return resolve(fromDir, '..', '..');
 }
 
+/**
+ * Where the shipped resources (resources/decks, resources/cluster, docker-compose.tikv.yml) are:
+ * beside app.asar in a packaged app (electron-builder's extraResources, process.resourcesPath),
+ * the project root in development.
+ */
+export function resourcesRoot(packaged: boolean, resourcesPath: string | undefined, fromDir: string): string {
+  return packaged && resourcesPath ? resourcesPath : appRoot(fromDir);
+}
+
 export function builtinDeckPath(root: string): string {
   return join(root, 'resources', 'decks', 'tikv-resilience.md');
 }

@@ -9,6 +9,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import { wsClientFrame, type AppState, type EventName, type EventPayloads, type WsServerFrame } from '../../shared/contract';
 import { createClientQueue, type ClientQueue, type ClientQueueOptions } from './client-queue';
 import { contentSecurityPolicy } from '../page-headers';
+import { DECK_ASSET_PREFIX, deckAssetHeaders, resolveDeckAsset } from '../show/deck-assets';
 import { dispatch, type Handlers } from './dispatch';
 
 const MIME: Record<string, string> = {
@@ -83,6 +84,17 @@ async function serveFile(res: ServerResponse, file: string): Promise<void> {
     'cache-control': file.endsWith('.html') ? 'no-store' : 'public, max-age=3600'
   });
   const stream = createReadStream(file);
+  stream.on('error', () => res.destroy());
+  stream.pipe(res);
+}
+
+/** An image beside the deck, only when resolveDeckAsset allows it (checked at every request). */
+async function serveDeckAsset(res: ServerResponse, deckFile: string, urlPath: string, head: boolean): Promise<void> {
+  const a = await resolveDeckAsset(deckFile, urlPath);
+  if (!a.ok) return plain(res, a.status, a.reason);
+  res.writeHead(200, deckAssetHeaders(a.contentType, a.size));
+  if (head) return void res.end();
+  const stream = createReadStream(a.file);
   stream.on('error', () => res.destroy());
   stream.pipe(res);
 }
@@ -180,6 +192,9 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     const no = refusal(req);
     if (no) return plain(res, req.headers.origin !== undefined && allowedHost(req.headers.host) ? 403 : 421, no);
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'only GET and HEAD', { allow: 'GET, HEAD' });
+    // Deck images: the raw (still %-encoded) path, so resolveDeckAsset decodes once and sees `%2e%2e`.
+    const rawPath = (req.url ?? '/').split(/[?#]/)[0] ?? '/';
+    if (rawPath.startsWith(DECK_ASSET_PREFIX)) return serveDeckAsset(res, opts.state().show.deckFile, rawPath.slice(DECK_ASSET_PREFIX.length), req.method === 'HEAD');
     const path = requestPath(req.url);
     if (path === null) return plain(res, 400, 'bad request: the path is not a valid URL path (check its %-encoding)');
     if (path === '/api/state') {

@@ -1,0 +1,85 @@
+// The app's own scheme, app://stage/, instead of file:// (Electron's security checklist: a
+// custom protocol serves only the app's files, and a page's origin is something we can compare
+// exactly). The shell registers it as standard + secure before `ready` and answers it with
+// `protocol.handle(APP_SCHEME, (req) => appResponse(req, rendererDir))`. Plain Node: no electron
+// import, so the resolver and the responses are tested directly.
+import { readFile, stat } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { contentSecurityPolicy, contentType } from '../page-headers';
+
+export const APP_SCHEME = 'app';
+export const APP_HOST = 'stage';
+/** How the app's pages are addressed; index.html is the single page for both views. */
+export const APP_PAGE = `${APP_SCHEME}://${APP_HOST}/index.html`;
+
+/** What registerSchemesAsPrivileged gets (before `ready`). */
+export const APP_SCHEME_PRIVILEGES = {
+  scheme: APP_SCHEME,
+  privileges: { standard: true, secure: true, supportFetchAPI: true }
+} as const;
+
+/** Routes that are the single page (as in browser mode). */
+const PAGES = new Set(['', '/', '/index.html', '/presenter']);
+
+export type Resolved = { ok: true; file: string } | { ok: false; status: 400 | 404; reason: string };
+
+/**
+ * The file under rendererDir that an app:// URL names, or why not. Each path segment is
+ * decoded on its own, and a segment that decodes to `.`, `..`, or anything with a slash,
+ * backslash, colon or NUL is refused: `%2e%2e%2f` cannot climb out, however it is spelled.
+ */
+export function resolveAppUrl(url: string, rendererDir: string): Resolved {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    return { ok: false, status: 400, reason: 'not a URL' };
+  }
+  if (u.protocol !== `${APP_SCHEME}:` || u.host !== APP_HOST || u.username !== '' || u.password !== '')
+    return { ok: false, status: 404, reason: `not ${APP_SCHEME}://${APP_HOST}/` };
+  const root = resolve(rendererDir);
+  if (PAGES.has(u.pathname)) return { ok: true, file: join(root, 'index.html') };
+  const segments: string[] = [];
+  for (const raw of u.pathname.split('/').slice(1)) {
+    let seg: string;
+    try {
+      seg = decodeURIComponent(raw);
+    } catch {
+      return { ok: false, status: 400, reason: 'bad percent-encoding' };
+    }
+    if (seg === '' || seg === '.' || seg === '..' || /[/\\:\0]/.test(seg))
+      return { ok: false, status: 404, reason: `refused path segment "${raw}"` };
+    segments.push(seg);
+  }
+  const file = join(root, ...segments);
+  const rel = relative(root, file);
+  // Belt and braces: whatever the checks above missed, the file must sit inside the root.
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) return { ok: false, status: 404, reason: 'outside the app' };
+  return { ok: true, file };
+}
+
+/** The headers every app:// answer carries: the policy (no network for the Electron pages). */
+export function appHeaders(file: string | null): Record<string, string> {
+  return {
+    'content-type': file ? contentType(file) : 'text/plain; charset=utf-8',
+    'content-security-policy': contentSecurityPolicy('app'),
+    'x-content-type-options': 'nosniff',
+    'cache-control': 'no-store'
+  };
+}
+
+export interface AppRequestLike {
+  url: string;
+  method: string;
+}
+
+/** The answer to one app:// request: the file, or a plain refusal. Never throws. */
+export async function appResponse(req: AppRequestLike, rendererDir: string): Promise<Response> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return new Response('method not allowed\n', { status: 405, headers: appHeaders(null) });
+  const r = resolveAppUrl(req.url, rendererDir);
+  if (!r.ok) return new Response(`${r.reason}\n`, { status: r.status, headers: appHeaders(null) });
+  const s = await stat(r.file).catch(() => null);
+  if (!s?.isFile()) return new Response('not found\n', { status: 404, headers: appHeaders(null) });
+  const body = req.method === 'HEAD' ? null : await readFile(r.file);
+  return new Response(body, { status: 200, headers: { ...appHeaders(r.file), 'content-length': String(s.size) } });
+}
