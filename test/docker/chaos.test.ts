@@ -7,7 +7,7 @@ import { createDockerDriver, type DockerDriver } from '../../src/main/chaos/dock
 import type { NodeProcess } from '../../src/main/chaos/driver';
 import { createFaultService } from '../../src/main/chaos/faults';
 import { openLedger } from '../../src/main/chaos/ledger';
-import { cleanup, composeLabels, engineOrSkip, ensureBaseImage, fingerprint, sleeper } from './support';
+import { cleanup, composeLabels, engineOrSkip, ensureBaseImage, fingerprint, sleeper, watchBystanders } from './support';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,8 +24,7 @@ describe.skipIf(!docker)('Docker chaos driver (real engine)', () => {
   const d = docker as Docker;
   let driver: DockerDriver;
   const bystanders: { id: string; before: Awaited<ReturnType<typeof fingerprint>> }[] = [];
-  const bystanderEvents: string[] = [];
-  let eventsStream: NodeJS.ReadableStream | null = null;
+  let watcher: { events: string[]; close(): void } | null = null;
   const seen: { p: NodeProcess; at: number }[] = [];
 
   beforeAll(async () => {
@@ -46,20 +45,14 @@ describe.skipIf(!docker)('Docker chaos driver (real engine)', () => {
     ]);
     for (const c of made) bystanders.push({ id: c.id, before: await fingerprint(d, c.id) });
     const ids = new Set(bystanders.map((b) => b.id));
-    eventsStream = await d.getEvents({ filters: { type: ['container', 'network'] } as Docker.GetEventsOptions['filters'] });
-    eventsStream.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) {
-        const e = JSON.parse(line) as { Action: string; Actor: { ID: string; Attributes: Record<string, string> } };
-        if (ids.has(e.Actor.ID) || ids.has(e.Actor.Attributes.container ?? '')) bystanderEvents.push(`${e.Action} ${e.Actor.ID.slice(0, 12)}`);
-      }
-    });
+    watcher = await watchBystanders(d, ids);
     driver = createDockerDriver({ docker: d, streams: new Dockerode(dockerOptions(process.env.TIKV_STAGE_DOCKER_HOST!)), project: PROJECT, stopGraceSeconds: 5 });
     driver.watch((p) => seen.push({ p, at: Date.now() }));
   }, 120_000);
 
   afterAll(async () => {
     await driver?.close();
-    (eventsStream as unknown as { destroy?: () => void } | null)?.destroy?.();
+    watcher?.close();
     await cleanup(d, PROJECT, BYSTANDER_NAMES);
     await cleanup(d, OTHER);
   }, 60_000);
@@ -165,6 +158,6 @@ describe.skipIf(!docker)('Docker chaos driver (real engine)', () => {
   it('never touched a bystander: same state, same start, not a single event', async () => {
     await new Promise((r) => setTimeout(r, 300));
     for (const b of bystanders) expect(await fingerprint(d, b.id)).toEqual(b.before);
-    expect(bystanderEvents).toEqual([]);
+    expect(watcher?.events).toEqual([]);
   });
 });

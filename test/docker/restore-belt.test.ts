@@ -12,7 +12,7 @@ import { createDockerDriver, type DockerDriver } from '../../src/main/chaos/dock
 import { dockerOptions } from '../../src/main/chaos/docker-engine';
 import { createFaultService } from '../../src/main/chaos/faults';
 import { openLedger } from '../../src/main/chaos/ledger';
-import { cleanup, composeLabels, engineOrSkip, ensureBaseImage, fingerprint, sleeper } from './support';
+import { cleanup, composeLabels, engineOrSkip, ensureBaseImage, fingerprint, sleeper, watchBystanders } from './support';
 
 const { docker } = engineOrSkip();
 const PROJECT = 'belttest';
@@ -24,8 +24,7 @@ describe.skipIf(!docker)('Restore all revives every demo container (real engine)
   const d = docker as Docker;
   let driver: DockerDriver;
   const bystanders: { id: string; before: Awaited<ReturnType<typeof fingerprint>> }[] = [];
-  const bystanderEvents: string[] = [];
-  let eventsStream: NodeJS.ReadableStream | null = null;
+  let watcher: { events: string[]; close(): void } | null = null;
   const net = `${PROJECT}_default`;
   const containerOf = (node: string): Docker.Container => d.getContainer(`${PROJECT}-${node}-1`);
 
@@ -48,19 +47,13 @@ describe.skipIf(!docker)('Restore all revives every demo container (real engine)
     await d.getNetwork(net).disconnect({ Container: made[3]!.id, Force: true });
     for (const c of made) bystanders.push({ id: c.id, before: await fingerprint(d, c.id) });
     const ids = new Set(bystanders.map((b) => b.id));
-    eventsStream = await d.getEvents({ filters: { type: ['container', 'network'] } as Docker.GetEventsOptions['filters'] });
-    eventsStream.on('data', (chunk: Buffer) => {
-      for (const line of chunk.toString().split('\n').filter(Boolean)) {
-        const e = JSON.parse(line) as { Action: string; Actor: { ID: string; Attributes: Record<string, string> } };
-        if (ids.has(e.Actor.ID) || ids.has(e.Actor.Attributes.container ?? '')) bystanderEvents.push(`${e.Action} ${e.Actor.ID.slice(0, 12)}`);
-      }
-    });
+    watcher = await watchBystanders(d, ids);
     driver = createDockerDriver({ docker: d, streams: new Dockerode(dockerOptions(process.env.TIKV_STAGE_DOCKER_HOST!)), project: PROJECT, stopGraceSeconds: 5 });
   }, 120_000);
 
   afterAll(async () => {
     await driver?.close();
-    (eventsStream as unknown as { destroy?: () => void } | null)?.destroy?.();
+    watcher?.close();
     await cleanup(d, PROJECT, BYSTANDER_NAMES);
     await cleanup(d, OTHER);
   }, 60_000);
@@ -105,6 +98,6 @@ describe.skipIf(!docker)('Restore all revives every demo container (real engine)
   it('never touched a bystander: same state, same start, not a single event', async () => {
     await new Promise((r) => setTimeout(r, 300));
     for (const b of bystanders) expect(await fingerprint(d, b.id)).toEqual(b.before);
-    expect(bystanderEvents).toEqual([]);
+    expect(watcher?.events).toEqual([]);
   });
 });

@@ -80,3 +80,19 @@ export async function fingerprint(docker: Docker, id: string): Promise<{ status:
   const i = await docker.getContainer(id).inspect();
   return { status: i.State.Status, startedAt: i.State.StartedAt, restartCount: i.RestartCount, paused: i.State.Paused };
 }
+
+/**
+ * Records every event Docker publishes about the given containers (their own, and network
+ * events naming them): a bystander must see none while chaos runs next to it.
+ */
+export async function watchBystanders(docker: Docker, ids: Set<string>): Promise<{ events: string[]; close(): void }> {
+  const events: string[] = [];
+  const stream = await docker.getEvents({ filters: { type: ['container', 'network'] } as Docker.GetEventsOptions['filters'] });
+  stream.on('data', (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n').filter(Boolean)) {
+      const e = JSON.parse(line) as { Action: string; Actor: { ID: string; Attributes: Record<string, string> } };
+      if (ids.has(e.Actor.ID) || ids.has(e.Actor.Attributes.container ?? '')) events.push(`${e.Action} ${e.Actor.ID.slice(0, 12)}`);
+    }
+  });
+  return { events, close: () => (stream as unknown as { destroy?: () => void }).destroy?.() };
+}
