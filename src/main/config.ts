@@ -16,6 +16,10 @@ export interface AppConfig {
   dockerHost: string | null;
   /** Where the fault ledger and rehearsal records live. */
   dataDir: string | null;
+  /** --replay FILE: play a recorded show instead of any cluster (src/main/replay). */
+  replay?: string | null;
+  /** --replay-partial: play a damaged recording up to the damage instead of refusing it. */
+  replayPartial?: boolean;
 }
 
 export const DEFAULT_PD = 'http://127.0.0.1:2379';
@@ -31,7 +35,9 @@ export const USAGE = `Usage: npm start -- [flags]    or    npm run web -- [flags
   --deck FILE       a Markdown deck (default: the built-in TiKV deck)
   --sim-speed N     the simulated cluster's time scale (default 1 = PD's real timings)
   --docker-host H   the Docker engine (default: DOCKER_HOST, the docker context, the usual sockets)
-  --data-dir DIR    where the fault ledger is kept (default: the app's data folder)
+  --data-dir DIR    where the fault ledger and the show recordings are kept (default: the app's data folder)
+  --replay FILE     play a recorded show (a .jsonl under <data-dir>/recordings) instead of any cluster
+  --replay-partial  with --replay: play a damaged recording up to the damaged line
   --help            this text`;
 
 export type ConfigResult = { ok: true; config: AppConfig; help: boolean } | { ok: false; error: string };
@@ -53,6 +59,8 @@ export function parseConfig(argv: string[]): ConfigResult {
         'sim-speed': { type: 'string' },
         'docker-host': { type: 'string' },
         'data-dir': { type: 'string' },
+        replay: { type: 'string' },
+        'replay-partial': { type: 'boolean' },
         help: { type: 'boolean' }
       }
     }));
@@ -61,8 +69,13 @@ export function parseConfig(argv: string[]): ConfigResult {
   }
   const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
 
+  // An empty value (`--data-dir ''`, often an unset shell variable) is never a default in disguise.
+  for (const [k, v] of Object.entries(values))
+    if (typeof v === 'string' && v.trim() === '') return { ok: false, error: `--${k} needs a value, got an empty one` };
+
   const portRaw = str('port');
-  const port = portRaw === undefined ? DEFAULT_PORT : Number(portRaw);
+  // Plain decimal digits only: Number() would read "0x12C3" as hex, "1e3", "+80" and " 80" too.
+  const port = portRaw === undefined ? DEFAULT_PORT : /^\d{1,5}$/.test(portRaw) ? Number(portRaw) : NaN;
   if (!Number.isInteger(port) || port < 0 || port > 65535)
     return { ok: false, error: `--port must be a whole number from 0 to 65535, got "${portRaw}"` };
 
@@ -94,6 +107,11 @@ export function parseConfig(argv: string[]): ConfigResult {
   if (!Number.isFinite(simSpeed) || simSpeed < 0.1 || simSpeed > 1000)
     return { ok: false, error: `--sim-speed must be a number from 0.1 to 1000, got "${speedRaw}"` };
 
+  if (values['replay-partial'] === true && str('replay') === undefined)
+    return { ok: false, error: '--replay-partial goes with --replay FILE' };
+  if (str('replay') !== undefined && str('mode') !== undefined)
+    return { ok: false, error: '--replay plays a recording instead of any cluster: leave out --mode' };
+
   return {
     ok: true,
     help: values.help === true,
@@ -105,7 +123,9 @@ export function parseConfig(argv: string[]): ConfigResult {
       deck: str('deck') ?? null,
       simSpeed,
       dockerHost: str('docker-host') ?? null,
-      dataDir: str('data-dir') ?? null
+      dataDir: str('data-dir') ?? null,
+      replay: str('replay') ?? null,
+      replayPartial: values['replay-partial'] === true
     }
   };
 }

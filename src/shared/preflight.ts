@@ -2,8 +2,10 @@
 
 export interface PreflightLine {
   /** One line per image the show starts: `image:pingcap/go-ycsb:latest`; `images` when Docker cannot say. */
-  id: 'docker' | 'images' | `image:${string}` | 'disk' | 'containers' | 'pd' | 'pd-config' | 'stores' | 'leaders' | 'ledger';
+  id: 'docker' | 'images' | `image:${string}` | 'disk' | 'containers' | 'pd' | 'pd-config' | 'stores' | 'leaders' | 'ledger' | 'recording';
   ok: boolean;
+  /** Amber: fine to go, but worth fixing (e.g. the only backup recording is from the simulator). */
+  warn?: boolean;
   title: string;
   /** What was found. */
   detail: string;

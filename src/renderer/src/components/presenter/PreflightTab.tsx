@@ -49,14 +49,14 @@ export function PreflightTab(): JSX.Element {
       {report && (
         <ul className="p-preflight">
           {report.lines.map((l) => (
-            <li key={l.id} className={`p-pf-line ${l.ok ? 'p-pf-ok' : 'p-pf-bad'}`} data-ok={l.ok ? 'true' : 'false'}>
+            <li key={l.id} className={`p-pf-line ${l.ok ? (l.warn ? 'p-pf-warn' : 'p-pf-ok') : 'p-pf-bad'}`} data-ok={l.ok ? 'true' : 'false'} data-warn={l.warn ? 'true' : undefined}>
               <StateIcon visual={l.ok ? 'up' : 'down'} />
               <div>
                 <div className="p-pf-title">
-                  {l.title} <span className="p-pf-word">{l.ok ? 'ok' : 'NOT OK'}</span>
+                  {l.title} <span className="p-pf-word">{l.ok ? (l.warn ? 'ok, but' : 'ok') : 'NOT OK'}</span>
                 </div>
                 <div className="p-pf-detail">{l.detail}</div>
-                {!l.ok && l.fix && (
+                {(!l.ok || l.warn) && l.fix && (
                   <div className="p-pf-fix">
                     <b>Fix:</b> {l.fix}
                   </div>
