@@ -186,7 +186,6 @@ async function main(): Promise<void> {
   Menu.setApplicationMenu(null);
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
-  protocol.handle(APP_SCHEME, (req) => appResponse(req, rendererDir));
 
   const config = parsed.config;
   const shell = { swapDisplays: (): void => {} };
@@ -200,6 +199,8 @@ async function main(): Promise<void> {
     builtinDeck: builtinDeckPath(resourcesRoot(app.isPackaged, process.resourcesPath, __dirname)),
     live: createLiveDeps(config)
   });
+  // Served once the stage is up (the windows load after it): pages, and images beside the deck.
+  protocol.handle(APP_SCHEME, (req) => appResponse(req, rendererDir, () => stage.state().show.deckFile));
   report = (message) => stage.reportError(message);
   const ipc = attachIpc(ipcMain, stage.handlers, trust.trusted);
   console.log(`tikv-stage: ${stage.mode} mode — ${stage.modeReason}; pages from ${trust.pageUrl('audience')}`);

@@ -6,6 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { contentSecurityPolicy, contentType } from '../page-headers';
+import { DECK_ASSET_PREFIX, deckAssetHeaders, resolveDeckAsset } from '../show/deck-assets';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'stage';
@@ -73,13 +74,34 @@ export interface AppRequestLike {
   method: string;
 }
 
-/** The answer to one app:// request: the file, or a plain refusal. Never throws. */
-export async function appResponse(req: AppRequestLike, rendererDir: string): Promise<Response> {
+/**
+ * The answer to one app:// request: the file, or a plain refusal. Never throws. Images beside
+ * the deck (`/deck-assets/…`, as in browser mode) come only from the current deck's folder.
+ */
+export async function appResponse(req: AppRequestLike, rendererDir: string, deckFile?: () => string): Promise<Response> {
   if (req.method !== 'GET' && req.method !== 'HEAD') return new Response('method not allowed\n', { status: 405, headers: appHeaders(null) });
+  const asset = deckFile ? deckAssetPath(req.url) : null;
+  if (asset !== null && deckFile) {
+    const a = await resolveDeckAsset(deckFile(), asset);
+    if (!a.ok) return new Response(`${a.reason}\n`, { status: a.status, headers: appHeaders(null) });
+    const body = req.method === 'HEAD' ? null : await readFile(a.file);
+    return new Response(body, { status: 200, headers: deckAssetHeaders(a.contentType, a.size) });
+  }
   const r = resolveAppUrl(req.url, rendererDir);
   if (!r.ok) return new Response(`${r.reason}\n`, { status: r.status, headers: appHeaders(null) });
   const s = await stat(r.file).catch(() => null);
   if (!s?.isFile()) return new Response('not found\n', { status: 404, headers: appHeaders(null) });
   const body = req.method === 'HEAD' ? null : await readFile(r.file);
   return new Response(body, { status: 200, headers: { ...appHeaders(r.file), 'content-length': String(s.size) } });
+}
+
+/** The still-encoded path after /deck-assets/ of an app:// URL, or null when it is not one. */
+export function deckAssetPath(url: string): string | null {
+  try {
+    const u = new URL(url);
+    if (u.protocol !== `${APP_SCHEME}:` || u.host !== APP_HOST || !u.pathname.startsWith(DECK_ASSET_PREFIX)) return null;
+    return u.pathname.slice(DECK_ASSET_PREFIX.length);
+  } catch {
+    return null;
+  }
 }

@@ -2,7 +2,7 @@
 // watched through chokidar with a short settle time; a bad deck is reported (file:line: what)
 // and the show keeps the last good one. Nothing a saved file holds can throw out of here.
 import { watch, type FSWatcher } from 'chokidar';
-import { formatDeckError, loadDeck, type Deck, type DeckResult } from './deck';
+import { loadDeck, type Deck, type DeckError, type DeckResult } from './deck';
 
 export interface DeckWatcher {
   close(): Promise<void>;
@@ -10,7 +10,7 @@ export interface DeckWatcher {
 
 export function watchDeck(
   path: string,
-  on: { deck(deck: Deck): void; errors(lines: string[]): void },
+  on: { deck(deck: Deck): void; errors(errors: DeckError[]): void },
   settleMs = 120,
   load: (path: string) => Promise<DeckResult> = loadDeck
 ): DeckWatcher {
@@ -18,9 +18,9 @@ export function watchDeck(
   let closed = false;
   let running = false;
   let again = false;
-  const report = (lines: string[]): void => {
+  const report = (errors: DeckError[]): void => {
     try {
-      on.errors(lines);
+      on.errors(errors);
     } catch {
       // the presenter's view could not take it; the show keeps its deck either way
     }
@@ -36,9 +36,9 @@ export function watchDeck(
       const r = await load(path);
       if (closed) return;
       if (r.ok) on.deck(r.deck);
-      else report(r.errors.map(formatDeckError));
+      else report(r.errors);
     } catch (e) {
-      if (!closed) report([`${path}: the deck could not be reloaded: ${e instanceof Error ? e.message : String(e)}`]);
+      if (!closed) report([{ file: path, line: 0, message: `the deck could not be reloaded: ${e instanceof Error ? e.message : String(e)}` }]);
     } finally {
       running = false;
       if (again && !closed) {
@@ -55,7 +55,7 @@ export function watchDeck(
     if (timer) clearTimeout(timer);
     timer = setTimeout(() => void reload(), 30);
   });
-  watcher.on('error', (e) => report([`${path}: watching the deck failed: ${e instanceof Error ? e.message : String(e)}`]));
+  watcher.on('error', (e) => report([{ file: path, line: 0, message: `watching the deck failed: ${e instanceof Error ? e.message : String(e)}` }]));
   return {
     async close() {
       closed = true;

@@ -1,5 +1,6 @@
-// Deck files: Markdown slides in Slidev's convention. Each slide opens with a front-matter block
-// between two `---` lines, then its Markdown body; a trailing HTML comment holds the speaker notes.
+// Deck files: Markdown slides in Slidev's convention, read the way Slidev's parser reads them
+// (slidev-split.ts): a `---` line starts a slide, with a front-matter block when a `key: value`
+// line follows, else a bare separator; a trailing HTML comment holds the speaker notes.
 //
 //   ---
 //   title: Fault Injection
@@ -12,16 +13,24 @@
 //
 //   <!-- Say: ... Watch for: ... -->
 //
-// As in Slidev, a `---` line in a body starts the next slide (outside fenced code blocks): use
-// `***` for a horizontal rule. Unknown keys are errors, so a typo never passes silently.
+// `---` inside code fences is code; use `***` for a horizontal rule. A slide without `title:`
+// takes its first heading's text, as in Slidev. Keys that Slidev knows and this app does not
+// (`class`, `transition`, `theme`, ...) are warnings; a key neither knows is an error, so a
+// typo never passes silently (in a deck written for Slidev, which passes any key to its
+// components, a key not near one of ours is a warning too).
 //
 // parseDeck is pure and collects every error (not just the first), each naming the file, the
 // 1-based line in the FILE and what is wrong, e.g. `deck.md:27: unknown action "explode": ...`.
-import { LineCounter, isMap, isScalar, parseDocument } from 'yaml';
+import { dirname, resolve } from 'node:path';
+import { isMap, isScalar } from 'yaml';
 import { readDeckText } from './deck-file';
+import { checkLocalImage } from './deck-assets';
+import { SLIDEV_KEYS, countTopLevelItems, frontMatterImage, isLayout, nearKey, rewriteImages, type BodyImage } from './slide-body';
+import { isBlankSlide, splitSlidev, type SlidevSlide } from './slidev-split';
+import { parseDuration, splitSlots } from './slidev-syntax';
 import { z } from 'zod';
 import { parseAction, type ChapterAction } from '../../shared/actions';
-import type { Chapter, ChapterPanel } from '../../shared/show';
+import { CHAPTER_LAYOUTS, type Chapter, type ChapterLayout, type ChapterPanel, type DeckProblem, type SlideImage } from '../../shared/show';
 
 export interface Deck {
   /** The deck's title (the first slide's `deckTitle`, else the first chapter's title). */
@@ -30,14 +39,14 @@ export interface Deck {
   file: string;
   /** At least one chapter. */
   chapters: Chapter[];
+  /** What the presenter should know but that does not stop the deck (Slidev keys, images). */
+  warnings?: DeckError[];
+  /** The local images the slides name, for loadDeck's check that they exist. */
+  images?: { file: string; image: BodyImage }[];
 }
 
-export interface DeckError {
-  file: string;
-  /** 1-based line in the file; 0 when the error concerns the whole file (unreadable, empty). */
-  line: number;
-  message: string;
-}
+/** A deck error, where it is (the contract's DeckProblem). */
+export type DeckError = DeckProblem;
 
 export type DeckResult = { ok: true; deck: Deck } | { ok: false; errors: DeckError[] };
 
@@ -62,7 +71,16 @@ const KEYS = {
   blocksAdvance: { schema: z.boolean(), expects: 'true or false' },
   map: { schema: z.union([z.boolean(), z.enum(['show', 'hide'])]), expects: 'show, hide, true or false' },
   panel: { schema: z.enum(PANELS), expects: `one of ${PANELS.join(', ')}` },
-  duration: { schema: z.number().positive().max(86_400), expects: 'seconds (more than 0)' },
+  duration: {
+    schema: z.union([z.number(), z.string()]).refine((v) => {
+      const d = parseDuration(v);
+      return d.ok && d.seconds > 0 && d.seconds <= 86_400;
+    }),
+    expects: 'seconds, or a time like 90s, 35min or 1h10m (more than 0)'
+  },
+  layout: { schema: z.enum(CHAPTER_LAYOUTS), expects: `one of ${CHAPTER_LAYOUTS.join(', ')}` },
+  image: { schema: z.string().trim().min(1), expects: 'an image file beside the deck (image-right)' },
+  reveal: { schema: z.enum(['none', 'list']), expects: 'list or none' },
   /** The explicit, visible opt-in to a fault that would leave fewer than a majority running. */
   allowQuorumLoss: { schema: z.boolean(), expects: 'true or false' },
   'allow-quorum-loss': { schema: z.boolean(), expects: 'true or false' }
@@ -71,73 +89,6 @@ const KEYS = {
 type Key = keyof typeof KEYS;
 const KEY_NAMES = Object.keys(KEYS) as Key[];
 const isKey = (k: string): k is Key => Object.prototype.hasOwnProperty.call(KEYS, k);
-
-interface RawSlide {
-  /** Line of the opening `---`. */
-  line: number;
-  yaml: string;
-  body: string;
-}
-
-const SEPARATOR = /^---[ \t]*$/;
-const FENCE = /^ {0,3}(```|~~~)/;
-
-/** Cuts the file into slides. Lines inside fenced code blocks are never separators. */
-function splitSlides(text: string, file: string, errors: DeckError[]): RawSlide[] {
-  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/);
-  const slides: RawSlide[] = [];
-  let mode: 'preamble' | 'front' | 'body' = 'preamble';
-  let fence: string | null = null;
-  let start = 0;
-  let yaml: string[] = [];
-  let body: string[] = [];
-  let preambleReported = false;
-
-  const finish = (): void => {
-    slides.push({ line: start, yaml: yaml.join('\n'), body: body.join('\n') });
-    yaml = [];
-    body = [];
-  };
-
-  for (let i = 0; i < lines.length; i++) {
-    const text = lines[i] ?? '';
-    const lineNo = i + 1;
-    if (mode === 'front') {
-      if (SEPARATOR.test(text)) {
-        mode = 'body';
-        fence = null;
-      } else yaml.push(text);
-      continue;
-    }
-    const f = FENCE.exec(text);
-    if (f) {
-      const mark = f[1] ?? '```';
-      if (fence === null) fence = mark;
-      else if (fence === mark) fence = null;
-    }
-    if (fence === null && SEPARATOR.test(text)) {
-      if (mode === 'body') finish();
-      mode = 'front';
-      start = lineNo;
-      continue;
-    }
-    if (mode === 'preamble') {
-      if (text.trim() !== '' && !preambleReported) {
-        preambleReported = true;
-        errors.push({ file, line: lineNo, message: 'text before the first slide: a deck starts with a "---" line and the first slide\'s front matter' });
-      }
-      continue;
-    }
-    body.push(text);
-  }
-
-  if (mode === 'front') {
-    // A trailing `---` with nothing after it is harmless; an unclosed block with content is not.
-    if (yaml.some((l) => l.trim() !== ''))
-      errors.push({ file, line: start, message: 'front matter is not closed: expected a second "---" line' });
-  } else if (mode === 'body') finish();
-  return slides;
-}
 
 /** Splits a slide body into narration and the notes of a trailing `<!-- ... -->` comment. */
 export function splitNotes(body: string): { narration: string; notes: string } {
@@ -184,104 +135,165 @@ const show = (v: unknown): string => {
 };
 
 interface SlideFields {
-  /** Line of the opening `---`. */
+  /** The file the slide is in (the deck, or a file it imports with `src:`). */
+  file: string;
+  /** Line of the opening `---` (or of the slide's first line). */
   line: number;
   values: Partial<Record<Key, unknown>>;
   /** Line of each key, for later checks that span keys or slides. */
   lines: Partial<Record<Key, number>>;
-  body: string;
+  slide: SlidevSlide;
 }
 
-/** Parses one slide's front matter; pushes errors; returns the checked values, or null on error. */
-function readFrontMatter(slide: RawSlide, first: boolean, file: string, errors: DeckError[]): SlideFields | null {
-  const lc = new LineCounter();
-  const doc = parseDocument(slide.yaml, { lineCounter: lc, prettyErrors: false });
-  // The block starts on the line after the opening `---`.
-  const fileLine = (offset: number): number => slide.line + Math.max(1, lc.linePos(offset).line);
+interface Sink {
+  errors: DeckError[];
+  warnings: DeckError[];
+  /** The deck uses Slidev's own keys: a key neither knows is a warning unless it looks like a typo of ours. */
+  slidev: boolean;
+}
+
+/** Whether a deck is written for Slidev: some slide uses a key that only Slidev knows. */
+function isSlidevDeck(slides: readonly SlidevSlide[]): boolean {
+  return slides.some((s) => Object.keys(s.frontMatter?.data ?? {}).some((k) => !isKey(k) && SLIDEV_KEYS.has(k)));
+}
+
+/** Checks one slide's front matter; pushes errors and warnings; returns its values, or null on error. */
+function readFrontMatter(slide: SlidevSlide, first: boolean, file: string, sink: Sink): SlideFields | null {
+  const { errors, warnings } = sink;
   const before = errors.length;
   const err = (line: number, message: string): void => {
     errors.push({ file, line, message });
   };
-
-  if (doc.errors.length) {
-    for (const e of doc.errors) err(fileLine(e.pos[0]), `bad YAML in front matter: ${e.message.split('\n')[0] ?? e.message}`);
-    return null;
-  }
-  const contents = doc.contents;
-  if (contents === null || (isScalar(contents) && (contents.value === null || contents.value === ''))) {
-    err(slide.line, 'missing title: every slide needs "title:" in its front matter');
-    return null;
-  }
-  if (!isMap(contents)) {
-    err(fileLine(contents.range?.[0] ?? 0), 'front matter must be "key: value" lines');
-    return null;
-  }
-  let js: Record<string, unknown>;
-  try {
-    // A few aliases are fine; an alias bomb (a billion laughs) is refused, never expanded.
-    js = doc.toJS({ maxAliasCount: YAML_MAX_ALIAS_COUNT }) as Record<string, unknown>;
-  } catch (e) {
-    err(slide.line + 1, `front matter cannot be read: ${e instanceof Error ? e.message : String(e)}`);
-    return null;
-  }
-  const out: SlideFields = { line: slide.line, values: {}, lines: {}, body: slide.body };
-  for (const pair of contents.items) {
-    const keyNode = pair.key;
-    const keyLine = isScalar(keyNode) && keyNode.range ? fileLine(keyNode.range[0]) : slide.line + 1;
-    const key = isScalar(keyNode) ? String(keyNode.value) : show(keyNode);
-    if (!isKey(key)) {
-      err(keyLine, `unknown key "${key}": expected one of ${KEY_NAMES.join(', ')}`);
-      continue;
-    }
-    const value = js[key];
-    out.lines[key] = keyLine;
-    if (key === 'deckTitle' && !first) {
-      err(keyLine, "deckTitle belongs in the first slide's front matter");
-      continue;
-    }
-    const spec = KEYS[key];
-    if (!spec.schema.safeParse(value).success) {
-      err(keyLine, `${key}: expected ${spec.expects}, got ${show(value)}`);
-      continue;
-    }
-    if (key === 'action') {
-      const parsed = parseAction(String(value));
-      if (!parsed.ok) {
-        err(keyLine, parsed.error);
-        continue;
+  const out: SlideFields = { file, line: slide.line, values: {}, lines: {}, slide };
+  const fm = slide.frontMatter;
+  if (fm) {
+    for (const e of fm.errors) err(e.line, e.message);
+    if (fm.errors.length) return null;
+    const contents = fm.doc?.contents ?? null;
+    const fileLine = (offset: number): number => fm.firstLine - 1 + Math.max(1, fm.lineCounter.linePos(offset).line);
+    if (contents !== null && !(isScalar(contents) && (contents.value === null || contents.value === ''))) {
+      if (!isMap(contents)) {
+        err(fileLine(contents.range?.[0] ?? 0), 'front matter must be "key: value" lines');
+        return null;
       }
+      for (const pair of contents.items) readKey(pair.key, fm.data, first, fileLine, out, sink, file);
     }
-    out.values[key] = typeof value === 'string' ? value.trim() : value;
   }
-  if (out.values.title === undefined && out.lines.title === undefined)
-    err(slide.line, 'missing title: every slide needs "title:" in its front matter');
+  const v = out.values;
+  // No `title:`: Slidev's `name:`, else the first heading.
+  if (v.title === undefined && out.lines.title === undefined && slide.title !== null) v.title = slide.title;
+  if (v.title === undefined && out.lines.title === undefined) {
+    // Our own decks always name their slides; a Slidev deck may leave a slide untitled.
+    if (fm?.style === 'frontmatter' && !sink.slidev) err(slide.line, 'missing title: every slide needs "title:" in its front matter');
+    else warnings.push({ file, line: slide.line, message: 'this slide has no title and no heading: the presenter view calls it by its number' });
+  }
   // (A key that is present but wrong was reported above; do not pile a second error on it.)
   const noAction = out.lines.action === undefined;
-  const countdown = out.values.countdown;
+  const countdown = v.countdown;
   if (noAction && typeof countdown === 'number' && countdown > 0)
     err(out.lines.countdown ?? slide.line, `countdown: ${countdown} needs an action to count down to`);
-  if (noAction && out.values.blocksAdvance === true)
+  if (noAction && v.blocksAdvance === true)
     err(out.lines.blocksAdvance ?? slide.line, 'blocksAdvance: true needs an action (there is nothing to wait for)');
   for (const k of ['allowQuorumLoss', 'allow-quorum-loss'] as const) {
-    const action = out.values.action;
-    if (out.values[k] === true && !(typeof action === 'string' && parseAction(action).ok && /^(kill|stop|pause|partition)/.test(action)))
+    const action = v.action;
+    if (v[k] === true && !(typeof action === 'string' && parseAction(action).ok && /^(kill|stop|pause|partition)/.test(action)))
       err(out.lines[k] ?? slide.line, `${k}: true needs a fault action (kill, stop, pause or partition) on the same slide`);
   }
   return errors.length === before ? out : null;
 }
 
-/** Parses a deck file's text. Pure: `file` only names the source in errors and chapters. */
-export function parseDeck(text: string, file: string): DeckResult {
-  const errors: DeckError[] = [];
-  const slides = splitSlides(text, file, errors);
-  if (slides.length === 0 && errors.length === 0)
-    errors.push({ file, line: 0, message: 'the deck has no slides: each slide starts with a front-matter block between two "---" lines' });
+/** One front-matter key: ours (checked), Slidev's (a warning), or neither (an error). */
+function readKey(
+  keyNode: unknown,
+  js: Record<string, unknown>,
+  first: boolean,
+  fileLine: (offset: number) => number,
+  out: SlideFields,
+  sink: Sink,
+  file: string
+): void {
+  const keyLine = isScalar(keyNode) && keyNode.range ? fileLine(keyNode.range[0]) : out.line + 1;
+  const key = isScalar(keyNode) ? String(keyNode.value) : show(keyNode);
+  const err = (message: string): void => void sink.errors.push({ file, line: keyLine, message });
+  const warn = (message: string): void => void sink.warnings.push({ file, line: keyLine, message });
+  const value = js[key];
+  if (!isKey(key)) {
+    const near = nearKey(key, KEY_NAMES);
+    if (SLIDEV_KEYS.has(key)) warn(`"${key}" is a Slidev setting this app does not use: ignored`);
+    else if (sink.slidev && near === null) warn(`"${key}" is a custom key (Slidev passes it to components): ignored`);
+    else err(`unknown key "${key}": ${near ? `did you mean "${near}"? ` : ''}expected one of ${KEY_NAMES.join(', ')}`);
+    return;
+  }
+  out.lines[key] = keyLine;
+  if (key === 'deckTitle' && !first) return err("deckTitle belongs in the first slide's front matter");
+  if (key === 'layout' && typeof value === 'string' && !isLayout(value)) {
+    // Slidev's other layouts (cover, intro, two-cols-header, ...) draw as the default here.
+    return warn(`layout "${value}" is not one this app draws (${CHAPTER_LAYOUTS.join(', ')}): shown as default`);
+  }
+  const spec = KEYS[key];
+  if (!spec.schema.safeParse(value).success) return err(`${key}: expected ${spec.expects}, got ${show(value)}`);
+  if (key === 'action') {
+    const parsed = parseAction(String(value));
+    if (!parsed.ok) return err(parsed.error);
+  }
+  if (key === 'duration') {
+    const d = parseDuration(value);
+    out.values.duration = d.ok ? d.seconds : null;
+    return;
+  }
+  out.values[key] = typeof value === 'string' ? value.trim() : value;
+}
+
+/** A slide as it comes out of its file, or out of a file it imports with `src:`. */
+interface PlacedSlide {
+  slide: SlidevSlide;
+  file: string;
+  first: boolean;
+}
+
+/** Follows `src:` imports (only the files loadDeck could read inside the deck's folder), skips hidden slides. */
+function placeSlides(slides: SlidevSlide[], file: string, sources: ReadonlyMap<string, string>, chain: string[], sink: Sink): PlacedSlide[] {
+  const out: PlacedSlide[] = [];
+  for (const slide of slides) {
+    const data = slide.frontMatter?.data ?? {};
+    if (data.hide === true || data.disabled === true || isBlankSlide(slide)) continue;
+    const src = data.src;
+    if (typeof src !== 'string') {
+      out.push({ slide, file, first: chain.length === 1 && out.length === 0 && slide.index === 0 });
+      continue;
+    }
+    const path = importPath(file, src);
+    const text = sources.get(path);
+    if (chain.includes(path)) sink.warnings.push({ file, line: slide.line, message: `src: "${src}" imports itself in a circle: skipped` });
+    else if (text === undefined) sink.warnings.push({ file, line: slide.line, message: `src: "${src}" cannot be read beside the deck: skipped` });
+    else {
+      const split = splitSlidev(text);
+      for (const e of split.errors) sink.errors.push({ file: path, line: e.line, message: e.message });
+      out.push(...placeSlides(split.slides, path, sources, [...chain, path], sink));
+    }
+  }
+  return out;
+}
+
+/** The file a `src:` names: `/x.md` from the deck's folder (Slidev's project root), else beside the importing file. */
+export function importPath(from: string, src: string): string {
+  const rel = src.split('#')[0] ?? src;
+  return rel.startsWith('/') ? resolve(dirname(from), `.${rel}`) : resolve(dirname(from), rel);
+}
+
+/** Parses a deck file's text. Pure: `file` names the source; `sources` holds the files it imports. */
+export function parseDeck(text: string, file: string, sources: ReadonlyMap<string, string> = new Map()): DeckResult {
+  const split = splitSlidev(text);
+  const sink: Sink = { errors: split.errors.map((e) => ({ file, ...e })), warnings: [], slidev: isSlidevDeck(split.slides) };
+  const placed = placeSlides(split.slides, file, sources, [resolve(file)], sink);
+  if (placed.length === 0 && sink.errors.length === 0)
+    sink.errors.push({ file, line: 0, message: 'the deck has no slides: each slide starts with a front-matter block between two "---" lines' });
 
   const fields: SlideFields[] = [];
-  slides.forEach((slide, i) => {
-    const f = readFrontMatter(slide, i === 0, file, errors);
+  for (const p of placed) {
+    const f = readFrontMatter(p.slide, p.first, p.file, sink);
     if (f) fields.push(f);
-  });
+  }
 
   // Explicit ids must be unique; derived ones (slug of the title) get -2, -3... on a clash.
   const used = new Map<string, number>();
@@ -290,50 +302,77 @@ export function parseDeck(text: string, file: string): DeckResult {
     if (typeof id !== 'string') continue;
     const first = used.get(id);
     if (first !== undefined)
-      errors.push({ file, line: f.lines.id ?? f.line, message: `duplicate id "${id}" (also used on line ${first})` });
+      sink.errors.push({ file: f.file, line: f.lines.id ?? f.line, message: `duplicate id "${id}" (also used on line ${first})` });
     else used.set(id, f.lines.id ?? f.line);
   }
-  if (errors.length) return { ok: false, errors: errors.sort((a, b) => a.line - b.line) };
+  if (sink.errors.length) return { ok: false, errors: sink.errors.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file === file ? -1 : 1)) };
 
-  const chapters: Chapter[] = fields.map((f, i) => {
-    const v = f.values;
-    const title = String(v.title);
-    let id = typeof v.id === 'string' ? v.id : null;
-    if (id === null) {
-      const base = slugify(title) || `chapter-${i + 1}`;
-      id = base;
-      for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
-      used.set(id, f.line);
-    }
-    const { narration, notes } = splitNotes(f.body);
-    const map = v.map;
-    return {
-      id,
-      title,
-      narration,
-      notes,
-      action: typeof v.action === 'string' ? withQuorumOptIn(parsedAction(v.action), v.allowQuorumLoss === true || v['allow-quorum-loss'] === true) : null,
-      countdown: typeof v.countdown === 'number' ? v.countdown : 0,
-      autoAdvance: typeof v.autoAdvance === 'number' ? v.autoAdvance : null,
-      blocksAdvance: v.blocksAdvance === true,
-      map: map === true || map === 'show',
-      panel: (v.panel as ChapterPanel | undefined) ?? 'none',
-      duration: typeof v.duration === 'number' ? v.duration : null,
-      source: { file, line: f.line }
-    };
-  });
+  const images: NonNullable<Deck['images']> = [];
+  const chapters = fields.map((f, i) => toChapter(f, i, used, sink, images));
   const first = fields[0];
   const deckTitle = typeof first?.values.deckTitle === 'string' ? first.values.deckTitle : (chapters[0]?.title ?? file);
-  return { ok: true, deck: { title: deckTitle, file, chapters } };
+  return { ok: true, deck: { title: deckTitle, file, chapters, warnings: sink.warnings, images } };
+}
+
+/** One checked slide as the chapter that crosses the bridge. */
+function toChapter(f: SlideFields, i: number, used: Map<string, number>, sink: Sink, images: NonNullable<Deck['images']>): Chapter {
+  const v = f.values;
+  const slide = f.slide;
+  const titled = typeof v.title === 'string';
+  const title = titled ? String(v.title) : `Slide ${i + 1}`;
+  let id = typeof v.id === 'string' ? v.id : null;
+  if (id === null) {
+    const base = slugify(title) || `chapter-${i + 1}`;
+    id = base;
+    for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
+    used.set(id, f.line);
+  }
+  const warn = (line: number, message: string): void => void sink.warnings.push({ file: f.file, line, message });
+  // A slide that opens with its own title as a heading shows it once, as the title.
+  let body = slide.content;
+  const opening = /^#{1,6} (.*)/.exec(body);
+  if (opening && (opening[1] ?? '').trim() === title) body = body.replace(/^[^\n]*\n?/, '').trim();
+  const slots = splitSlots(body);
+  const main = rewriteImages(slots.main, slide.contentLine, warn);
+  const right = slots.named.right !== undefined ? rewriteImages(slots.named.right, slide.contentLine, warn) : null;
+  for (const im of [...main.images, ...(right?.images ?? [])]) images.push({ file: f.file, image: im });
+  let image: SlideImage | null = null;
+  if (typeof v.image === 'string') {
+    const fmi = frontMatterImage(v.image, f.lines.image ?? f.line, warn);
+    image = fmi.image;
+    if (fmi.local) images.push({ file: f.file, image: fmi.local });
+  }
+  const layout: ChapterLayout = isLayout(v.layout) ? v.layout : 'default';
+  if (layout === 'image-right' && image === null) warn(f.lines.layout ?? f.line, 'layout image-right needs "image:" (a file beside the deck)');
+  if (layout !== 'two-cols' && right !== null) warn(slide.contentLine, '::right:: is only laid out by layout: two-cols');
+  const steps = v.reveal === 'list' ? countTopLevelItems(main.markdown) : 0;
+  if (v.reveal === 'list' && steps === 0) warn(f.lines.reveal ?? f.line, 'reveal: list, but the slide has no top-level list items');
+  const map = v.map;
+  return {
+    id,
+    title,
+    narration: main.markdown,
+    notes: slide.noteRaw !== null ? dedent(slide.noteRaw) : '',
+    action: typeof v.action === 'string' ? withQuorumOptIn(parsedAction(v.action), v.allowQuorumLoss === true || v['allow-quorum-loss'] === true) : null,
+    countdown: typeof v.countdown === 'number' ? v.countdown : 0,
+    autoAdvance: typeof v.autoAdvance === 'number' ? v.autoAdvance : null,
+    blocksAdvance: v.blocksAdvance === true,
+    map: map === true || map === 'show',
+    panel: (v.panel as ChapterPanel | undefined) ?? 'none',
+    duration: typeof v.duration === 'number' ? v.duration : null,
+    source: { file: f.file, line: f.line },
+    layout,
+    right: layout === 'two-cols' ? (right?.markdown ?? '') : null,
+    image,
+    steps,
+    titled
+  };
 }
 
 /** A fault beat with the deck's opt-in to quorum loss carries it in its FaultSpec. Pure. */
 function withQuorumOptIn(action: ChapterAction | null, allow: boolean): ChapterAction | null {
   return action && allow && action.type === 'fault' ? { ...action, fault: { ...action.fault, allowQuorumLoss: true } } : action;
 }
-
-/** How many alias expansions one slide's front matter may need. */
-const YAML_MAX_ALIAS_COUNT = 50;
 
 /**
  * Reads and parses a deck file; an unreadable file (missing, a FIFO, a folder, too big, too
@@ -344,7 +383,9 @@ export async function loadDeck(path: string): Promise<DeckResult> {
   try {
     const r = await readDeckText(path);
     if (!r.ok) return fail(r.message);
-    return parseDeck(r.text, path);
+    const parsed = parseDeck(r.text, path, await readImports(path, r.text));
+    if (!parsed.ok) return parsed;
+    return { ok: true, deck: await withImageChecks(parsed.deck) };
   } catch (e) {
     return fail(`the deck could not be read: ${e instanceof Error ? e.message : String(e)}`);
   }
@@ -354,4 +395,53 @@ export async function loadDeck(path: string): Promise<DeckResult> {
 function parsedAction(raw: string): ChapterAction | null {
   const p = parseAction(raw);
   return p.ok ? p.action : null;
+}
+
+/** How deep `src:` imports may nest, and how many files a deck may import in all. */
+const IMPORT_DEPTH = 4;
+const IMPORT_FILES = 50;
+
+/** Reads the files a deck imports with `src:`, only inside the deck's folder (lexically here; loadDeck's reader refuses FIFOs and giants). */
+async function readImports(deckFile: string, text: string): Promise<Map<string, string>> {
+  const root = dirname(resolve(deckFile));
+  const sources = new Map<string, string>();
+  let wave: { file: string; text: string }[] = [{ file: deckFile, text }];
+  for (let depth = 0; depth < IMPORT_DEPTH && wave.length && sources.size < IMPORT_FILES; depth++) {
+    const next: { file: string; text: string }[] = [];
+    for (const w of wave) {
+      for (const s of splitSlidev(w.text).slides) {
+        const src = s.frontMatter?.data.src;
+        if (typeof src !== 'string') continue;
+        const path = importPath(w.file, src);
+        if (sources.has(path) || !(path.startsWith(root + '/') || path.startsWith(root + '\\'))) continue;
+        const r = await readDeckText(path);
+        if (!r.ok || sources.size >= IMPORT_FILES) continue;
+        sources.set(path, r.text);
+        next.push({ file: path, text: r.text });
+      }
+    }
+    wave = next;
+  }
+  return sources;
+}
+
+/** A missing image is a warning (file:line) and its slide shows a placeholder in its place. */
+async function withImageChecks(deck: Deck): Promise<Deck> {
+  const missing = new Map<string, string>();
+  const warnings = [...(deck.warnings ?? [])];
+  for (const { file, image } of deck.images ?? []) {
+    const why = await checkLocalImage(deck.file, image.segments);
+    if (why === null) continue;
+    missing.set(image.url, why);
+    warnings.push({ file, line: image.line, message: `image "${image.segments.join('/')}": ${why}` });
+  }
+  if (missing.size === 0) return deck;
+  const fix = (md: string): string => md.replace(/\]\((\/deck-assets\/[^)\s]+)/g, (m: string, url: string) => (missing.has(url) ? '](missing:' : m));
+  const chapters = deck.chapters.map((c) => ({
+    ...c,
+    narration: fix(c.narration),
+    right: c.right ? fix(c.right) : (c.right ?? null),
+    image: c.image?.kind === 'local' && missing.has(c.image.url) ? { kind: 'placeholder' as const, text: 'image missing beside the deck', alt: c.image.alt } : (c.image ?? null)
+  }));
+  return { ...deck, chapters, warnings: warnings.sort((a, b) => a.line - b.line) };
 }

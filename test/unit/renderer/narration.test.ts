@@ -6,10 +6,14 @@ describe('renderMarkdown', () => {
     expect(renderMarkdown('We **killed** `tikv1`.')).toBe('<p>We <strong>killed</strong> <code>tikv1</code>.</p>\n');
     expect(renderMarkdown('- a\n- b')).toContain('<li>a</li>');
   });
-  it('shows raw HTML from the deck as text, never as markup', () => {
-    const out = renderMarkdown('Hi <img src=x onerror=alert(1)> there\n\n<script>alert(1)</script>');
-    expect(out).not.toMatch(/<img|<script/i);
-    expect(out).toContain('&lt;script&gt;');
+  it('never puts raw HTML from the deck in the page: components become placeholders, tags their text', () => {
+    const out = renderMarkdown('Hi <img src=x onerror=alert(1)> there\n\n<script>alert(1)</script>\n\n<div class="x">**kept** text</div>');
+    expect(out).not.toMatch(/<img|<script|<div/i);
+    expect(out).toContain('kept');
+    const vue = renderMarkdown('<Counter :count="10" />\n\nand <Tweet id="1"/> inline');
+    expect(vue).toContain('&lt;Counter&gt; component');
+    expect(vue).toContain('&lt;Tweet&gt; component');
+    expect(vue).not.toMatch(/<Counter|<Tweet/);
   });
   it('renders links as plain text: a click must not leave the show', () => {
     const out = renderMarkdown('see [the docs](javascript:alert(1)) and <https://tikv.org>');
@@ -17,9 +21,18 @@ describe('renderMarkdown', () => {
     expect(out).not.toContain('javascript:');
     expect(out).toContain('the docs');
   });
-  it('keeps only inline data: images, else shows the alt text', () => {
-    expect(renderMarkdown('![map](https://example.com/x.png)')).toContain('[map]');
+  it('loads images only from beside the deck or inline data:, else a placeholder that says why', () => {
+    expect(renderMarkdown('![map](https://example.com/x.png)')).toContain('remote image, not loaded: map');
     expect(renderMarkdown('![map](https://example.com/x.png)')).not.toContain('<img');
-    expect(renderMarkdown('![dot](data:image/png;base64,iVBORw0KGgo=)')).toContain('<img src="data:image/png;base64,iVBORw0KGgo="');
+    expect(renderMarkdown('![gone](missing:)')).toContain('image missing: gone');
+    expect(renderMarkdown('![out](refused:)')).toContain('image outside the deck folder');
+    expect(renderMarkdown('![arch](/deck-assets/img/arch.svg)')).toContain('<img class="md-image" src="/deck-assets/img/arch.svg" alt="arch">');
+    expect(renderMarkdown('![x](/deck-assets/a"onerror="x.png)')).not.toContain('onerror="');
+    expect(renderMarkdown('![dot](data:image/png;base64,iVBORw0KGgo=)')).toContain('<img class="md-image" src="data:image/png;base64,iVBORw0KGgo="');
+  });
+  it('highlights fenced code offline', () => {
+    const out = renderMarkdown('```rust {2}\nfn main() {\n    let x = 1;\n}\n```');
+    expect(out).toContain('class="code code-hl code-focus" data-lang="rust"');
+    expect(new Set([...out.matchAll(/color:(#[0-9A-Fa-f]{6})/g)].map((m) => m[1])).size).toBeGreaterThanOrEqual(3);
   });
 });

@@ -88,3 +88,35 @@ describe('appResponse', () => {
     expect(app.filter((d) => !web.includes(d))).toEqual(["connect-src 'none'"]);
   });
 });
+
+describe('appResponse: images beside the deck', () => {
+  const deckDir = mkdtempSync(join(tmpdir(), 'deck assets '));
+  const outside = mkdtempSync(join(tmpdir(), 'outside-'));
+  const deck = join(deckDir, 'talk.md');
+  writeFileSync(deck, '---\ntitle: x\n---\n');
+  mkdirSync(join(deckDir, 'img'));
+  writeFileSync(join(deckDir, 'img', 'arch diagram.svg'), '<svg xmlns="http://www.w3.org/2000/svg"/>');
+  writeFileSync(join(outside, 'secret.png'), 'nope');
+  const get = (path: string) => appResponse({ url: `app://stage/deck-assets/${path}`, method: 'GET' }, '/nonexistent-renderer', () => deck);
+
+  it('serves an image from the deck folder with its type and a sandboxing policy', async () => {
+    const r = await get('img/arch%20diagram.svg');
+    expect(r.status).toBe(200);
+    expect(r.headers.get('content-type')).toBe('image/svg+xml');
+    expect(r.headers.get('content-security-policy')).toMatch(/sandbox|default-src 'none'/);
+    expect(await r.text()).toContain('<svg');
+  });
+
+  it('refuses anything that leaves the deck folder, however it is spelled, and non-images', async () => {
+    const rel = join('..', outside.split('/').pop() ?? '', 'secret.png');
+    for (const p of [rel, encodeURIComponent(rel), '%2e%2e/%2e%2e/etc/passwd', '..%2f..%2fetc%2fpasswd', 'talk.md']) {
+      const r = await get(p);
+      expect(r.status, p).toBeGreaterThanOrEqual(400);
+    }
+  });
+
+  it('without a deck lookup, /deck-assets/ is just a path under the renderer', async () => {
+    const r = await appResponse({ url: 'app://stage/deck-assets/img/x.png', method: 'GET' }, '/nonexistent-renderer');
+    expect(r.status).toBe(404);
+  });
+});

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { loadDeck, parseDeck, type Deck } from '../../../src/main/show/deck';
+import { loadDeck, parseDeck, type Deck, formatDeckError, type DeckError } from '../../../src/main/show/deck';
 import { readDeckText } from '../../../src/main/show/deck-file';
 import { watchDeck } from '../../../src/main/show/deck-watch';
 
@@ -64,7 +64,8 @@ describe('deck files from disk', () => {
     writeFileSync(p, GOOD);
     const decks: Deck[] = [];
     const errors: string[][] = [];
-    const w = watchDeck(p, { deck: (d) => decks.push(d), errors: (e) => errors.push(e) }, 40);
+    const lines = (e: DeckError[]): string[] => e.map(formatDeckError);
+    const w = watchDeck(p, { deck: (d) => decks.push(d), errors: (e) => errors.push(lines(e)) }, 40);
     await new Promise((r) => setTimeout(r, 300));
     writeFileSync(p, aliasBomb());
     await expect.poll(() => errors.length, { timeout: 5000 }).toBe(1);
@@ -80,7 +81,8 @@ describe('deck files from disk', () => {
     const p = join(dir(), 'talk.md');
     writeFileSync(p, GOOD);
     const errors: string[][] = [];
-    const w = watchDeck(p, { deck: () => undefined, errors: (e) => errors.push(e) }, 40, async () => {
+    const lines = (e: DeckError[]): string[] => e.map(formatDeckError);
+    const w = watchDeck(p, { deck: () => undefined, errors: (e) => errors.push(lines(e)) }, 40, async () => {
       throw new RangeError('Maximum call stack size exceeded');
     });
     await new Promise((r) => setTimeout(r, 300));

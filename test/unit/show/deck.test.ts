@@ -197,7 +197,7 @@ describe('parseDeck: errors name the file line', () => {
       {
         file: 'deck.md',
         line: 4,
-        message: 'unknown key "colour": expected one of title, deckTitle, id, action, countdown, autoAdvance, blocksAdvance, map, panel, duration, allowQuorumLoss, allow-quorum-loss'
+        message: 'unknown key "colour": expected one of title, deckTitle, id, action, countdown, autoAdvance, blocksAdvance, map, panel, duration, layout, image, reveal, allowQuorumLoss, allow-quorum-loss'
       }
     ]);
   });
@@ -238,8 +238,12 @@ describe('parseDeck: errors name the file line', () => {
     ]);
   });
 
-  it('text before the first slide, an unclosed front matter, an empty deck', () => {
-    expect(errorsOf(lines('# Stray', '---', 'title: A', '---'))[0]).toMatchObject({ line: 1 });
+  it('text before the first slide is a slide (as in Slidev), an unclosed front matter, an empty deck', () => {
+    const stray = parseDeck(lines('# Stray', '---', 'title: A', '---'), 'deck.md');
+    expect(stray.ok && stray.deck.chapters.map((c) => [c.title, c.source?.line])).toEqual([
+      ['Stray', 1],
+      ['A', 2]
+    ]);
     expect(errorsOf(lines('---', 'title: A', '---', 'x', '---', 'title: B', 'map: show'))).toEqual([
       { file: 'deck.md', line: 5, message: 'front matter is not closed: expected a second "---" line' }
     ]);

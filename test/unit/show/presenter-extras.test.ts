@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TalkTimer, TimelineEvent } from '../../../src/shared/show';
+import { formatDeckError, type Deck, type DeckError } from '../../../src/main/show/deck';
 import { watchDeck } from '../../../src/main/show/deck-watch';
-import type { Deck } from '../../../src/main/show/deck';
 import { readRehearsals, rehearsalCues, writeRehearsal } from '../../../src/main/show/rehearsal';
 import { timerCommand } from '../../../src/main/show/talk-timer';
 import { timerElapsed } from '../../../src/shared/show';
@@ -65,7 +65,8 @@ describe('deck watcher', () => {
     writeFileSync(file, slide('One') + slide('Two'));
     const decks: Deck[] = [];
     const errors: string[][] = [];
-    const w = watchDeck(file, { deck: (d) => decks.push(d), errors: (e) => errors.push(e) }, 50);
+    const lines = (e: DeckError[]): string[] => e.map(formatDeckError);
+    const w = watchDeck(file, { deck: (d) => decks.push(d), errors: (e) => errors.push(lines(e)) }, 50);
     await new Promise((r) => setTimeout(r, 300));
     writeFileSync(file, slide('One') + slide('Two') + slide('Three', 'action: explode\n'));
     const until = async (pred: () => boolean): Promise<void> => {

@@ -1,12 +1,38 @@
-// Narration and notes are Markdown, rendered with marked. Raw HTML in a deck is shown as text
-// (escaped), links render as plain text (a click must never navigate away from the show), and
-// images only when they are inline data: images (no network at run time, ever).
+// Narration and notes are Markdown, rendered with marked. Raw HTML in a deck is never put in the
+// page: a Vue component (a Slidev deck's `<Counter />`) becomes a labelled placeholder, a <br>
+// stays a line break, and any other tag shows only its text. Links render as plain text (a click
+// must never navigate away from the show). Images load only from beside the deck (main rewrote
+// them to /deck-assets/ URLs) or inline data: images; anything else, a remote URL included, is a
+// placeholder: no network at run time, ever. Code blocks are highlighted offline (highlight.ts).
 import { Marked } from 'marked';
+import { highlightCode } from './highlight';
 
 const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
 
 export function escapeHtml(s: string): string {
   return s.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
+}
+
+const DATA_IMAGE = /^data:image\/(png|jpeg|gif|webp);base64,[a-z0-9+/=\s]+$/i;
+const DECK_ASSET = /^\/deck-assets\/[A-Za-z0-9%._~!$&'()*+,;=:@/-]+$/;
+
+/** Why an image is not shown, in a word for its placeholder. */
+function imageBlocked(href: string): string {
+  if (href.startsWith('missing:')) return 'image missing';
+  if (href.startsWith('refused:')) return 'image outside the deck folder';
+  return /^(https?:)?\/\//i.test(href) ? 'remote image, not loaded' : 'image not shown';
+}
+
+/** Raw HTML from a deck, made safe: a component placeholder, a line break, or its text only. */
+export function safeHtml(raw: string): string {
+  if (/^\s*<(style|script)\b[\s\S]*<\/\1>\s*$/i.test(raw) || /^\s*<!--[\s\S]*-->\s*$/.test(raw)) return '';
+  const components = [...raw.matchAll(/<([A-Z][\w-]*|[a-z]+-[\w-]+)\b/g)].map((m) => m[1] ?? '');
+  if (components.length) {
+    const names = [...new Set(components)].slice(0, 3).join(', ');
+    return `<span class="md-component" title="Vue components do not run here">&lt;${escapeHtml(names)}&gt; component</span>`;
+  }
+  if (/^\s*<br\s*\/?>\s*$/i.test(raw)) return '<br>';
+  return escapeHtml(raw.replace(/<[^>]*>/g, ''));
 }
 
 const md = new Marked({
@@ -15,16 +41,20 @@ const md = new Marked({
   async: false,
   renderer: {
     html({ text }) {
-      return escapeHtml(text);
+      return safeHtml(text);
     },
     link({ tokens }) {
       return `<span class="md-link">${this.parser.parseInline(tokens)}</span>`;
     },
     image({ href, text }) {
-      if (/^data:image\/(png|jpeg|gif|webp);base64,[a-z0-9+/=\s]+$/i.test(href)) {
-        return `<img src="${escapeHtml(href)}" alt="${escapeHtml(text)}">`;
+      if (DATA_IMAGE.test(href) || DECK_ASSET.test(href)) {
+        return `<img class="md-image" src="${escapeHtml(href)}" alt="${escapeHtml(text)}">`;
       }
-      return text ? `<span class="md-image-alt">[${escapeHtml(text)}]</span>` : '';
+      const label = imageBlocked(href);
+      return `<span class="md-image-placeholder" data-testid="image-placeholder">${escapeHtml(label)}${text ? `: ${escapeHtml(text)}` : ''}</span>`;
+    },
+    code({ text, lang }) {
+      return highlightCode(text, lang ?? '');
     }
   }
 });

@@ -1,6 +1,6 @@
 // The presenter's left column, in the order of what matters on stage: the chapter on screen
 // now, what comes next (and the action it runs), the notes, and the big buttons.
-import type { JSX } from 'react';
+import { useState, type CSSProperties, type JSX } from 'react';
 import type { BeatState, Chapter, RehearsalCue, ShowState } from '../../../../shared/show';
 import { chapterIndexText, elapsedText } from '../../lib/format';
 import { renderNotes } from '../../lib/narration';
@@ -8,6 +8,35 @@ import { actionCaption, chapterPosition, countdownNumber } from '../../lib/show'
 import { send, useServerNow } from '../../state';
 import { Markdown } from '../Bits';
 import { Btn } from '../Btn';
+import { AudienceMirror, NextPreview } from './Mirror';
+
+/** The notes' text size, kept per machine: a presenter reads them from a metre away. */
+const NOTES_SCALE_KEY = 'tikv-stage.notes-scale';
+const NOTES_SCALES = [0.8, 0.9, 1, 1.15, 1.3, 1.5, 1.75] as const;
+
+function storedNotesScale(): number {
+  try {
+    const v = Number(globalThis.localStorage?.getItem(NOTES_SCALE_KEY));
+    return (NOTES_SCALES as readonly number[]).includes(v) ? v : 1;
+  } catch {
+    return 1;
+  }
+}
+
+function useNotesScale(): [number, (dir: 1 | -1) => void] {
+  const [scale, setScale] = useState(storedNotesScale);
+  const bump = (dir: 1 | -1): void => {
+    const i = Math.min(NOTES_SCALES.length - 1, Math.max(0, NOTES_SCALES.indexOf(scale as (typeof NOTES_SCALES)[number]) + dir));
+    const next = NOTES_SCALES[i] ?? 1;
+    setScale(next);
+    try {
+      globalThis.localStorage?.setItem(NOTES_SCALE_KEY, String(next));
+    } catch {
+      // a browser without storage keeps the size for this page only
+    }
+  };
+  return [scale, bump];
+}
 
 /** The deck's opt-in to quorum loss, said before the beat fires: it is never a surprise. */
 function quorumNote(ch: Chapter): string {
@@ -69,9 +98,12 @@ export function LeftColumn({ show }: { show: ShowState }): JSX.Element {
   const pos = chapterPosition(show);
   const cues = show.presenter.rehearsal.cues;
   const next = show.next;
+  const [notesScale, bumpNotes] = useNotesScale();
+  const steps = ch.steps ?? 0;
   return (
     <div className="p-left">
       <section className={`p-now${cd !== null ? ' is-counting' : ''}`}>
+        <AudienceMirror />
         <div className="p-kicker">
           Now · <span data-testid="chapter-index">{chapterIndexText(pos - 1, show.total)}</span>
           {ch.source && (
@@ -93,14 +125,20 @@ export function LeftColumn({ show }: { show: ShowState }): JSX.Element {
           beat && <p className={`p-beat p-beat-${show.beat.phase}`}>{beat}</p>
         )}
         {!show.canAdvance && show.blockedReason && <p className="p-blocked">Next is held: {show.blockedReason}</p>}
+        {steps > 0 && (
+          <p className="p-steps" data-testid="reveal-step">
+            Reveal {show.step ?? 0} / {steps}
+          </p>
+        )}
         <Cues cue={cues[ch.id]} planned={ch.duration} />
       </section>
 
       <section className="p-next" data-testid="next-chapter">
+        <NextPreview show={show} />
         <div className="p-kicker">Next{next ? ` · ${chapterIndexText(pos, show.total)}` : ''}</div>
         {next ? (
           <>
-            <div className="p-next-title">{next.title}</div>
+            <div className="p-next-title">{show.nextStep?.sameChapter ? `${ch.title} · item ${show.nextStep.step} of ${steps}` : next.title}</div>
             {nextActionLine(next) && <div className="p-next-action">{nextActionLine(next)}</div>}
             {ch.autoAdvance !== null && (
               <div className="p-next-auto">Comes by itself {ch.autoAdvance} s after this chapter's action</div>
@@ -108,12 +146,18 @@ export function LeftColumn({ show }: { show: ShowState }): JSX.Element {
             <Cues cue={cues[next.id]} planned={next.duration} />
           </>
         ) : (
-          <div className="p-next-title p-muted">End of the deck</div>
+          <div className="p-next-title p-muted">{show.nextStep?.sameChapter ? `${ch.title} · item ${show.nextStep.step} of ${steps}` : 'End of the deck'}</div>
         )}
       </section>
 
-      <section className="p-notes-wrap">
-        <div className="p-kicker">Notes</div>
+      <section className="p-notes-wrap" style={{ '--notes-scale': notesScale } as CSSProperties} data-notes-scale={notesScale}>
+        <div className="p-kicker p-notes-head">
+          Notes
+          <span className="p-notes-size">
+            <Btn size="small" label="A−" onPress={() => bumpNotes(-1)} testId="notes-smaller" />
+            <Btn size="small" label="A+" onPress={() => bumpNotes(1)} testId="notes-bigger" />
+          </span>
+        </div>
         {ch.notes.trim() ? (
           <Markdown className="p-notes" testId="presenter-notes" source={ch.notes} render={renderNotes} fitMin={24 / 28} />
         ) : (

@@ -2,6 +2,7 @@
 // with file:line), chaos notices, a failed request, PD not answering, containers unknown.
 import type { JSX } from 'react';
 import type { ClusterSnapshot } from '../../../../shared/cluster';
+import type { DeckProblem } from '../../../../shared/show';
 import { agoText } from '../../lib/format';
 import type { ConnectionStatus } from '../../lib/wsClient';
 import { useStage } from '../../state';
@@ -22,21 +23,23 @@ function connectionText(c: ConnectionStatus, kind: string): string | null {
   }
 }
 
-/** "deck.md:12: unknown action …" → location and message. */
-export function splitDeckError(line: string): { where: string | null; what: string } {
-  const m = /^(.+?:\d+(?::\d+)?):\s*(.*)$/s.exec(line);
-  return m ? { where: m[1] ?? null, what: m[2] ?? line } : { where: null, what: line };
+/** Where a deck problem is, as the presenter reads it: "deck.md:12", or the file alone. */
+export function deckWhere(p: DeckProblem): string {
+  return p.line > 0 ? `${p.file}:${p.line}` : p.file;
 }
 
 export function Problems({
   notices,
   deckErrors,
+  deckWarnings = [],
   cluster,
   serverNow,
   localNow
 }: {
   notices: string[];
-  deckErrors: string[];
+  deckErrors: DeckProblem[];
+  /** Warnings of the deck in use (a Slidev key ignored, a missing image): the show goes on. */
+  deckWarnings?: DeckProblem[];
   cluster: ClusterSnapshot | null;
   serverNow: number;
   localNow: number;
@@ -48,18 +51,32 @@ export function Problems({
   const conn = connectionText(connection, bridgeKind);
   if (conn) items.push({ key: 'conn', text: conn, tone: 'bad' });
   deckErrors.forEach((e, i) => {
-    const { where, what } = splitDeckError(e);
     items.push({
       key: `d${i}`,
       tone: 'bad',
       text: (
         <>
-          <b>Deck error{where ? ` at ${where}` : ''}:</b> {what} <span className="p-problem-hint">(the last good deck stays on screen)</span>
+          <b>Deck error at {deckWhere(e)}:</b> {e.message} <span className="p-problem-hint">(the last good deck stays on screen)</span>
         </>
       )
     });
   });
   notices.forEach((n, i) => items.push({ key: `n${i}`, text: n, tone: 'bad' }));
+  // A deck written for Slidev can carry dozens of ignored settings: the first few, then a count.
+  const WARNINGS_SHOWN = 5;
+  deckWarnings.slice(0, WARNINGS_SHOWN).forEach((w, i) => {
+    items.push({
+      key: `w${i}`,
+      tone: 'warn',
+      text: (
+        <span data-testid="deck-warning">
+          <b>Deck warning at {deckWhere(w)}:</b> {w.message}
+        </span>
+      )
+    });
+  });
+  if (deckWarnings.length > WARNINGS_SHOWN)
+    items.push({ key: 'wmore', tone: 'warn', text: `and ${deckWarnings.length - WARNINGS_SHOWN} more deck warnings of the same kind` });
   if (requestError && localNow - requestError.at < 5 * 60_000)
     items.push({ key: 'req', text: `${requestError.text} (${agoText(localNow - requestError.at)})`, tone: 'warn' });
   if (cluster?.pdError && !notices.some((n) => n.includes(cluster.pdError ?? '\u0000')))

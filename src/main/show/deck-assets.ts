@@ -1,0 +1,171 @@
+// Images beside a deck: `![Architecture](arch.png)` in a slide, or `image: arch.png` in its front
+// matter, names a file relative to the deck file. The views ask for it as
+// `/deck-assets/<path>` (browser mode's server and the Electron shell's app://stage/ protocol
+// both call resolveDeckAsset), and get it only when it is a PNG, JPEG, SVG, GIF or WebP file
+// inside the deck's folder: no `..`, encoded or not, no absolute path, no symlink that leads out,
+// no other folder, never the network. A remote URL renders as a placeholder in the slide.
+//
+// An SVG is served with a sandboxing CSP and shown through <img>, never inlined: opened on its
+// own, its scripts still cannot run in the app's origin.
+import { realpath, stat } from 'node:fs/promises';
+import { dirname, extname, join, sep } from 'node:path';
+
+/** The URL prefix the views use for a deck's images. */
+export const DECK_ASSET_PREFIX = '/deck-assets/';
+
+export const IMAGE_TYPES: Readonly<Record<string, string>> = {
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
+  '.svg': 'image/svg+xml'
+};
+
+/** 25 MB: far beyond any slide image, small enough never to stall a talk. */
+export const DECK_ASSET_MAX_BYTES = 25 * 1024 * 1024;
+
+export type ImageRef =
+  /** A file beside the deck: its path segments, relative to the deck's folder. */
+  | { kind: 'local'; segments: string[] }
+  | { kind: 'remote'; url: string }
+  /** An inline data: image (shown as is: nothing leaves the machine). */
+  | { kind: 'data' }
+  | { kind: 'refused'; reason: string };
+
+const SCHEME = /^[a-z][a-z0-9+.-]*:/i;
+
+function checkSegments(parts: string[]): string | null {
+  for (const p of parts) {
+    if (p === '' || p === '.') continue;
+    if (p === '..') return 'it leaves the deck\'s folder ("..")';
+    if (/[\\/\0]/.test(p)) return 'it has a backslash, a slash or a NUL inside a path segment';
+  }
+  return null;
+}
+
+/**
+ * What an image reference, as the deck writes it, points to. As in a browser, `%20` in it also
+ * means a space, so an escape is decoded once and checked after decoding (`%2e%2e` is `..`).
+ */
+export function classifyImageRef(src: string): ImageRef {
+  const s = src.trim().replace(/^<|>$/g, '');
+  if (/^data:image\//i.test(s)) return { kind: 'data' };
+  if (s.startsWith('//') || SCHEME.test(s)) {
+    if (/^[a-z]:[\\/]/i.test(s)) return { kind: 'refused', reason: 'an absolute path: images must sit in the deck\'s folder' };
+    return { kind: 'remote', url: s };
+  }
+  const path = s.replace(/[?#].*$/, '');
+  if (path.startsWith('\\')) return { kind: 'refused', reason: 'an absolute path: images must sit in the deck\'s folder' };
+  let segments: string[];
+  try {
+    // Slidev's `/x.png` means its project's public folder: here, a path from the deck's folder.
+    segments = path.split('/').map((p) => decodeURIComponent(p));
+  } catch {
+    return { kind: 'refused', reason: 'a malformed %-escape' };
+  }
+  const bad = checkSegments(segments);
+  if (bad) return { kind: 'refused', reason: bad };
+  segments = segments.filter((p) => p !== '' && p !== '.');
+  if (segments.length === 0) return { kind: 'refused', reason: 'no file name' };
+  const ext = extname(segments[segments.length - 1] ?? '').toLowerCase();
+  if (!IMAGE_TYPES[ext]) return { kind: 'refused', reason: `"${ext || 'no extension'}" is not an image type this app shows (PNG, JPEG, SVG, GIF, WebP)` };
+  return { kind: 'local', segments };
+}
+
+/** The URL a view loads a local image from (each segment percent-encoded). */
+export function deckAssetUrl(segments: readonly string[]): string {
+  return DECK_ASSET_PREFIX + segments.map((p) => encodeURIComponent(p)).join('/');
+}
+
+export type DeckAsset =
+  | { ok: true; file: string; contentType: string; size: number }
+  | { ok: false; status: 400 | 403 | 404; reason: string };
+
+const inside = (dir: string, file: string): boolean => file.startsWith(dir.endsWith(sep) ? dir : dir + sep);
+
+/**
+ * The file to serve for `urlPath` (what follows /deck-assets/, still percent-encoded), or why
+ * not. Checked again at every request: the real path, after symlinks, must be a regular image
+ * file inside the deck's real folder.
+ */
+export async function resolveDeckAsset(deckFile: string, urlPath: string): Promise<DeckAsset> {
+  const raw = urlPath.replace(/^\/+/, '');
+  if (raw.includes('\\') || raw.includes('\0')) return { ok: false, status: 400, reason: 'bad characters in the path' };
+  let segments: string[];
+  try {
+    segments = raw.split('/').map((p) => decodeURIComponent(p));
+  } catch {
+    return { ok: false, status: 400, reason: 'a malformed %-escape' };
+  }
+  if (segments.some((p) => p === '' || p === '.' || p === '..' || /[\\/\0]/.test(p)))
+    return { ok: false, status: 403, reason: 'only files inside the deck\'s folder are served' };
+  const type = IMAGE_TYPES[extname(segments[segments.length - 1] ?? '').toLowerCase()];
+  if (!type) return { ok: false, status: 403, reason: 'only PNG, JPEG, SVG, GIF and WebP images are served' };
+  let dir: string;
+  let file: string;
+  try {
+    dir = await realpath(dirname(await realpath(deckFile)));
+    file = await realpath(join(dir, ...segments));
+  } catch {
+    return { ok: false, status: 404, reason: 'no such image beside the deck' };
+  }
+  if (!inside(dir, file)) return { ok: false, status: 403, reason: 'the image leads outside the deck\'s folder' };
+  // The real file must still be an image by name (a link named x.png to notes.txt is refused).
+  const realType = IMAGE_TYPES[extname(file).toLowerCase()];
+  if (realType !== type) return { ok: false, status: 403, reason: 'the image leads to a file of another type' };
+  try {
+    const s = await stat(file);
+    if (!s.isFile()) return { ok: false, status: 404, reason: 'not a regular file' };
+    if (s.size > DECK_ASSET_MAX_BYTES) return { ok: false, status: 403, reason: 'the image is too large' };
+    return { ok: true, file, contentType: type, size: s.size };
+  } catch {
+    return { ok: false, status: 404, reason: 'no such image beside the deck' };
+  }
+}
+
+/** Headers for a served deck image: exact type, no sniffing, and no script even if opened alone. */
+export function deckAssetHeaders(contentType: string, size: number): Record<string, string> {
+  return {
+    'Content-Type': contentType,
+    'Content-Length': String(size),
+    'X-Content-Type-Options': 'nosniff',
+    'Content-Security-Policy': "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+    'Cache-Control': 'no-cache'
+  };
+}
+
+export interface ImageMention {
+  src: string;
+  alt: string;
+  /** 0-based line within the Markdown it was found in. */
+  line: number;
+}
+
+const IMAGE = /!\[([^\]]*)\]\(\s*(<[^>]*>|[^\s)]+)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g;
+const FENCE = /^\s*(`{3,}|~{3,})/;
+
+/** The Markdown images a slide names, outside code fences and inline code, with their lines. */
+export function findImages(markdown: string): ImageMention[] {
+  const out: ImageMention[] = [];
+  let fence: string | null = null;
+  markdown.split('\n').forEach((text, line) => {
+    const f = FENCE.exec(text);
+    if (f) {
+      const mark = f[1] ?? '```';
+      if (fence === null) fence = mark;
+      else if (mark.startsWith(fence) && text.trim() === mark) fence = null;
+      return;
+    }
+    if (fence !== null) return;
+    const plain = text.replace(/`[^`]*`/g, (m) => ' '.repeat(m.length));
+    for (const m of plain.matchAll(IMAGE)) out.push({ alt: m[1] ?? '', src: (m[2] ?? '').replace(/^<|>$/g, ''), line });
+  });
+  return out;
+}
+
+/** Why a local image cannot be shown (missing, outside, not a file), or null when it can. */
+export async function checkLocalImage(deckFile: string, segments: readonly string[]): Promise<string | null> {
+  const r = await resolveDeckAsset(deckFile, segments.map((p) => encodeURIComponent(p)).join('/'));
+  return r.ok ? null : r.reason;
+}
