@@ -4,8 +4,9 @@
 import { z } from 'zod';
 import type { PreflightReport } from './preflight';
 import { faultSpecSchema } from './actions';
-import { KEY_ACTIONS, KEY_MODES, TIMER_COMMANDS, type ActionLogEntry, type ShowState } from './show';
+import { KEY_ACTIONS, KEY_MODES, TIMER_COMMANDS, type ActionLogEntry, type RecordingSummary, type ShowState } from './show';
 import type { ClusterSnapshot } from './cluster';
+import { splitShow, type ShowDeck, type ShowDetails, type ShowPosition } from './show-parts';
 
 export { faultSpecSchema } from './actions';
 
@@ -24,6 +25,12 @@ export const requestArgs = {
   restoreAll: z.tuple([]),
   /** Restore every open fault and black out the audience at once. */
   panic: z.tuple([]),
+  /**
+   * Run the show again: restore every open fault, let the cluster settle, then the first
+   * chapter with every beat re-armed (none fires by itself), the timeline, diagnosis, workload
+   * history and notices cleared and the talk timer at zero. Rehearsals and key bindings stay.
+   */
+  resetShow: z.tuple([]),
   /** Freeze the audience screen on its last frame (toggle, or set). */
   freeze: z.tuple([z.boolean().optional()]),
   /** The talk timer: the clicker's start/stop button toggles it. */
@@ -38,7 +45,14 @@ export const requestArgs = {
   /** Electron only: swap the audience and presenter displays. */
   swapDisplays: z.tuple([]),
   /** Electron only: how main takes the presenter window's keys (see PresenterExtras.keyMode). */
-  keyMode: z.tuple([z.enum(KEY_MODES)])
+  keyMode: z.tuple([z.enum(KEY_MODES)]),
+  /** The show recordings under the data folder, newest first (record and replay). */
+  recordings: z.tuple([]),
+  /**
+   * Switch the show to a recording at the current beat: its path (null = this deck's fallback
+   * recording), and whether a damaged one plays up to the damage. Never switches back to live.
+   */
+  switchToReplay: z.tuple([z.string().min(1).max(4096).nullable(), z.boolean().optional()])
 } as const;
 
 export type RequestName = keyof typeof requestArgs;
@@ -48,6 +62,8 @@ export interface AppState {
   show: ShowState;
   cluster: ClusterSnapshot;
   log: ActionLogEntry[];
+  /** Every chapter in full, for views that put the show together from its parts (show-parts.ts). */
+  deck: ShowDeck;
 }
 
 /** What each request answers with. */
@@ -63,6 +79,7 @@ export interface RequestResults {
   restoreFault: ShowState;
   restoreAll: ShowState;
   panic: ShowState;
+  resetShow: ShowState;
   freeze: ShowState;
   timer: ShowState;
   openDeck: ShowState;
@@ -71,18 +88,43 @@ export interface RequestResults {
   preflight: PreflightReport;
   swapDisplays: ShowState;
   keyMode: ShowState;
+  recordings: RecordingSummary[];
+  switchToReplay: ShowState;
 }
 
-/** Events pushed from main to every view. */
+/**
+ * Events pushed from main to every view, each only when it changed. The show travels in three
+ * parts (src/shared/show-parts.ts): a key press sends only the small `position`.
+ */
 export interface EventPayloads {
-  show: ShowState;
+  deck: ShowDeck;
+  position: ShowPosition;
+  details: ShowDetails;
   cluster: ClusterSnapshot;
+  /** The whole action log (a fresh view). */
   log: ActionLogEntry[];
+  /** One new line of the action log, to append (so a key press does not resend the log). */
+  logEntry: ActionLogEntry;
 }
 export type EventName = keyof EventPayloads;
 
 export const REQUEST_NAMES = Object.keys(requestArgs) as RequestName[];
-export const EVENT_NAMES: readonly EventName[] = ['show', 'cluster', 'log'];
+/** In the order a fresh view needs them: the deck before a position in it. */
+export const EVENT_NAMES: readonly EventName[] = ['deck', 'position', 'details', 'cluster', 'log', 'logEntry'];
+
+export type StateEvent = { [E in EventName]: { event: E; payload: EventPayloads[E] } }[EventName];
+
+/** The whole state as the events a fresh view needs, in EVENT_NAMES order. */
+export function stateEvents(s: AppState): StateEvent[] {
+  const { position, details } = splitShow(s.show);
+  return [
+    { event: 'deck', payload: s.deck },
+    { event: 'position', payload: position },
+    { event: 'details', payload: details },
+    { event: 'cluster', payload: s.cluster },
+    { event: 'log', payload: s.log }
+  ];
+}
 
 /** Errors cross the bridge as data, never as thrown class instances. */
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: string };

@@ -178,14 +178,22 @@ export interface RehearsalCue {
   cues: string[];
 }
 
+/** Something wrong in a deck file, where it is: the views format it, they never parse it. */
+export interface DeckProblem {
+  file: string;
+  /** 1-based line in the file; 0 when it concerns the whole file (unreadable, empty). */
+  line: number;
+  message: string;
+}
+
 export interface PresenterExtras {
   /** The audience screen shows its last frame while the presenter view stays live. */
   frozen: boolean;
   timer: TalkTimer;
-  /** Errors of the deck file being watched (file:line: what is wrong); the last good deck stays. */
-  deckErrors: string[];
-  /** Warnings of the deck in use (file:line: a Slidev key this app ignores, a missing image...). */
-  deckWarnings?: string[];
+  /** Errors of the deck file being watched; the last good deck stays. */
+  deckErrors: DeckProblem[];
+  /** Warnings of the deck in use (a Slidev key this app ignores, a missing image...). */
+  deckWarnings?: DeckProblem[];
   rehearsal: { recording: boolean; recordedAt: number | null; cues: Record<string, RehearsalCue> };
   /** Keys the presenter bound on the key-learning screen (KeyboardEvent.key → action). */
   keymap: Record<string, KeyAction>;
@@ -199,6 +207,41 @@ export interface PresenterExtras {
   /** The G-jump being typed (digits so far), when main tracks the keys (Electron): in the broadcast
    *  because it is main's only way to the presenter window; the audience ignores it. */
   gotoTyping: string | null;
+  /** The show's recording and replay (src/main/replay); absent where the stage does not record. */
+  replay?: ReplayExtras;
+}
+
+/** A recording on disk, as the presenter view lists it. */
+export interface RecordingSummary {
+  /** Full path (what the switch request takes) and its file name. */
+  path: string;
+  file: string;
+  /** When the recorded show began (Unix ms), and on what: a real cluster, the simulator. */
+  madeAt: number;
+  madeIn: 'sim' | 'live' | 'replay';
+  deckTitle: string;
+}
+
+/** What the presenter view shows about recording and replay: a replay is never passed off as live. */
+export interface ReplayExtras {
+  /** The recording this show is writing to, or null (a replay is not recorded again). */
+  recordingTo: string | null;
+  /** The recording playing now (replay mode), with why the presenter must know about it. */
+  playing:
+    | (RecordingSummary & {
+        /** Why the recorded show ran in its mode ("live: Docker answers; PD answers"). */
+        madeWhy: string;
+        /** Made with another deck: its beats map to this one's by action kind. */
+        otherDeck: boolean;
+        /** The line where a damaged recording stops playing, or null. */
+        damagedAtLine: number | null;
+        notes: string[];
+      })
+    | null;
+  /** The recording the presenter can switch to for this deck (newest from a real cluster, else from the simulator). */
+  fallback: (RecordingSummary & { level: 'green' | 'amber' }) | null;
+  /** Live mode and Docker or PD stopped answering: the view offers the switch (it never switches by itself). */
+  liveTrouble: string | null;
 }
 
 export const KEY_MODES = ['show', 'capture', 'text'] as const;

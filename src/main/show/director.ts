@@ -57,7 +57,9 @@ export type DirectorEvent =
   | { type: 'tick' }
   | { type: 'actionStarted'; chapterId: string }
   | { type: 'actionFinished'; chapterId: string; ok: boolean; message: string }
-  | { type: 'deckReplaced'; deck: { chapters: readonly Chapter[] } };
+  | { type: 'deckReplaced'; deck: { chapters: readonly Chapter[] } }
+  /** Run the show again: the first chapter, every beat re-armed, as at launch (nothing fires). */
+  | { type: 'reset' };
 
 export type DirectorEffect =
   /** Run the chapter's action now, and feed actionFinished back. */
@@ -156,6 +158,9 @@ export function reduce(s: DirectorState, e: DirectorEvent, now: number): Transit
     case 'deckReplaced':
       next = replaceDeck(s, e.deck.chapters, fx);
       break;
+    case 'reset':
+      // A fresh show on the same deck: the first chapter's beat is armed, as at launch.
+      return createDirector({ chapters: s.chapters }, now);
   }
   return finish(next, fx);
 }

@@ -63,6 +63,12 @@ export interface ShowRuntime {
   observeCluster(snapshot: ClusterSnapshot): void;
   /** Record an explicit event (fault-injected, restored, note). */
   recordEvent(event: TimelineEvent): void;
+  /**
+   * Run the show again: the first chapter, every beat re-armed (nothing fires until the
+   * presenter presses), the timeline, its diagnosis and the notices cleared. An action still
+   * running from before no longer moves any beat when it ends.
+   */
+  reset(): void;
   timeline(): TimelineEvent[];
   /** The director's state (read-only; for tests and debugging). */
   director(): DirectorState;
@@ -76,6 +82,71 @@ const defaultTimers: Timers = {
   setTimeout: (fn, ms) => setTimeout(fn, ms),
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>)
 };
+
+/** The timeline with new events, in time order and bounded. Pure. */
+export function appendEvents(events: readonly TimelineEvent[], added: readonly TimelineEvent[]): TimelineEvent[] {
+  if (added.length === 0) return events as TimelineEvent[];
+  // Explicit events may arrive late (a fault's injectedAt precedes its promise resolving).
+  return [...events, ...added].sort((a, b) => a.at - b.at).slice(-TIMELINE_LIMIT);
+}
+
+/**
+ * Runs one action through the executor; `done` is called exactly once: with its result, its
+ * throw or rejection as a failure, or a failure after timeoutMs when it never answers.
+ */
+function runBounded(
+  executor: ActionExecutor,
+  action: ChapterAction,
+  chapterId: string,
+  t: { timers: Timers; timeoutMs: number; pending: Set<unknown> },
+  done: (ok: boolean, message: string) => void
+): void {
+  let settled = false;
+  const settle = (ok: boolean, message: string): void => {
+    if (settled) return;
+    settled = true;
+    t.timers.clearTimeout(timer);
+    t.pending.delete(timer);
+    done(ok, message);
+  };
+  const timer = t.timers.setTimeout(() => settle(false, `no answer after ${Math.round(t.timeoutMs / 1000)} s`), t.timeoutMs);
+  t.pending.add(timer);
+  let pending: Promise<{ ok: boolean; message: string }>;
+  try {
+    pending = Promise.resolve(executor.run(action, chapterId));
+  } catch (e) {
+    pending = Promise.reject(e);
+  }
+  pending.then(
+    (r) => {
+      if (r && typeof r.ok === 'boolean') settle(r.ok, typeof r.message === 'string' ? r.message : '');
+      else settle(false, 'the action gave no result');
+    },
+    (e: unknown) => settle(false, e instanceof Error ? e.message : String(e))
+  );
+}
+
+/** The director's wake-ups: one timer per due time (a due time is armed once). */
+function createTicks(timers: Timers, now: () => number, onTick: () => void): { arm(at: number): void; clear(): void } {
+  const pending = new Map<number, unknown>();
+  return {
+    arm(at) {
+      if (pending.has(at)) return;
+      const handle = timers.setTimeout(
+        () => {
+          pending.delete(at);
+          onTick();
+        },
+        Math.max(0, at - now())
+      );
+      pending.set(at, handle);
+    },
+    clear() {
+      for (const h of pending.values()) timers.clearTimeout(h);
+      pending.clear();
+    }
+  };
+}
 
 export function createShow(opts: ShowOptions): ShowRuntime {
   const now = opts.now ?? Date.now;
@@ -92,9 +163,10 @@ export function createShow(opts: ShowOptions): ShowRuntime {
   let tracker: TimelineTracker = createTracker();
   let lastSnapshot: ClusterSnapshot | null = null;
   let notices: string[] = [];
-  /** Pending ticks by due time (a due time is armed once). */
-  const ticks = new Map<number, unknown>();
+  const ticks = createTicks(timers, now, () => feed({ type: 'tick' }));
   const actionTimers = new Set<unknown>();
+  /** Bumped by reset: results of actions started before it are only logged. */
+  let generation = 0;
 
   const log = (what: string, outcome: ActionLogEntry['outcome'], detail: string | null = null): void => {
     opts.onLog?.({ at: now(), what, outcome, detail });
@@ -119,7 +191,7 @@ export function createShow(opts: ShowOptions): ShowRuntime {
     for (const fx of effects) {
       switch (fx.type) {
         case 'schedule-tick':
-          arm(fx.at);
+          if (!disposed) ticks.arm(fx.at);
           break;
         case 'run-action':
           runAction(fx.chapterId, fx.action);
@@ -139,46 +211,15 @@ export function createShow(opts: ShowOptions): ShowRuntime {
     }
   }
 
-  function arm(at: number): void {
-    if (disposed || ticks.has(at)) return;
-    const handle = timers.setTimeout(
-      () => {
-        ticks.delete(at);
-        feed({ type: 'tick' });
-      },
-      Math.max(0, at - now())
-    );
-    ticks.set(at, handle);
-  }
-
   function runAction(chapterId: string, action: ChapterAction): void {
     const what = actionToString(action);
     log(`${what} (chapter "${chapterId}")`, 'info', 'started');
     feed({ type: 'actionStarted', chapterId });
-    let settled = false;
-    const settle = (ok: boolean, message: string): void => {
-      if (settled) return;
-      settled = true;
-      timers.clearTimeout(timer);
-      actionTimers.delete(timer);
+    const gen = generation;
+    runBounded(opts.executor, action, chapterId, { timers, timeoutMs, pending: actionTimers }, (ok, message) => {
       log(what, ok ? 'ok' : 'failed', message);
-      feed({ type: 'actionFinished', chapterId, ok, message });
-    };
-    const timer = timers.setTimeout(() => settle(false, `no answer after ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
-    actionTimers.add(timer);
-    let pending: Promise<{ ok: boolean; message: string }>;
-    try {
-      pending = Promise.resolve(opts.executor.run(action, chapterId));
-    } catch (e) {
-      pending = Promise.reject(e);
-    }
-    pending.then(
-      (r) => {
-        if (r && typeof r.ok === 'boolean') settle(r.ok, typeof r.message === 'string' ? r.message : '');
-        else settle(false, 'the action gave no result');
-      },
-      (e: unknown) => settle(false, e instanceof Error ? e.message : String(e))
-    );
+      if (gen === generation) feed({ type: 'actionFinished', chapterId, ok, message });
+    });
   }
 
   function state(): ShowState {
@@ -197,13 +238,6 @@ export function createShow(opts: ShowOptions): ShowRuntime {
     });
   }
 
-  function append(added: TimelineEvent[]): void {
-    if (added.length === 0) return;
-    const merged = [...events, ...added];
-    // Explicit events may arrive late (a fault's injectedAt precedes its promise resolving).
-    merged.sort((a, b) => a.at - b.at);
-    events = merged.slice(-TIMELINE_LIMIT);
-  }
 
   // The first chapter's effects run after createShow has returned.
   const boot = timers.setTimeout(() => {
@@ -232,20 +266,28 @@ export function createShow(opts: ShowOptions): ShowRuntime {
       const r = observe(lastSnapshot, snapshot, tracker);
       tracker = r.tracker;
       lastSnapshot = snapshot;
-      append(r.events);
+      events = appendEvents(events, r.events);
       if (r.events.length) changed();
     },
     recordEvent(event) {
       if (disposed) return;
       tracker = noteEvent(tracker, event);
-      append([event]);
+      events = appendEvents(events, [event]);
       changed();
+    },
+    reset() {
+      if (disposed) return;
+      generation++;
+      ticks.clear();
+      events = [];
+      tracker = createTracker();
+      notices = [];
+      feed({ type: 'reset' });
     },
     timeline: () => events,
     director: () => dir,
     dispose() {
       disposed = true;
-      for (const h of ticks.values()) timers.clearTimeout(h);
       ticks.clear();
       for (const h of actionTimers) timers.clearTimeout(h);
       actionTimers.clear();

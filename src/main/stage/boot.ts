@@ -11,6 +11,8 @@ import { DEFAULT_PD, type AppConfig } from '../config';
 import { decideMode, probePd, type Probe } from '../mode';
 import { startSimCluster } from '../sim';
 import type { SimCluster } from '../sim/types';
+import { bootReplay } from '../replay/replay-boot';
+import type { ReplayEngine } from '../replay/replay-engine';
 import { createSimWorkload } from '../workload/sim-workload';
 import type { WorkloadSource } from '../workload/source';
 import type { LiveDeps } from './types';
@@ -34,6 +36,8 @@ export interface BootedCluster {
   /** Null when the ledger file cannot be opened: then no fault may be injected (see ledgerError). */
   ledger: Ledger | null;
   ledgerError: string | null;
+  /** Replay mode: the recording standing in for the cluster (its engine feeds the poller stand-in). */
+  replay?: ReplayEngine | null;
   close(): Promise<void>;
 }
 
@@ -85,6 +89,12 @@ export async function bootCluster(
   dataDir: string,
   log: (line: string) => void
 ): Promise<BootedCluster> {
+  // --replay FILE: a recording instead of any cluster; nothing is probed, nothing dialled.
+  if (config.replay) {
+    const replay = bootReplay({ file: config.replay, upToDamage: config.replayPartial === true, dataDir, why: 'chosen with --replay' });
+    log(`tikv-stage: mode replay: ${replay.modeReason}`);
+    return replay;
+  }
   const probed = await probe(config, live);
   const decision = decideMode(config.mode, probed.docker, probed.pd);
   log(`tikv-stage: mode ${decision.mode}: ${decision.reason}`);

@@ -16,6 +16,8 @@ export interface ClusterFeed {
   pdLeader(): string | null;
   /** Every published snapshot goes to this listener (set once, before start). */
   onSnapshot(listener: (s: ClusterSnapshot) => void): void;
+  /** Forgets the workload's history (the show runs again) and publishes at once. */
+  clearHistory(): void;
   /** Starts polling, watching and sampling; lists the containers once. */
   start(): Promise<void>;
   close(): Promise<void>;
@@ -82,8 +84,22 @@ export function createClusterFeed(opts: FeedOptions): ClusterFeed {
     opts.poller ??
     ((onView: (v: PdView) => void): PdPoller =>
       createPdPoller({ pdUrl: cluster.pdUrl, fallbackUrls: cluster.mode === 'live' ? cluster.pdFallbacks : [], onView }));
+  // The workload is sampled with PD's poll, so that one snapshot a second carries both (two
+  // timers a second apart in phase would publish twice); the sampler's own timer only steps in
+  // when the polls stop coming (PD down, backing off).
+  const sampleEvery = opts.sampleEveryMs ?? 1000;
+  let sampledAt = 0;
+  const sample = (): void => {
+    if (!workload) return;
+    sampledAt = Date.now();
+    const w = workload.sample();
+    perStoreOps = w.perStoreOps;
+    // A stopped workload's last figure is not a new point (after a reset it would be the old show's).
+    if (w.current && w.running) history = pushPoint(history, w.current);
+  };
   const poller = makePoller((v) => {
     pdView = v;
+    if (Date.now() - sampledAt >= sampleEvery * 0.8) sample();
     publish();
   });
 
@@ -92,6 +108,12 @@ export function createClusterFeed(opts: FeedOptions): ClusterFeed {
     pdLeader: () => pdView?.leader ?? null,
     onSnapshot(l) {
       listener = l;
+    },
+    clearHistory() {
+      history = [];
+      // At once, not coalesced: whoever cleared it reads current() next.
+      last = snapshot();
+      listener(last);
     },
     async start() {
       poller.start();
@@ -107,12 +129,10 @@ export function createClusterFeed(opts: FeedOptions): ClusterFeed {
         }
       }
       sampler = setInterval(() => {
-        if (!workload) return;
-        const w = workload.sample();
-        perStoreOps = w.perStoreOps;
-        if (w.current) history = pushPoint(history, w.current);
+        if (!workload || Date.now() - sampledAt < sampleEvery * 1.2) return;
+        sample();
         publish();
-      }, opts.sampleEveryMs ?? 1000);
+      }, sampleEvery / 2);
     },
     async close() {
       if (timer) clearTimeout(timer);

@@ -3,7 +3,7 @@
 import type { AppState, Handlers } from '../../shared/contract';
 import type { Mode } from '../../shared/cluster';
 import type { PreflightLine, PreflightReport } from '../../shared/preflight';
-import type { ShowState } from '../../shared/show';
+import type { RecordingSummary, ShowState } from '../../shared/show';
 import type { FaultService } from '../chaos/faults';
 import type { ShowRuntime } from '../show/runtime';
 
@@ -21,7 +21,11 @@ export interface HandlerDeps {
   publish(): ShowState;
   state(): AppState;
   preflight(): Promise<PreflightReport>;
+  /** Run the show again (src/main/stage/reset.ts); publishes when done. */
+  resetShow(): Promise<void>;
   shell?: { swapDisplays(): void };
+  /** Record and replay (src/main/replay): the recordings, and the switch to one mid-show. */
+  replay?: { list(): RecordingSummary[]; switchTo(path: string | null, upToDamage: boolean): Promise<void> };
 }
 
 export function createHandlers(d: HandlerDeps): Handlers {
@@ -67,6 +71,10 @@ export function createHandlers(d: HandlerDeps): Handlers {
       if (!r.ok) throw new Error(`audience blacked out, but ${r.message}`);
       return publish();
     },
+    resetShow: async () => {
+      await d.resetShow();
+      return publish();
+    },
     freeze: (on) => after(() => presenter.freeze(on)),
     timer: (cmd) => after(() => presenter.timer(cmd)),
     openDeck: async (path) => {
@@ -77,6 +85,12 @@ export function createHandlers(d: HandlerDeps): Handlers {
     rehearsal: (on) => after(() => presenter.rehearsal(on)),
     preflight: () => d.preflight(),
     keyMode: (mode) => after(() => presenter.keyMode(mode)),
+    recordings: async () => d.replay?.list() ?? [],
+    switchToReplay: async (path, upToDamage) => {
+      if (!d.replay) throw new Error('replay is not available in this build');
+      await d.replay.switchTo(path, upToDamage === true);
+      return publish();
+    },
     swapDisplays: async () => {
       if (!d.shell) throw new Error('swapping displays is only possible in the desktop app (npm start)');
       d.shell.swapDisplays();
@@ -87,6 +101,12 @@ export function createHandlers(d: HandlerDeps): Handlers {
 
 /** The preflight board when there is no live cluster to check. Pure. */
 export function preflightUnavailable(mode: Mode, now = Date.now()): PreflightReport {
+  if (mode === 'replay')
+    return {
+      at: now,
+      ok: true,
+      lines: [{ id: 'docker', ok: true, title: 'Replay: nothing to check', detail: 'the show plays a recording: no cluster, no Docker, no network', fix: null }]
+    };
   const sim = mode === 'sim';
   return {
     at: now,

@@ -2,7 +2,7 @@
 // mode. Read top to bottom, it is the boot sequence: choose the cluster, load the deck, make
 // the parts, wire them, start them, undo what an earlier run left open. The transports (IPC,
 // WebSocket) only see `handlers`, `state()` and `subscribe()`.
-import type { EventName, EventPayloads } from '../../shared/contract';
+import type { AppState, EventName, EventPayloads } from '../../shared/contract';
 import type { ShowState } from '../../shared/show';
 import { createFaultService } from '../chaos/faults';
 import { describeLedgerDamage } from '../chaos/ledger';
@@ -14,6 +14,10 @@ import { createClusterFeed } from './cluster-feed';
 import { createHandlers, preflightUnavailable, withLedgerLine } from './handlers';
 import { createJournal, type Journal } from './journal';
 import { createPresenterSession } from './presenter';
+import { showResetter } from './reset';
+import { createShowEvents } from './show-events';
+import { createStageReplay } from '../replay/stage-replay';
+import { makeSwitchable } from '../replay/switchable-cluster';
 import type { Stage, StageListener, StageOptions } from './types';
 
 export type { LiveDeps, Stage, StageOptions } from './types';
@@ -22,10 +26,12 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
   const log = opts.log ?? ((line: string) => console.log(line));
   const listeners = new Set<StageListener>();
   const emit = <E extends EventName>(event: E, payload: EventPayloads[E]): void => listeners.forEach((l) => l(event, payload));
-  const journal = createJournal({ onLog: (entries) => emit('log', entries) });
+  const journal = createJournal({ onLog: (_all, added) => emit('logEntry', added) }); // views append it
+  // The show goes out in parts, each only when it changed (src/shared/show-parts.ts).
+  const showEvents = createShowEvents(emit);
 
   // 1. The cluster (mode and why, PD, chaos driver, workload, ledger) and the deck.
-  const cluster = await bootCluster(opts.config, opts.live, opts.dataDir, log);
+  const cluster = makeSwitchable(await bootCluster(opts.config, opts.live, opts.dataDir, log)); // live/sim can become a replay mid-show
   if (cluster.containerNote && cluster.mode === 'live') journal.notice(`Container states unknown: ${cluster.containerNote}`);
   if (cluster.ledgerError) journal.notice(cluster.ledgerError);
   const damage = cluster.ledger?.damage() ?? null;
@@ -35,30 +41,37 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
     await cluster.close();
     throw new Error(deck.errors.map(formatDeckError).join('\n'));
   }
+  // Every show on a cluster is recorded; a replay learns which deck it plays under.
+  const replay = createStageReplay({ dataDir: opts.dataDir, cluster, deck: deck.deck, journal, log, snapshot: () => feed.current() });
 
   // 2. The parts. Nothing runs until step 3: each part's callbacks into another part fire
   // only after start (createShow runs its first effects on a timer, the feed on start()).
-  const feed = createClusterFeed({ cluster, notice: journal.notice });
+  const feed = createClusterFeed({ cluster, notice: journal.notice, poller: cluster.poller });
   const faults =
     cluster.driver && cluster.ledger
       ? createFaultService({ driver: cluster.driver, ledger: cluster.ledger, scope: cluster.scope, pdLeader: feed.pdLeader, onChange: () => publish() })
       : null;
-  const actions = createActionRunner({
-    ...cluster,
-    containerNote: cluster.ledgerError ?? cluster.containerNote,
-    faults,
-    journal,
-    record: (e) => show.recordEvent(e)
-  });
+  const actions = replay.wrapActions(
+    createActionRunner({
+      ...cluster,
+      containerNote: cluster.ledgerError ?? cluster.containerNote,
+      faults,
+      journal,
+      record: (e) => show.recordEvent(e)
+    }),
+    { chapterId: () => show.director().chapters[show.director().index]?.id ?? null, lastFaultNode: () => faults?.all().at(-1)?.node ?? null }
+  ); // each beat also goes to the recording
+  let showEpoch = 0;
   const show = createShow({
     deck: deck.deck,
     executor: { run: (action) => actions.run(action, { notify: false }) }, // the runtime reports failures itself
     extras: () => ({
       mode: cluster.mode,
       modeReason: cluster.modeReason,
-      faults: faults?.all() ?? [],
+      // After a resetShow, the show lists only its own faults (and any still open).
+      faults: (faults?.all() ?? []).filter((f) => f.status === 'open' || f.injectedAt >= showEpoch),
       notices: [...journal.notices(), ...(feed.current().pdError ? [`PD: ${feed.current().pdError}`] : [])],
-      presenter: presenter.extras()
+      presenter: { ...presenter.extras(), replay: replay.extras() }
     }),
     onChange: () => publish(),
     onLog: (e) => journal.log(e.what, e.outcome, e.detail)
@@ -71,17 +84,24 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
       index: () => show.director().index,
       chapterId: (i) => show.director().chapters[i]?.id ?? null,
       timeline: () => show.timeline(),
-      replaceDeck: (d) => show.replaceDeck(d),
+      replaceDeck: (d) => {
+        replay.setDeck(d); // the recording offered is this deck's
+        show.replaceDeck(d);
+      },
       publish: () => publish()
     }
   });
   function publish(): ShowState {
     presenter.observe(show.director().index);
     const s = show.state();
-    emit('show', s);
+    showEvents.publish(s, show.director().chapters);
     return s;
   }
-  const state = () => ({ show: show.state(), cluster: feed.current(), log: journal.entries() });
+  const state = (): AppState => {
+    const s = show.state();
+    return { show: s, cluster: feed.current(), log: journal.entries(), deck: showEvents.deck(s, show.director().chapters) };
+  };
+  const runReset = showResetter({ actions, journal, feed, presenter, show, markEpoch: (at) => void (showEpoch = at) });
   const handlers = createHandlers({
     show,
     actions,
@@ -90,7 +110,9 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
     journal,
     publish,
     state,
+    resetShow: runReset,
     shell: opts.shell,
+    replay: replay.control({ chapter: () => show.director().index + 1, openFaults: () => faults?.unresolved() ?? [] }),
     preflight: async () => {
       const open = (faults?.unresolved() ?? []).map((r) => `${r.spec.kind} ${r.node}`);
       const report = opts.preflight
@@ -98,12 +120,13 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
         : cluster.mode === 'live' && opts.live?.preflight
           ? await opts.live.preflight(feed.current().pdUrl, open)
           : preflightUnavailable(cluster.mode);
-      return withLedgerLine(report, damage ? describeLedgerDamage(damage) : cluster.ledgerError);
+      return replay.preflight(withLedgerLine(report, damage ? describeLedgerDamage(damage) : cluster.ledgerError));
     }
   });
 
   // 3. Wire and start: snapshots feed the show's timeline and the views; the deck is watched.
   feed.onSnapshot((s) => {
+    replay.onSnapshot(s);
     show.observeCluster(s);
     emit('cluster', s);
   });
@@ -133,6 +156,7 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
       await presenter.close();
       show.dispose();
       await feed.close();
+      replay.close();
       await cluster.close();
     }
   };

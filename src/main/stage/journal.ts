@@ -10,22 +10,29 @@ export interface Journal {
   notice(text: string): void;
   entries(): ActionLogEntry[];
   notices(): string[];
+  /** Forgets the notices (the show runs again); the action log stays. */
+  clearNotices(): void;
 }
 
-export function createJournal(opts: { onLog(entries: ActionLogEntry[]): void; now?: () => number }): Journal {
+export function createJournal(opts: { onLog(entries: ActionLogEntry[], added: ActionLogEntry): void; now?: () => number }): Journal {
   const now = opts.now ?? Date.now;
   let entries: ActionLogEntry[] = [];
   let notices: string[] = [];
   let seq = 0;
   return {
     log(what, outcome, detail = null) {
-      entries = [...entries, { seq: ++seq, at: now(), what, outcome, detail }].slice(-LOG_LIMIT);
-      opts.onLog(entries);
+      // Copy-on-write (a view may hold the old list); at most LOG_LIMIT entries are copied.
+      const added: ActionLogEntry = { seq: ++seq, at: now(), what, outcome, detail };
+      entries = [...entries, added].slice(-LOG_LIMIT);
+      opts.onLog(entries, added);
     },
     notice(text) {
       notices = [...notices, text].slice(-NOTICE_LIMIT);
     },
     entries: () => entries,
-    notices: () => notices
+    notices: () => notices,
+    clearNotices() {
+      notices = [];
+    }
   };
 }

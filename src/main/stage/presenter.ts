@@ -4,7 +4,7 @@
 import { join, resolve as resolvePath } from 'node:path';
 import { defaultPresenterExtras, type KeyAction, type KeyMode, type PresenterExtras, type TimelineEvent, type TimerCommand } from '../../shared/show';
 import { loadKeymap, writeKeymap } from '../keymap-store';
-import { formatDeckError, loadDeck, type Deck } from '../show/deck';
+import { formatDeckError, loadDeck, type Deck, type DeckError } from '../show/deck';
 import { watchDeck, type DeckWatcher } from '../show/deck-watch';
 import { loadRehearsals, rehearsalCues, writeRehearsal, type ChapterVisit, type RehearsalStore } from '../show/rehearsal';
 import { timerCommand } from '../show/talk-timer';
@@ -32,6 +32,8 @@ export interface PresenterSession {
   keyMode(mode: KeyMode): void;
   /** True when it changed. */
   gotoTyping(digits: string | null): boolean;
+  /** The show runs again: the talk timer stopped at zero, the audience unfrozen. Key bindings and rehearsals stay. */
+  reset(): void;
   /** Loads, watches and shows another deck; throws with file:line when it is bad. */
   openDeck(path: string): Promise<void>;
   /** Starts watching the deck given at boot. */
@@ -65,7 +67,8 @@ export function createPresenterSession(opts: {
   const state: PresenterExtras = {
     ...defaultPresenterExtras(),
     keymap: keys.keymap,
-    timer: { running: false, elapsedMs: 0, since: null, targetMs: deckTargetMs(opts.deck) }
+    timer: { running: false, elapsedMs: 0, since: null, targetMs: deckTargetMs(opts.deck) },
+    deckWarnings: opts.deck.warnings ?? []
   };
   state.rehearsal.recordedAt = rehearsals[deckFile]?.recordedAt ?? null;
   let visits: ChapterVisit[] = [];
@@ -75,6 +78,7 @@ export function createPresenterSession(opts: {
 
   function applyDeck(next: Deck): void {
     state.deckErrors = [];
+    state.deckWarnings = next.warnings ?? [];
     if (next.file !== deckFile) {
       deckFile = next.file;
       state.rehearsal.recordedAt = rehearsals[deckFile]?.recordedAt ?? null;
@@ -83,8 +87,9 @@ export function createPresenterSession(opts: {
     show.replaceDeck(next);
     show.publish();
   }
-  function deckErrors(lines: string[]): void {
-    state.deckErrors = lines;
+  function deckErrors(errors: DeckError[]): void {
+    state.deckErrors = errors;
+    const lines = errors.map(formatDeckError);
     for (const l of lines) console.error(`tikv-stage: deck error: ${l}`);
     journal.log('deck not reloaded', 'failed', lines.join('; '));
     show.publish();
@@ -138,6 +143,13 @@ export function createPresenterSession(opts: {
     keyMode(mode) {
       state.keyMode = mode;
     },
+    reset() {
+      state.timer = { ...state.timer, running: false, elapsedMs: 0, since: null };
+      state.frozen = false;
+      state.gotoTyping = null;
+      // The timer starts again on the first move from the opening chapter.
+      lastIndex = 0;
+    },
     gotoTyping(digits) {
       if (state.gotoTyping === digits) return false;
       state.gotoTyping = digits;
@@ -146,9 +158,8 @@ export function createPresenterSession(opts: {
     async openDeck(path) {
       const r = await loadDeck(resolvePath(path));
       if (!r.ok) {
-        const lines = r.errors.map(formatDeckError);
-        deckErrors(lines);
-        throw new Error(lines.join('\n'));
+        deckErrors(r.errors);
+        throw new Error(r.errors.map(formatDeckError).join('\n'));
       }
       await watcher?.close();
       startWatching(r.deck.file);

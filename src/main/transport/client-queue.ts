@@ -36,6 +36,8 @@ export interface ClientQueueOptions {
 export interface ClientQueue {
   /** Queues an event frame; a newer one of the same event replaces one still waiting. */
   event(name: string, text: string): void;
+  /** Events wait for this client (so a frame queued now may replace an earlier one). */
+  behind(): boolean;
   /** A request frame arrived: run it now or when its turn comes. */
   request(data: string): void;
   /** Stats for tests and the log. */
@@ -152,6 +154,7 @@ export function createClientQueue(sock: QueueSocket, handle: (data: string) => P
       backlogBytes += data.length;
       pump();
     },
+    behind: () => pending.size > 0 || congested(),
     stats: () => ({
       inFlight,
       backlog: backlog.length,

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { wsClientFrame, type AppState, type EventName, type EventPayloads, type WsServerFrame } from '../../shared/contract';
+import { stateEvents, wsClientFrame, type AppState, type EventName, type EventPayloads, type WsServerFrame } from '../../shared/contract';
 import { createClientQueue, type ClientQueue, type ClientQueueOptions } from './client-queue';
 import { contentSecurityPolicy } from '../page-headers';
 import { DECK_ASSET_PREFIX, deckAssetHeaders, resolveDeckAsset } from '../show/deck-assets';
@@ -153,10 +153,8 @@ function serveClient(ws: WebSocket, opts: WebServerOptions, log: (line: string) 
   ws.on('close', () => queue.close());
   // A fresh view gets everything at once, then events.
   try {
-    const s = opts.state();
-    queue.event('show', JSON.stringify({ type: 'event', event: 'show', payload: s.show } satisfies WsServerFrame));
-    queue.event('cluster', JSON.stringify({ type: 'event', event: 'cluster', payload: s.cluster } satisfies WsServerFrame));
-    queue.event('log', JSON.stringify({ type: 'event', event: 'log', payload: s.log } satisfies WsServerFrame));
+    for (const e of stateEvents(opts.state()))
+      queue.event(e.event, JSON.stringify({ type: 'event', event: e.event, payload: e.payload } satisfies WsServerFrame));
   } catch (e) {
     log(`web: first state for a new view failed: ${(e as Error).message}`);
   }
@@ -275,7 +273,13 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       } catch (e) {
         return log(`web: ${event} could not be sent: ${(e as Error).message}`);
       }
-      for (const q of queues.values()) q.event(event, text);
+      // An appended log line cannot be coalesced (a replaced one would be lost): a client that
+      // is behind gets the whole (bounded) log instead, which replaces its copy.
+      let whole: string | null = null;
+      for (const q of queues.values()) {
+        if (event !== 'logEntry' || !q.behind()) q.event(event, text);
+        else q.event('log', (whole ??= JSON.stringify({ type: 'event', event: 'log', payload: opts.state().log } satisfies WsServerFrame)));
+      }
     },
     clients: () => wss.clients.size,
     clientStats: () => [...queues.values()].map((q) => q.stats()),

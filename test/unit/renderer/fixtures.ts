@@ -2,6 +2,7 @@
 // tikv1 killed a few seconds ago, PD still says Up, leaders moving to the survivors.
 import type { ClusterSnapshot, TikvStoreRow, WorkloadSample } from '../../../src/shared/cluster';
 import { defaultPresenterExtras, type Chapter, type ShowState } from '../../../src/shared/show';
+import type { ShowDeck } from '../../../src/shared/show-parts';
 
 const KILL_RANDOM = { type: 'fault', fault: { kind: 'kill', target: { type: 'random-tikv' } } } as const;
 
@@ -145,4 +146,12 @@ export function cluster(over: Partial<ClusterSnapshot> = {}): ClusterSnapshot {
     workload: { running: true, source: 'sim', current: h[h.length - 1] ?? null, history: h },
     ...over
   };
+}
+
+/** The deck part (src/shared/show-parts.ts) that a show's chapter list stands for: full chapters, the current one as is. */
+export function deckOf(s: ShowState): ShowDeck {
+  const chapters = s.chapters.map((c, i) =>
+    i === s.index ? s.chapter : i === s.index + 1 && s.next ? s.next : chapter({ id: c.id, title: c.title, action: c.action, duration: c.duration })
+  );
+  return { deckTitle: s.deckTitle, deckFile: s.deckFile, chapters };
 }

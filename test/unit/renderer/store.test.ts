@@ -3,7 +3,8 @@ import type { EventName, EventPayloads, Reply, RequestName, StageApi } from '../
 import { pickBridge, type Bridge } from '../../../src/renderer/src/lib/bridge';
 import { createStageStore, sendRequest, startSync } from '../../../src/renderer/src/lib/store';
 import type { SocketFactory } from '../../../src/renderer/src/lib/wsClient';
-import { cluster, show } from './fixtures';
+import { splitShow } from '../../../src/shared/show-parts';
+import { cluster, deckOf, show } from './fixtures';
 
 /** A fake Electron preload API. */
 function fakeApi(): StageApi & { emit<E extends EventName>(e: E, p: EventPayloads[E]): void; asked: string[] } {
@@ -13,7 +14,7 @@ function fakeApi(): StageApi & { emit<E extends EventName>(e: E, p: EventPayload
     asked,
     request: ((name: RequestName): Promise<Reply<unknown>> => {
       asked.push(name);
-      if (name === 'getState') return Promise.resolve({ ok: true, value: { show: show(), cluster: cluster(), log: [] } });
+      if (name === 'getState') return Promise.resolve({ ok: true, value: { show: show(), cluster: cluster(), log: [], deck: deckOf(show()) } });
       if (name === 'restoreAll') return Promise.resolve({ ok: false, error: 'Docker is not answering' });
       return Promise.resolve({ ok: true, value: show() });
     }) as StageApi['request'],
@@ -69,12 +70,16 @@ describe('store sync', () => {
     expect(api.asked).toEqual(['getState']);
     expect(store.getState().show?.index).toBe(2);
     expect(store.getState().clockOffsetMs).toBe(250);
-    api.emit('show', show({ index: 3, blackout: true }));
-    expect(store.getState().show).toMatchObject({ index: 3, blackout: true });
+    const before = store.getState().show;
+    api.emit('position', splitShow(show({ index: 3, blackout: true })).position);
+    expect(store.getState().show).toMatchObject({ index: 3, blackout: true, chapter: { id: show().chapters[3]?.id } });
+    // A position alone: the details and the deck are the same objects as before.
+    expect(store.getState().show?.timeline).toBe(before?.timeline);
+    expect(store.getState().show?.chapters).toBe(before?.chapters);
     api.emit('log', [{ seq: 1, at: 1, what: 'kill tikv1', outcome: 'ok', detail: null }]);
     expect(store.getState().log).toHaveLength(1);
     stop();
-    api.emit('show', show({ index: 4 }));
+    api.emit('position', splitShow(show({ index: 4 })).position);
     expect(store.getState().show?.index).toBe(3);
   });
 

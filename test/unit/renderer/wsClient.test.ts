@@ -7,7 +7,7 @@ import {
   type SocketHandlers,
   type WsStageClient
 } from '../../../src/renderer/src/lib/wsClient';
-import { cluster, show } from './fixtures';
+import { cluster, deckOf, show } from './fixtures';
 
 /** A fake WebSocket server end: records what the client sends, lets the test answer. */
 class FakeSocket {
@@ -127,12 +127,12 @@ describe('WebSocket StageApi client', () => {
     const s = last();
     s.open();
     const seen: number[] = [];
-    const off = client.on('show', (st) => seen.push(st.index));
-    s.event('show', show({ index: 1 }));
-    s.event('show', 'not an object');
+    const off = client.on('position', (st) => seen.push(st.index));
+    s.event('position', show({ index: 1 }));
+    s.event('position', 'not an object');
     s.event('bogus', {});
     off();
-    s.event('show', show({ index: 2 }));
+    s.event('position', show({ index: 2 }));
     expect(seen).toEqual([1]);
   });
 
@@ -140,12 +140,12 @@ describe('WebSocket StageApi client', () => {
     const { client, last } = setup();
     const shows: number[] = [];
     const clusters: string[] = [];
-    client.on('show', (st) => shows.push(st.index));
+    client.on('position', (st) => shows.push(st.index));
     client.on('cluster', (c) => clusters.push(c.pdUrl));
     const s = last();
     s.open();
     const get = s.lastOf('getState');
-    s.reply(get.id, { ok: true, value: { show: show({ index: 4 }), cluster: cluster(), log: [] } });
+    s.reply(get.id, { ok: true, value: { show: show({ index: 4 }), cluster: cluster(), log: [], deck: deckOf(show()) } });
     await vi.runOnlyPendingTimersAsync();
     expect(shows).toEqual([4]);
     expect(clusters).toEqual(['http://127.0.0.1:2379']);
@@ -170,10 +170,10 @@ describe('WebSocket StageApi client', () => {
     vi.advanceTimersByTime(400);
     expect(sockets).toHaveLength(4);
     const shows: number[] = [];
-    client.on('show', (st) => shows.push(st.index));
+    client.on('position', (st) => shows.push(st.index));
     last().open();
     expect(client.status().state).toBe('open');
-    last().reply(last().lastOf('getState').id, { ok: true, value: { show: show({ index: 1 }), cluster: cluster(), log: [] } });
+    last().reply(last().lastOf('getState').id, { ok: true, value: { show: show({ index: 1 }), cluster: cluster(), log: [], deck: deckOf(show()) } });
     await vi.runOnlyPendingTimersAsync();
     expect(shows).toEqual([1]);
     expect(states).toEqual(['open:', 'reconnecting:100', 'reconnecting:200', 'reconnecting:400', 'open:']);
@@ -253,8 +253,8 @@ describe('WebSocket StageApi client', () => {
     vi.advanceTimersByTime(100);
     expect(sockets).toHaveLength(2);
     const seen: number[] = [];
-    client.on('show', (st) => seen.push(st.index));
-    old.event('show', show({ index: 9 }));
+    client.on('position', (st) => seen.push(st.index));
+    old.event('position', show({ index: 9 }));
     expect(seen).toEqual([]);
   });
 });

@@ -11,6 +11,7 @@ import { createClusterFeed } from '../../../src/main/stage/cluster-feed';
 import { createHandlers, preflightUnavailable } from '../../../src/main/stage/handlers';
 import { createJournal, LOG_LIMIT, NOTICE_LIMIT } from '../../../src/main/stage/journal';
 import { createPresenterSession, deckTargetMs, type ShowPort } from '../../../src/main/stage/presenter';
+import { deckPart } from '../../../src/shared/show-parts';
 import { createShow } from '../../../src/main/show/runtime';
 import { builtinDeck, BUILTIN_DECK } from '../show/helpers';
 import { fakeDriver, fakeFaults, fakePoller, fakeWorkload } from './fakes';
@@ -200,7 +201,7 @@ describe('presenter session', () => {
     const show = showPort();
     const s = createPresenterSession({ dataDir: dir, deck: builtinDeck(), journal: createJournal({ onLog: () => undefined }), show });
     await expect(s.openDeck(bad)).rejects.toThrow(/bad\.md:\d+/);
-    expect(s.extras().deckErrors[0]).toMatch(/bad\.md:\d+/);
+    expect(s.extras().deckErrors[0]).toMatchObject({ file: expect.stringMatching(/bad\.md$/), line: expect.any(Number) });
     expect(show.published).toBe(1);
     await s.close();
   });
@@ -226,8 +227,9 @@ describe('handlers', () => {
       presenter,
       journal,
       publish: () => show.state(),
-      state: () => ({ show: show.state(), cluster: undefined as never, log: journal.entries() }),
+      state: () => ({ show: show.state(), cluster: undefined as never, log: journal.entries(), deck: deckPart('', '', show.director().chapters) }),
       preflight: async () => preflightUnavailable('sim', 1),
+      resetShow: async () => void show.reset(),
       shell: opts.shell ? { swapDisplays: () => void swaps.push(1) } : undefined
     });
     return { h, show, faults, swaps, journal };

@@ -11,7 +11,7 @@ import { attachIpc } from '../../../src/main/transport/ipc';
 import { startWebServer, type WebServer } from '../../../src/main/transport/web-server';
 
 const fakeShow = { index: 0 } as unknown as ShowState;
-const fakeState = { show: fakeShow, cluster: { mode: 'sim' }, log: [] } as unknown as AppState;
+const fakeState = { show: fakeShow, cluster: { mode: 'sim' }, log: [], deck: { deckTitle: 't', deckFile: 'f', chapters: [] } } as unknown as AppState;
 
 function handlers(calls: string[]): Handlers {
   const ok = (name: string) => async (...args: unknown[]) => {
@@ -32,6 +32,7 @@ function handlers(calls: string[]): Handlers {
     restoreFault: ok('restoreFault'),
     restoreAll: ok('restoreAll'),
     panic: ok('panic'),
+    resetShow: ok('resetShow'),
     freeze: ok('freeze'),
     timer: ok('timer'),
     openDeck: ok('openDeck'),
@@ -39,7 +40,9 @@ function handlers(calls: string[]): Handlers {
     rehearsal: ok('rehearsal'),
     preflight: async () => ({ at: 0, ok: true, lines: [] }),
     swapDisplays: ok('swapDisplays'),
-    keyMode: ok('keyMode')
+    keyMode: ok('keyMode'),
+    recordings: async () => [],
+    switchToReplay: ok('switchToReplay')
   };
 }
 
@@ -145,7 +148,7 @@ describe('web server', () => {
     ws.send('not json');
     ws.send(JSON.stringify({ id: 3, request: 'next' }));
     await new Promise((ok) => setTimeout(ok, 300));
-    expect(frames.slice(0, 3).map((f) => f.event)).toEqual(['show', 'cluster', 'log']);
+    expect(frames.slice(0, 5).map((f) => f.event)).toEqual(['deck', 'position', 'details', 'cluster', 'log']);
     expect(frames.find((f) => f.id === 1)?.reply).toEqual({ ok: true, value: fakeShow });
     expect(frames.find((f) => f.id === 2)?.reply?.ok).toBe(false);
     expect(frames.find((f) => f.id === 3)?.reply?.ok).toBe(false);

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import type { AppState } from '../../../src/shared/contract';
+import type { ActionLogEntry } from '../../../src/shared/show';
 import type { Handlers } from '../../../src/main/transport/dispatch';
 import { requestPath, startWebServer, type WebServer, type WebServerOptions } from '../../../src/main/transport/web-server';
 import { createClientQueue } from '../../../src/main/transport/client-queue';
@@ -257,4 +258,60 @@ describe('process guard', () => {
     guard.uninstall();
     expect(seen).toEqual(['unexpected error (uncaught exception): Error: from a timer']);
   });
+});
+
+/** Complete server frames (text, unmasked) in a byte stream; the rest waits for more bytes. */
+function readFrames(buf: Buffer): { texts: string[]; rest: Buffer } {
+  const texts: string[] = [];
+  let at = 0;
+  for (;;) {
+    if (buf.length - at < 2) break;
+    let len = buf[at + 1]! & 0x7f;
+    let head = 2;
+    if (len === 126) {
+      if (buf.length - at < 4) break;
+      len = buf.readUInt16BE(at + 2);
+      head = 4;
+    } else if (len === 127) {
+      if (buf.length - at < 10) break;
+      len = Number(buf.readBigUInt64BE(at + 2));
+      head = 10;
+    }
+    if (buf.length - at < head + len) break;
+    if ((buf[at]! & 0x0f) === 1) texts.push(buf.subarray(at + head, at + head + len).toString('utf8'));
+    at += head + len;
+  }
+  return { texts, rest: buf.subarray(at) };
+}
+
+describe('backpressure and the action log', () => {
+  it('a client that falls behind while log lines are appended still ends with every line, in order', async () => {
+    const entries: ActionLogEntry[] = [];
+    const state = (): AppState => ({ ...bigState(10), log: entries }) as AppState;
+    const s = await start({ handlers: anyHandlers(state), state, backpressure: { slowMs: 60_000 } });
+    const sock = await deafClient(s.port);
+    await expect.poll(() => s.clients()).toBe(1);
+    const pad = 'x'.repeat(64_000); // 25 MB in all: more than the kernel's loopback buffers take
+    for (let seq = 1; seq <= 400; seq++) {
+      const e: ActionLogEntry = { seq, at: seq, what: `step ${seq}`, outcome: 'info', detail: pad };
+      entries.push(e);
+      s.broadcast('logEntry', e);
+    }
+    expect(s.clientStats()[0]?.pendingEvents).toBeGreaterThan(0); // it did fall behind
+    let buf: Buffer = Buffer.alloc(0);
+    let log: ActionLogEntry[] = [];
+    sock.on('data', (chunk: Buffer) => {
+      const r = readFrames(Buffer.concat([buf, chunk]));
+      buf = r.rest;
+      for (const t of r.texts) {
+        const f = JSON.parse(t) as { type: string; event?: string; payload?: unknown };
+        if (f.event === 'log') log = [...(f.payload as ActionLogEntry[])];
+        if (f.event === 'logEntry') log.push(f.payload as ActionLogEntry);
+      }
+    });
+    sock.resume();
+    await expect.poll(() => log.at(-1)?.seq, { timeout: 10_000 }).toBe(400);
+    expect(log.map((e) => e.seq)).toEqual(entries.map((e) => e.seq));
+    sock.destroy();
+  }, 30_000);
 });

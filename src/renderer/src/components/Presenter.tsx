@@ -2,7 +2,7 @@
 // plain words (always), then tabs: the live cluster in detail, chapters to jump to, chaos by
 // hand, preflight, key learning, deck and rehearsal. It stays live while the audience is
 // blacked out or frozen, and sizes itself in rem scaled to the window (1 rem = 16 px at 1080p).
-import type { JSX } from 'react';
+import { memo, useDeferredValue, type JSX } from 'react';
 import { PRESENTER_TABS } from '../lib/ui';
 import { uiStore, useNow, useServerNow, useStage, useUi } from '../state';
 import { Btn } from './Btn';
@@ -13,8 +13,14 @@ import { LeftColumn } from './presenter/LeftColumn';
 import { LiveTab } from './presenter/LiveTab';
 import { PreflightTab } from './presenter/PreflightTab';
 import { Problems } from './presenter/Problems';
+import { ReplayPanel } from './presenter/ReplayPanel';
 import { SetupTab } from './presenter/SetupTab';
 import { TopBar } from './presenter/TopBar';
+
+// A cluster tick or a log line re-renders the tabs, not the top bar and the left column (mirror, next, notes).
+const TopBarM = memo(TopBar);
+const LeftColumnM = memo(LeftColumn);
+const LiveTabM = memo(LiveTab);
 
 export function Presenter(): JSX.Element {
   const show = useStage((s) => s.show);
@@ -23,6 +29,8 @@ export function Presenter(): JSX.Element {
   const tab = useUi((s) => s.tab);
   const localNow = useNow();
   const serverNow = useServerNow();
+  // The tabs follow at a lower priority: a key press paints "Now · N / M" first, the tab after.
+  const tabShow = useDeferredValue(show);
 
   if (!show) {
     return (
@@ -36,13 +44,15 @@ export function Presenter(): JSX.Element {
 
   return (
     <div className={`presenter${show.blackout ? ' is-blackout' : ''}${show.presenter.frozen ? ' is-frozen' : ''}`}>
-      <TopBar show={show} />
+      <TopBarM show={show} />
       <main className="p-main">
-        <LeftColumn show={show} />
+        <LeftColumnM show={show} />
         <div className="p-right">
+          <ReplayPanel show={show} />
           <Problems
             notices={show.notices}
             deckErrors={show.presenter.deckErrors}
+            deckWarnings={show.presenter.deckWarnings}
             cluster={cluster}
             serverNow={serverNow}
             localNow={localNow}
@@ -61,9 +71,9 @@ export function Presenter(): JSX.Element {
             ))}
           </nav>
           <div className="p-tab-body">
-            {tab === 'live' && <LiveTab show={show} cluster={cluster} log={log} serverNow={serverNow} />}
-            {tab === 'chapters' && <ChaptersTab show={show} />}
-            {tab === 'chaos' && <ChaosTab show={show} cluster={cluster} />}
+            {tab === 'live' && <LiveTabM show={tabShow ?? show} cluster={cluster} log={log} serverNow={serverNow} />}
+            {tab === 'chapters' && <ChaptersTab show={tabShow ?? show} />}
+            {tab === 'chaos' && <ChaosTab show={tabShow ?? show} cluster={cluster} />}
             {tab === 'preflight' && <PreflightTab />}
             {tab === 'keys' && <KeysTab show={show} />}
             {tab === 'setup' && <SetupTab show={show} />}

@@ -147,9 +147,30 @@ function WorkloadChart({ workload, marks }: { workload: WorkloadSeries; marks: C
     };
   }, [fontPx]);
 
+  // Redraw only when a point or a mark was added, and at most once a second: snapshots arrive
+  // more often than the workload's one-second samples, and a redraw repaints the whole canvas.
+  const drawn = useRef({ at: 0, key: '' });
+  const wanted = useRef('');
+  const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
   useEffect(() => {
-    plot.current?.setData(data.current);
+    const h = workload.history;
+    wanted.current = `${h.length}:${h[h.length - 1]?.t ?? 0}:${marks.map((m) => `${m.kind}@${m.x}`).join(',')}`;
+    if (wanted.current === drawn.current.key || pending.current) return;
+    const draw = (): void => {
+      pending.current = null;
+      drawn.current = { at: Date.now(), key: wanted.current };
+      plot.current?.setData(data.current);
+    };
+    const wait = drawn.current.at + 1000 - Date.now();
+    if (wait <= 0) draw();
+    else pending.current = setTimeout(draw, wait);
   }, [workload.history, marks]);
+  useEffect(
+    () => () => {
+      if (pending.current) clearTimeout(pending.current);
+    },
+    []
+  );
 
   const fault = marks.filter((m) => m.kind === 'fault').pop();
   return (

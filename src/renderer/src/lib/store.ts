@@ -4,11 +4,15 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ClusterSnapshot } from '../../../shared/cluster';
 import type { RequestArgs, RequestName } from '../../../shared/contract';
 import type { ActionLogEntry, ShowState } from '../../../shared/show';
+import { composeShow, splitShow, type ShowDeck, type ShowDetails, type ShowPosition } from '../../../shared/show-parts';
 import type { Bridge, BridgeKind } from './bridge';
 import type { ConnectionStatus } from './wsClient';
 
 export interface StageData {
+  /** The show put together from its parts (below); the same object until one of them changes. */
   show: ShowState | null;
+  /** The parts as main sends them (src/shared/show-parts.ts). */
+  parts: { deck: ShowDeck | null; position: ShowPosition | null; details: ShowDetails | null };
   cluster: ClusterSnapshot | null;
   log: ActionLogEntry[];
   connection: ConnectionStatus;
@@ -24,6 +28,7 @@ export type StageStore = StoreApi<StageData>;
 export function createStageStore(): StageStore {
   return createStore<StageData>(() => ({
     show: null,
+    parts: { deck: null, position: null, details: null },
     cluster: null,
     log: [],
     connection: { state: 'connecting', attempt: 0, since: 0, detail: null, retryInMs: null },
@@ -37,19 +42,22 @@ export function createStageStore(): StageStore {
 export function startSync(bridge: Bridge, store: StageStore, now: () => number = Date.now): () => void {
   const offs: (() => void)[] = [];
   store.setState({ bridgeKind: bridge.kind, connection: bridge.status() });
-  offs.push(bridge.api.on('show', (show) => store.setState({ show })));
+  offs.push(bridge.api.on('deck', (deck) => setPart(store, { deck })));
+  offs.push(bridge.api.on('position', (position) => setPart(store, { position })));
+  offs.push(bridge.api.on('details', (details) => setPart(store, { details })));
   offs.push(
     bridge.api.on('cluster', (cluster) => store.setState({ cluster, clockOffsetMs: offsetOf(cluster, now()) }))
   );
   offs.push(bridge.api.on('log', (log) => store.setState({ log })));
+  offs.push(bridge.api.on('logEntry', (entry) => store.setState((s) => ({ log: appendLog(s.log, entry) }))));
   offs.push(bridge.onStatus((connection) => store.setState({ connection })));
   // The WebSocket client fetches the whole state itself after every (re)connect; Electron's
   // IPC has no connection to lose, so ask once.
   if (bridge.kind === 'electron') {
     void bridge.api.request('getState').then((r) => {
       if (r.ok) {
+        setPart(store, { deck: r.value.deck, ...splitShow(r.value.show) });
         store.setState({
-          show: r.value.show,
           cluster: r.value.cluster,
           log: r.value.log,
           clockOffsetMs: offsetOf(r.value.cluster, now())
@@ -62,6 +70,27 @@ export function startSync(bridge: Bridge, store: StageStore, now: () => number =
   return () => {
     for (const off of offs) off();
   };
+}
+
+/** As many lines as main's journal keeps (LOG_LIMIT in src/main/stage/journal.ts). */
+const LOG_KEEP = 200;
+
+/** The log with one more line: appended once (a line seen already is skipped), bounded. Pure. */
+export function appendLog(log: ActionLogEntry[], entry: ActionLogEntry): ActionLogEntry[] {
+  const last = log[log.length - 1];
+  if (last && last.seq >= entry.seq && log.some((e) => e.seq === entry.seq)) return log;
+  return [...log, entry].slice(-LOG_KEEP);
+}
+
+/** One or more parts arrived: the show is put together again once all three are there. */
+function setPart(store: StageStore, part: Partial<StageData['parts']>): void {
+  store.setState((s) => {
+    const parts = { ...s.parts, ...part };
+    const { deck, position, details } = parts;
+    // A position past a new deck's end waits for that deck: the last good show stays meanwhile.
+    const show = deck && position && details ? (composeShow(deck, position, details) ?? s.show) : s.show;
+    return { parts, show };
+  });
 }
 
 function offsetOf(c: ClusterSnapshot, localNow: number): number {

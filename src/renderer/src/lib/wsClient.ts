@@ -14,9 +14,10 @@ import type {
   RequestName,
   RequestResults,
   StageApi,
+  StateEvent,
   WsClientFrame
 } from '../../../shared/contract';
-import { EVENT_NAMES } from '../../../shared/contract';
+import { EVENT_NAMES, stateEvents } from '../../../shared/contract';
 
 /** The few things the client needs from a socket. */
 export interface SocketLike {
@@ -69,6 +70,9 @@ export interface WsStageClient extends StageApi {
   close(): void;
 }
 
+/** Requests that may take longer than the default timeout: resetShow waits for the cluster to settle. */
+const SLOW_REQUESTS: Partial<Record<RequestName, number>> = { resetShow: 180_000 };
+
 const replySchema = z.union([
   z.object({ ok: z.literal(true), value: z.unknown() }),
   z.object({ ok: z.literal(false), error: z.string() })
@@ -76,14 +80,75 @@ const replySchema = z.union([
 
 const serverFrame = z.discriminatedUnion('type', [
   z.object({ type: z.literal('reply'), id: z.number().int().nonnegative(), reply: replySchema }),
-  z.object({ type: z.literal('event'), event: z.enum(['show', 'cluster', 'log']), payload: z.unknown() })
+  z.object({ type: z.literal('event'), event: z.enum(EVENT_NAMES as [EventName, ...EventName[]]), payload: z.unknown() })
 ]);
 
-/** A payload is plausible enough to hand to the views: objects for show/cluster, an array for log. */
+/** A payload is plausible enough to hand to the views: an array for log, objects for the others. */
 function plausible(event: EventName, payload: unknown): boolean {
   if (event === 'log') return Array.isArray(payload);
   return typeof payload === 'object' && payload !== null && !Array.isArray(payload);
 }
+
+/** The state as the events a view follows, or none when it is not a state we can read. */
+function eventsOf(s: AppState): StateEvent[] {
+  try {
+    return stateEvents(s);
+  } catch {
+    return [];
+  }
+}
+
+/** A frame from the server, checked: a reply, a plausible event, or null for anything else. */
+export function readServerFrame(
+  data: string
+): { type: 'reply'; id: number; reply: Reply<unknown> } | { type: 'event'; event: EventName; payload: unknown } | null {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(data);
+  } catch {
+    return null;
+  }
+  const f = serverFrame.safeParse(raw);
+  if (!f.success) return null;
+  const frame = f.data;
+  if (frame.type === 'reply')
+    return { type: 'reply', id: frame.id, reply: frame.reply.ok ? { ok: true, value: frame.reply.value } : { ok: false, error: frame.reply.error } };
+  return plausible(frame.event, frame.payload) ? { type: 'event', event: frame.event, payload: frame.payload } : null;
+}
+
+/** Calls each listener; one broken view (or status listener) must not starve the others. */
+function callEach<T>(set: Iterable<(x: T) => void> | undefined, value: T): void {
+  if (!set) return;
+  for (const l of [...set]) {
+    try {
+      l(value);
+    } catch {
+      /* keep going */
+    }
+  }
+}
+
+function addListener(listeners: Map<EventName, Set<AnyListener>>, event: EventName, l: AnyListener): () => void {
+  if (!EVENT_NAMES.includes(event)) throw new Error(`unknown event "${String(event)}"`);
+  const set = listeners.get(event) ?? new Set<AnyListener>();
+  listeners.set(event, set);
+  set.add(l);
+  return () => void set.delete(l);
+}
+
+function timeoutText(name: RequestName, open: boolean, ms: number): string {
+  return open ? `the app did not answer "${name}" within ${Math.round(ms / 1000)} s` : `not connected to the app, so "${name}" was not sent`;
+}
+
+function closeQuietly(s: SocketLike | null): void {
+  try {
+    s?.close();
+  } catch {
+    /* already gone */
+  }
+}
+
+type AnyListener = (payload: unknown) => void;
 
 interface Pending {
   name: RequestName;
@@ -93,7 +158,6 @@ interface Pending {
   resolve: (r: Reply<unknown>) => void;
 }
 
-type AnyListener = (payload: unknown) => void;
 
 export function createWsClient(opts: WsClientOptions): WsStageClient {
   const timeoutMs = opts.requestTimeoutMs ?? 8000;
@@ -117,26 +181,10 @@ export function createWsClient(opts: WsClientOptions): WsStageClient {
 
   function setStatus(s: Omit<ConnectionStatus, 'since'>): void {
     status = { ...s, since: now() };
-    for (const l of [...statusListeners]) {
-      try {
-        l(status);
-      } catch {
-        /* a listener's bug must not break the connection */
-      }
-    }
+    callEach(statusListeners, status);
   }
 
-  function emit(event: EventName, payload: unknown): void {
-    const set = listeners.get(event);
-    if (!set) return;
-    for (const l of [...set]) {
-      try {
-        l(payload);
-      } catch {
-        /* one broken view must not starve the others */
-      }
-    }
-  }
+  const emit = (event: EventName, payload: unknown): void => callEach(listeners.get(event), payload);
 
   function settle(id: number, reply: Reply<unknown>): void {
     const p = pending.get(id);
@@ -156,20 +204,12 @@ export function createWsClient(opts: WsClientOptions): WsStageClient {
     }
   }
 
-  function refetchState(): void {
-    void request('getState').then((r) => {
-      if (!r.ok) return;
-      const s: AppState = r.value;
-      emit('show', s.show);
-      emit('cluster', s.cluster);
-      emit('log', s.log);
-    });
-  }
+  const refetchState = (): void =>
+    void request('getState').then((r) => r.ok && eventsOf(r.value).forEach((e) => plausible(e.event, e.payload) && emit(e.event, e.payload)));
 
   function scheduleReconnect(detail: string): void {
     if (stopped) return;
-    const base = Math.min(maxBackoff, first * 2 ** attempt);
-    const delay = Math.round(base * (0.8 + 0.4 * random()));
+    const delay = Math.round(Math.min(maxBackoff, first * 2 ** attempt) * (0.8 + 0.4 * random()));
     attempt += 1;
     setStatus({ state: 'reconnecting', attempt, detail, retryInMs: delay });
     retryTimer = setTimeout(() => {
@@ -201,30 +241,13 @@ export function createWsClient(opts: WsClientOptions): WsStageClient {
         for (const [id, p] of [...pending]) {
           if (p.sent) settle(id, { ok: false, error: `the connection to the app dropped before "${p.name}" was answered` });
         }
-        const why = wasOpen
-          ? `connection to the app lost${reason ? `: ${reason}` : code ? ` (code ${code})` : ''}`
-          : `cannot reach the app at ${opts.url}`;
-        scheduleReconnect(why);
+        scheduleReconnect(wasOpen ? `connection to the app lost${reason ? `: ${reason}` : code ? ` (code ${code})` : ''}` : `cannot reach the app at ${opts.url}`);
       },
       onMessage(data) {
         if (gen !== generation) return;
-        let raw: unknown;
-        try {
-          raw = JSON.parse(data);
-        } catch {
-          return;
-        }
-        const f = serverFrame.safeParse(raw);
-        if (!f.success) return;
-        const frame = f.data;
-        if (frame.type === 'reply') {
-          const reply: Reply<unknown> = frame.reply.ok
-            ? { ok: true, value: frame.reply.value }
-            : { ok: false, error: frame.reply.error };
-          settle(frame.id, reply);
-        } else if (plausible(frame.event, frame.payload)) {
-          emit(frame.event, frame.payload);
-        }
+        const frame = readServerFrame(data);
+        if (frame?.type === 'reply') settle(frame.id, frame.reply);
+        else if (frame?.type === 'event') emit(frame.event, frame.payload);
       }
     };
     try {
@@ -249,14 +272,7 @@ export function createWsClient(opts: WsClientOptions): WsStageClient {
         name,
         frame: JSON.stringify(body),
         sent: false,
-        timer: setTimeout(() => {
-          settle(id, {
-            ok: false,
-            error: open
-              ? `the app did not answer "${name}" within ${Math.round(timeoutMs / 1000)} s`
-              : `not connected to the app, so "${name}" was not sent`
-          });
-        }, timeoutMs),
+        timer: setTimeout(() => settle(id, { ok: false, error: timeoutText(name, open, SLOW_REQUESTS[name] ?? timeoutMs) }), SLOW_REQUESTS[name] ?? timeoutMs),
         resolve: resolve as (r: Reply<unknown>) => void
       };
       pending.set(id, p);
@@ -264,19 +280,8 @@ export function createWsClient(opts: WsClientOptions): WsStageClient {
     });
   }
 
-  function on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void {
-    if (!EVENT_NAMES.includes(event)) throw new Error(`unknown event "${String(event)}"`);
-    let set = listeners.get(event);
-    if (!set) {
-      set = new Set();
-      listeners.set(event, set);
-    }
-    const l = listener as AnyListener;
-    set.add(l);
-    return () => {
-      set.delete(l);
-    };
-  }
+  const on = <E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): (() => void) =>
+    addListener(listeners, event, listener as AnyListener);
 
   connect();
 
@@ -286,9 +291,7 @@ export function createWsClient(opts: WsClientOptions): WsStageClient {
     status: () => status,
     onStatus(listener) {
       statusListeners.add(listener);
-      return () => {
-        statusListeners.delete(listener);
-      };
+      return () => void statusListeners.delete(listener);
     },
     close() {
       if (stopped) return;
@@ -297,13 +300,8 @@ export function createWsClient(opts: WsClientOptions): WsStageClient {
       retryTimer = null;
       open = false;
       generation += 1;
-      const s = sock;
+      closeQuietly(sock);
       sock = null;
-      try {
-        s?.close();
-      } catch {
-        /* already gone */
-      }
       for (const id of [...pending.keys()]) settle(id, { ok: false, error: 'the connection to the app is closed' });
       setStatus({ state: 'closed', attempt, detail: 'closed', retryInMs: null });
     }

@@ -9,6 +9,7 @@ import { faultButtons, type FaultButton } from '../../lib/chaos';
 import { ask, send, useServerNow } from '../../state';
 import { Btn } from '../Btn';
 import { OpenFaults } from './LiveTab';
+import { ResetShowButton } from './ResetShow';
 
 const ARM_MS = 4000;
 
@@ -89,6 +90,7 @@ export function ChaosTab({ show, cluster }: { show: ShowState; cluster: ClusterS
         <Btn label="Restore all" keys="R" tone="warn" onPress={() => send('restoreAll')} testId="chaos-restore-all" />
         <Btn label="Panic" keys="Shift+Esc · hold B" tone="danger" onPress={() => send('panic')} />
       </div>
+      <ResetShowButton />
     </div>
   );
 }

@@ -1,0 +1,74 @@
+// The phases' raw results as the bench's figures, each beside its target (issue 11). Pure.
+import type { Frame } from './browser';
+import type { FaultResults, IdleResults, KeyResults, SoakResults } from './phases';
+import { bytesPerWindow, growthPct, median, p95, type Figure } from './report';
+
+/** Bytes a key press brings each page: frames other than the cluster's periodic snapshot in the
+ *  400 ms after the key, less what such frames bring while idle. */
+export const KEY_WINDOW_MS = 400;
+
+const PAINT_LABELS: Record<keyof KeyResults['paint'], string> = {
+  audienceKeyAudiencePaint: 'key in audience -> audience paint',
+  audienceKeyPresenterPaint: 'key in audience -> presenter paint',
+  presenterKeyPresenterPaint: 'key in presenter -> presenter paint',
+  presenterKeyAudiencePaint: 'key in presenter -> audience paint'
+};
+
+export function keyFigures(k: KeyResults): Figure[] {
+  const out: Figure[] = [];
+  for (const [key, label] of Object.entries(PAINT_LABELS) as [keyof KeyResults['paint'], string][]) {
+    out.push({ key: `${key}MedianMs`, label: `${label}, median`, value: median(k.paint[key]), unit: 'ms', below: 16 });
+    out.push({ key: `${key}P95Ms`, label: `${label}, p95`, value: p95(k.paint[key]), unit: 'ms', below: 25 });
+  }
+  out.push({ key: 'keyToNextFrameMedianMs', label: 'key -> start of the frame after (own page), median', value: median(k.nextFrame), unit: 'ms', below: null, note: 'double rAF, an upper bound' });
+  return out;
+}
+
+export function idleFigures(i: IdleResults): Figure[] {
+  return [
+    { key: 'idleAudienceBusyPct', label: `idle audience page main thread busy (${i.seconds.toFixed(0)} s)`, value: i.pageBusyPct.audience, unit: '%', below: 1 },
+    { key: 'idlePresenterBusyPct', label: 'idle presenter page main thread busy', value: i.pageBusyPct.presenter, unit: '%', below: 1 },
+    { key: 'idleServerCpuPct', label: 'idle server CPU (share of one core)', value: i.serverCpuPct, unit: '%', below: 1.5 },
+    { key: 'idleAudienceBytesPerSec', label: 'idle bytes/s to the audience page', value: i.bytesPerSec.audience, unit: 'B/s', below: null },
+    { key: 'idlePresenterBytesPerSec', label: 'idle bytes/s to the presenter page', value: i.bytesPerSec.presenter, unit: 'B/s', below: null }
+  ];
+}
+
+export function bytesFigures(k: KeyResults, i: IdleResults, frames: Record<'audience' | 'presenter', Frame[]>): Figure[] {
+  const starts = [...k.keyTimes.audience, ...k.keyTimes.presenter];
+  const per = (p: 'audience' | 'presenter'): number => {
+    const own = frames[p].filter((f) => f.kind !== 'cluster');
+    const idleRate = own.filter((f) => f.at >= i.from && f.at < i.to).reduce((a, f) => a + f.bytes, 0) / Math.max(1e-3, (i.to - i.from) / 1000);
+    return bytesPerWindow(own, starts, KEY_WINDOW_MS, idleRate);
+  };
+  return [
+    { key: 'keyBytesAudience', label: 'bytes per key press to the audience page', value: per('audience'), unit: 'B', below: null },
+    { key: 'keyBytesPresenter', label: 'bytes per key press to the presenter page', value: per('presenter'), unit: 'B', below: null }
+  ];
+}
+
+export function faultFigures(f: FaultResults, prefix = '', label = ''): Figure[] {
+  const ratio = f.pdDisconnectedMs / Math.max(1, f.mapShowsKillMs.audience);
+  return [
+    { key: `${prefix}mapShowsKillAudienceMs`, label: `${label}countdown end -> audience map shows the kill`, value: f.mapShowsKillMs.audience, unit: 'ms', below: 250, note: f.node },
+    { key: `${prefix}mapShowsKillPresenterMs`, label: `${label}countdown end -> presenter map shows the kill`, value: f.mapShowsKillMs.presenter, unit: 'ms', below: 250 },
+    { key: `${prefix}killRecordedAfterCountdownMs`, label: `${label}countdown end -> kill recorded by main`, value: f.injectedAt - f.countdownEndsAt, unit: 'ms', below: null },
+    { key: `${prefix}pdDisconnectedMs`, label: `${label}countdown end -> map shows PD's Disconnected`, value: f.pdDisconnectedMs, unit: 'ms', below: null },
+    { key: `${prefix}pdOverMapRatio`, label: `${label}PD's Disconnected / map's kill`, value: ratio, unit: 'x', below: null, atLeast: 50 }
+  ];
+}
+
+export function soakFigures(s: SoakResults): Figure[] {
+  // From loop 2 to the end (the first loop warms caches up); with fewer than 3 loops, from loop 1.
+  const from = s.loops >= 3 ? 1 : 0;
+  const tail = (xs: number[]): number[] => xs.slice(from);
+  const mb = (xs: number[]): string => xs.length ? `${(xs[from]! / 1e6).toFixed(1)} -> ${(xs.at(-1)! / 1e6).toFixed(1)} MB` : '';
+  return [
+    { key: 'soakLoops', label: `soak loops (re-armed by ${s.rearm})`, value: s.loops, unit: '', below: null },
+    { key: 'soakFaultsSeen', label: 'soak loops whose fault the map showed', value: s.faultsSeen, unit: '', below: null, atLeast: s.loops },
+    { key: 'soakLoopSecondsMedian', label: 'soak loop duration, median', value: median(s.loopSeconds), unit: 's', below: null },
+    { key: 'soakHeapGrowthAudiencePct', label: `audience heap after GC, growth from loop ${from + 1}`, value: growthPct(tail(s.heap.audience)), unit: '%', below: 5, note: mb(s.heap.audience) },
+    { key: 'soakHeapGrowthPresenterPct', label: `presenter heap after GC, growth from loop ${from + 1}`, value: growthPct(tail(s.heap.presenter)), unit: '%', below: 5, note: mb(s.heap.presenter) },
+    { key: 'soakServerRssGrowthPct', label: `server RSS, growth from loop ${from + 1}`, value: growthPct(tail(s.rss)), unit: '%', below: 10, note: mb(s.rss) }
+  ];
+}

@@ -1,0 +1,78 @@
+// The bench's flags (`npm run bench -- --help`).
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+
+export const USAGE = `npm run bench -- [options]
+
+Starts the app in browser mode on the simulated cluster, drives Debian's chromium like a
+presenter, prints one table and writes the figures as JSON.
+
+  --sim-speed N      the simulated cluster's time scale (default 1 = PD's real timings)
+  --presses N        key presses per page for key -> paint (default 30)
+  --idle-seconds N   length of the idle measurement (default 20)
+  --loops N          whole-show loops of the soak (default 20; 0 skips it)
+  --out FILE         where the JSON goes (default bench-results.json)
+  --no-build         use out/ as it is (default: build when src/ is newer than out/)
+  --live             also measure the fault on the containerized simulator in Docker
+                     (needs TIKV_STAGE_DOCKER_HOST; see src/main/sim/containers/)
+  --help`;
+
+export interface BenchOptions {
+  simSpeed: number;
+  presses: number;
+  idleSeconds: number;
+  loops: number;
+  out: string;
+  build: boolean;
+  live: boolean;
+}
+
+export type ParsedOptions = { ok: true; help: boolean; options: BenchOptions } | { ok: false; error: string };
+
+function positive(name: string, raw: string | undefined, fallback: number, min: number): number | string {
+  if (raw === undefined) return fallback;
+  const n = Number(raw);
+  return Number.isFinite(n) && n >= min ? n : `--${name} wants a number >= ${min}, got "${raw}"`;
+}
+
+/** Pure: argv (without node and script) to options, or the reason they are wrong. */
+export function parseOptions(argv: string[], cwd: string): ParsedOptions {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        'sim-speed': { type: 'string' },
+        presses: { type: 'string' },
+        'idle-seconds': { type: 'string' },
+        loops: { type: 'string' },
+        out: { type: 'string' },
+        'no-build': { type: 'boolean' },
+        live: { type: 'boolean' },
+        help: { type: 'boolean' }
+      },
+      strict: true
+    }));
+  } catch (e) {
+    return { ok: false, error: (e as Error).message };
+  }
+  const str = (k: string): string | undefined => (typeof values[k] === 'string' ? (values[k] as string) : undefined);
+  const simSpeed = positive('sim-speed', str('sim-speed'), 1, 0.1);
+  const presses = positive('presses', str('presses'), 30, 2);
+  const idleSeconds = positive('idle-seconds', str('idle-seconds'), 20, 1);
+  const loops = positive('loops', str('loops'), 20, 0);
+  for (const v of [simSpeed, presses, idleSeconds, loops]) if (typeof v === 'string') return { ok: false, error: v };
+  return {
+    ok: true,
+    help: values.help === true,
+    options: {
+      simSpeed: simSpeed as number,
+      presses: Math.round(presses as number),
+      idleSeconds: idleSeconds as number,
+      loops: Math.round(loops as number),
+      out: resolve(cwd, str('out') ?? 'bench-results.json'),
+      build: values['no-build'] !== true,
+      live: values.live === true
+    }
+  };
+}

@@ -1,0 +1,112 @@
+// `npm run bench`: the app in browser mode on the simulated cluster, driven from outside like a
+// presenter in Debian's chromium. Prints one table and writes bench-results.json. It exits 0
+// whatever the figures say (timings are noisy; the table marks each target), 1 when it could
+// not run, 2 on bad flags.
+import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { Browser } from 'playwright-core';
+import type { AppState } from '../../src/shared/contract';
+import { buildApp, buildIsStale, getState, startApp, type RunningApp } from './app';
+import { indexText, launchChromium, openView, waitFor } from './browser';
+import { bytesFigures, faultFigures, idleFigures, keyFigures, soakFigures } from './figures';
+import { USAGE, parseOptions, type BenchOptions } from './options';
+import { advanceTo, allRunning, faultOnMap, idleCost, indexOf, keyLatency, soak, type Views } from './phases';
+import { table, verdict, type Figure } from './report';
+
+const ROOT = resolve(__dirname, '..', '..');
+const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
+
+/** 1-based chapter numbers of the deck's beats. */
+function beats(s: AppState): { workload: number; fault: number; restore: number } {
+  const find = (ok: (t: string) => boolean): number => s.show.chapters.findIndex((c) => c.action !== null && ok(c.action.type)) + 1;
+  const b = { workload: find((t) => t === 'start-workload'), fault: find((t) => t === 'fault'), restore: find((t) => t === 'restore' || t === 'restore-all') };
+  if (!(b.workload > 1 && b.fault > b.workload && b.restore > b.fault))
+    throw new Error(`the deck needs chapters in this order: start-workload (not first), a fault, a restore; got ${JSON.stringify(b)}`);
+  return b;
+}
+
+async function measure(o: BenchOptions, app: RunningApp, browser: Browser): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
+  const [audience, presenter] = [await openView(browser, app.url, 'audience'), await openView(browser, app.url, 'presenter')];
+  const state = await getState(app.url);
+  const v: Views = { audience, presenter, url: app.url, pid: app.pid, total: state.show.total, log };
+  const b = beats(state);
+  for (const p of [audience, presenter]) await waitFor(`${p.name} on chapter 1`, () => indexText(p), (t) => t === indexOf(v, 1), 20_000, 100);
+
+  log(`to chapter ${b.workload} (the workload starts, the map and chart show) ...`);
+  await advanceTo(v, audience, b.workload);
+  await waitFor('workload ops > 0', () => audience.page.getByTestId('workload').first().getAttribute('data-ops'), (x) => Number(x) > 0, 30_000, 250);
+
+  log(`key -> paint: ${o.presses} presses in each page (chapters ${b.workload - 1} <-> ${b.workload}) ...`);
+  const keys = await keyLatency(v, o.presses, b.workload - 1);
+  await advanceTo(v, audience, b.workload);
+
+  log(`idle for ${o.idleSeconds} s with the map and chart on screen ...`);
+  const idle = await idleCost(v, o.idleSeconds);
+
+  log(`the fault beat (chapter ${b.fault}) ...`);
+  await advanceTo(v, audience, b.fault - 1);
+  const fault = await faultOnMap(v, o.simSpeed, b.fault);
+  log(`restore (chapter ${b.restore}) ...`);
+  await advanceTo(v, audience, b.restore, 60_000);
+  await waitFor('every node running', () => allRunning(audience), (x) => x, 60_000, 200);
+
+  const figures = [...keyFigures(keys), ...idleFigures(idle), ...bytesFigures(keys, idle, { audience: audience.frames, presenter: presenter.frames }), ...faultFigures(fault)];
+  const details: Record<string, unknown> = { keys, idle, fault };
+  if (o.loops > 0) {
+    log(`soak: ${o.loops} whole-show loops ...`);
+    const s = await soak(v, o.loops, b, o.simSpeed);
+    figures.push(...soakFigures(s));
+    details.soak = s;
+  } else log('soak skipped (--loops 0)');
+  return { figures, details };
+}
+
+async function main(): Promise<number> {
+  const parsed = parseOptions(process.argv.slice(2), process.cwd());
+  if (!parsed.ok) {
+    process.stderr.write(`bench: ${parsed.error}\n\n${USAGE}\n`);
+    return 2;
+  }
+  if (parsed.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const o = parsed.options;
+  if (o.build && buildIsStale(ROOT)) buildApp(ROOT, log);
+  if (o.live) log(process.env.TIKV_STAGE_DOCKER_HOST ? 'live mode: not measured by this version of the bench' : 'live mode skipped: TIKV_STAGE_DOCKER_HOST is not set');
+
+  const startedAt = new Date().toISOString();
+  log(`starting the app (sim, --sim-speed ${o.simSpeed}) and chromium ...`);
+  const app = await startApp(ROOT, ['--mode', 'sim', '--sim-speed', String(o.simSpeed)]);
+  let browser: Browser | null = null;
+  try {
+    browser = await launchChromium();
+    const { figures, details } = await measure(o, app, browser);
+    const text = table(figures);
+    process.stdout.write(`\nTiKV Stage bench: sim mode, --sim-speed ${o.simSpeed}, ${startedAt}\n\n${text}\n\n`);
+    const json = {
+      startedAt,
+      options: { ...o, out: undefined },
+      figures: Object.fromEntries(figures.map((f) => [f.key, f.value])),
+      verdicts: Object.fromEntries(figures.map((f) => [f.key, verdict(f)])),
+      details
+    };
+    writeFileSync(o.out, `${JSON.stringify(json, null, 2)}\n`);
+    log(`wrote ${o.out}`);
+    return 0;
+  } catch (e) {
+    log(`could not run: ${(e as Error).stack ?? String(e)}\n--- app output (tail) ---\n${app.output().slice(-3000)}`);
+    return 1;
+  } finally {
+    await browser?.close().catch(() => undefined);
+    await app.stop();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    log(`could not run: ${(e as Error).message}`);
+    process.exit(1);
+  }
+);

@@ -1,0 +1,101 @@
+// Run the show again (the `resetShow` request): a rehearsal, then the talk, without a restart.
+// Every open fault is restored and the cluster is given time to settle; then the show starts
+// afresh: first chapter, every beat re-armed (nothing fires until the presenter presses), the
+// timeline, diagnosis, workload history and notices cleared, the talk timer at zero. Rehearsal
+// records and key bindings stay.
+import type { ClusterSnapshot } from '../../shared/cluster';
+import type { ShowRuntime } from '../show/runtime';
+import type { ActionRunner } from './actions';
+import type { ClusterFeed } from './cluster-feed';
+import type { Journal } from './journal';
+import type { PresenterSession } from './presenter';
+
+/** Why the cluster is not settled yet, or null when it is: every node running, PD Up for each store, a PD leader. Pure. */
+export function unsettledReason(s: ClusterSnapshot): string | null {
+  if (s.pdError) return `PD: ${s.pdError}`;
+  if (!s.pdLeader) return 'PD has no leader yet';
+  const alive = (c: string): boolean => c === 'running' || c === 'unknown';
+  for (const n of s.tikv) {
+    if (!alive(n.container) || n.partitioned) return `${n.name} is ${n.partitioned ? 'cut off' : n.container}`;
+    if (n.state !== 'up') return `PD says ${n.name} is ${n.state}`;
+  }
+  for (const m of s.pd) if (!alive(m.container) || m.partitioned || m.health === false) return `PD member ${m.name} is not healthy`;
+  return null;
+}
+
+export interface ResetDeps {
+  actions: ActionRunner;
+  /** The last published cluster snapshot. */
+  snapshot(): ClusterSnapshot;
+  /** The deck starts the workload itself (so the reset may stop it, as at launch). */
+  deckStartsWorkload(): boolean;
+  journal: Journal;
+  /** The parts that start afresh, called in this order once the cluster has settled. */
+  restart: {
+    /** Faults injected before this moment leave the show's list (open ones always stay). */
+    markEpoch(at: number): void;
+    clearWorkloadHistory(): void;
+    presenter(): void;
+    /** Last: the show's reset publishes the new state to every view. */
+    show(): void;
+  };
+  /** How long to wait for the cluster to settle before going on anyway (wall ms). */
+  settleTimeoutMs?: number;
+  pollMs?: number;
+  now?: () => number;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export async function resetShow(d: ResetDeps): Promise<void> {
+  const now = d.now ?? Date.now;
+  const sleep = d.sleep ?? ((ms: number) => new Promise<void>((ok) => setTimeout(ok, ms)));
+  const problems: string[] = [];
+  const restored = await d.actions.run({ type: 'restore-all' }, { notify: false });
+  if (!restored.ok) problems.push(`reset: ${restored.message}`);
+  if (d.deckStartsWorkload()) {
+    const stopped = await d.actions.run({ type: 'stop-workload' }, { notify: false });
+    if (!stopped.ok) problems.push(`reset: the workload did not stop: ${stopped.message}`);
+  }
+  const until = now() + (d.settleTimeoutMs ?? 120_000);
+  let why = unsettledReason(d.snapshot());
+  while (why !== null && now() < until) {
+    await sleep(d.pollMs ?? 200);
+    why = unsettledReason(d.snapshot());
+  }
+  if (why !== null) problems.push(`reset: the cluster had not settled (${why}); the show starts anyway`);
+  d.journal.clearNotices();
+  for (const p of problems) d.journal.notice(p);
+  d.restart.markEpoch(now());
+  d.restart.clearWorkloadHistory();
+  d.restart.presenter();
+  d.journal.log('show reset', problems.length ? 'failed' : 'ok', problems.join('; ') || 'every beat re-armed, first chapter');
+  d.restart.show();
+}
+
+/** The stage's parts a reset touches (see createStage). */
+export interface ResetParts {
+  actions: ActionRunner;
+  journal: Journal;
+  feed: Pick<ClusterFeed, 'current' | 'clearHistory'>;
+  presenter: Pick<PresenterSession, 'reset'>;
+  show: Pick<ShowRuntime, 'reset' | 'director'>;
+  markEpoch(at: number): void;
+}
+
+/** resetShow over the stage's parts, one at a time: a second press while one runs waits for the same one. */
+export function showResetter(p: ResetParts): () => Promise<void> {
+  let running: Promise<void> | null = null;
+  return () =>
+    (running ??= resetShow({
+      actions: p.actions,
+      snapshot: () => p.feed.current(),
+      deckStartsWorkload: () => p.show.director().chapters.some((c) => c.action?.type === 'start-workload'),
+      journal: p.journal,
+      restart: {
+        markEpoch: p.markEpoch,
+        clearWorkloadHistory: () => p.feed.clearHistory(),
+        presenter: () => p.presenter.reset(),
+        show: () => p.show.reset()
+      }
+    }).finally(() => (running = null)));
+}

@@ -1,0 +1,51 @@
+// The show as events (src/shared/show-parts.ts): each part goes out only when it changed, the
+// small position first, so that a key press reaches the views before anything heavier is
+// compared. The deck is compared by identity (the director keeps its chapter list until a
+// deck reload), the others by their JSON.
+import type { EventName, EventPayloads } from '../../shared/contract';
+import type { Chapter, ShowState } from '../../shared/show';
+import { deckPart, splitShow, type ShowDeck } from '../../shared/show-parts';
+
+type Emit = <E extends EventName>(event: E, payload: EventPayloads[E]) => void;
+
+export interface ShowEvents {
+  /** The deck part for these chapters (the same object while they do not change). */
+  deck(s: Pick<ShowState, 'deckTitle' | 'deckFile'>, chapters: readonly Chapter[]): ShowDeck;
+  /** Emits the parts of this state that differ from what was last emitted. */
+  publish(s: ShowState, chapters: readonly Chapter[]): void;
+}
+
+export function createShowEvents(emit: Emit): ShowEvents {
+  let deck: { chapters: readonly Chapter[]; title: string; file: string; part: ShowDeck } | null = null;
+  let sentDeck: ShowDeck | null = null;
+  let position = '';
+  let details = '';
+
+  const deckOf: ShowEvents['deck'] = (s, chapters) => {
+    if (!deck || deck.chapters !== chapters || deck.title !== s.deckTitle || deck.file !== s.deckFile)
+      deck = { chapters, title: s.deckTitle, file: s.deckFile, part: deckPart(s.deckTitle, s.deckFile, chapters) };
+    return deck.part;
+  };
+
+  return {
+    deck: deckOf,
+    publish(s, chapters) {
+      const d = deckOf(s, chapters);
+      if (d !== sentDeck) {
+        sentDeck = d;
+        emit('deck', d);
+      }
+      const parts = splitShow(s);
+      const p = JSON.stringify(parts.position);
+      if (p !== position) {
+        position = p;
+        emit('position', parts.position);
+      }
+      const x = JSON.stringify(parts.details);
+      if (x !== details) {
+        details = x;
+        emit('details', parts.details);
+      }
+    }
+  };
+}

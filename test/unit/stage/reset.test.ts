@@ -1,0 +1,128 @@
+// resetShow at the stage: the order of its steps, waiting for the cluster to settle, and the
+// whole request on a real simulated cluster through the stage's handlers.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { parseConfig } from '../../../src/main/config';
+import { createStage, type Stage } from '../../../src/main/stage';
+import { createActionRunner } from '../../../src/main/stage/actions';
+import { createJournal } from '../../../src/main/stage/journal';
+import { resetShow, unsettledReason } from '../../../src/main/stage/reset';
+import type { ClusterSnapshot } from '../../../src/shared/cluster';
+import { BUILTIN_DECK, snapshot } from '../show/helpers';
+import { fakeFaults, fakeWorkload } from './fakes';
+
+const up = (): ClusterSnapshot => snapshot(0, { tikv0: {}, tikv1: {}, tikv2: {} });
+
+describe('unsettledReason', () => {
+  it('is null only when every node runs, PD says Up for each store and PD has a leader', () => {
+    expect(unsettledReason(up())).toBeNull();
+    expect(unsettledReason(snapshot(0, { tikv0: {}, tikv1: { container: 'exited' } }))).toMatch(/tikv1 is exited/);
+    expect(unsettledReason(snapshot(0, { tikv0: {}, tikv1: { state: 'disconnected' } }))).toMatch(/PD says tikv1 is disconnected/);
+    expect(unsettledReason(snapshot(0, { tikv0: { partitioned: true } }))).toMatch(/cut off/);
+    expect(unsettledReason({ ...up(), pdLeader: null })).toMatch(/no leader/);
+    expect(unsettledReason({ ...up(), pdError: 'connection refused' })).toMatch(/PD: connection refused/);
+  });
+});
+
+describe('resetShow', () => {
+  function parts(snapshots: ClusterSnapshot[], opts: { restoreFailures?: string[] } = {}) {
+    const steps: string[] = [];
+    const journal = createJournal({ onLog: () => undefined });
+    const faults = fakeFaults(opts);
+    const workload = fakeWorkload();
+    const actions = createActionRunner({ faults, workload, containerNote: null, journal, record: () => undefined });
+    let t = 0;
+    return {
+      steps,
+      journal,
+      faults,
+      workload,
+      run: (settleTimeoutMs = 10_000) =>
+        resetShow({
+          actions,
+          snapshot: () => snapshots[Math.min(steps.filter((s) => s === 'poll').length, snapshots.length - 1)]!,
+          deckStartsWorkload: () => true,
+          journal,
+          restart: {
+            markEpoch: () => void steps.push('epoch'),
+            clearWorkloadHistory: () => void steps.push('history'),
+            presenter: () => void steps.push('presenter'),
+            show: () => void steps.push('show')
+          },
+          settleTimeoutMs,
+          now: () => t,
+          sleep: async (ms) => {
+            t += ms;
+            steps.push('poll');
+          }
+        })
+    };
+  }
+
+  it('restores every fault, stops the workload, waits for the cluster, then starts the show afresh', async () => {
+    const p = parts([snapshot(0, { tikv1: { container: 'exited' } }), snapshot(0, { tikv1: { state: 'disconnected' } }), up()]);
+    await p.faults.inject({ kind: 'kill', target: { type: 'named', name: 'tikv1' } });
+    p.journal.notice('an old notice');
+    await p.run();
+    expect(p.faults.unresolved()).toEqual([]);
+    expect(p.workload.calls).toEqual(['stop']);
+    expect(p.steps).toEqual(['poll', 'poll', 'epoch', 'history', 'presenter', 'show']);
+    expect(p.journal.notices()).toEqual([]);
+    expect(p.journal.entries().at(-1)).toMatchObject({ what: 'show reset', outcome: 'ok' });
+  });
+
+  it('goes on after the settle timeout, and tells the presenter why', async () => {
+    const p = parts([snapshot(0, { tikv1: { state: 'disconnected' } })], { restoreFailures: ['engine gone'] });
+    await p.run(1_000);
+    expect(p.steps.at(-1)).toBe('show');
+    expect(p.journal.notices().join('\n')).toMatch(/had not settled \(PD says tikv1 is disconnected\)/);
+    expect(p.journal.notices().join('\n')).toMatch(/could not bring back/);
+    expect(p.journal.entries().at(-1)).toMatchObject({ what: 'show reset', outcome: 'failed' });
+  });
+});
+
+describe('resetShow through the stage (simulated cluster)', () => {
+  let stage: Stage | null = null;
+  afterEach(async () => {
+    await stage?.close();
+    stage = null;
+  });
+
+  it('runs the show twice: the fault fires again, the first show is forgotten, bindings stay', async () => {
+    const parsed = parseConfig(['--mode', 'sim', '--sim-speed', '20']);
+    if (!parsed.ok) throw new Error(parsed.error);
+    stage = await createStage({ config: parsed.config, dataDir: mkdtempSync(join(tmpdir(), 'stage-reset-')), builtinDeck: BUILTIN_DECK, log: () => undefined });
+    const h = stage.handlers;
+    await h.setKeyBinding('x', 'next');
+    await h.next();
+    await h.next();
+    await h.next(); // Fault Injection: its countdown runs
+    const killed = async (): Promise<boolean> => stage!.state().show.faults.some((f) => f.status === 'open');
+    for (let i = 0; i < 100 && !(await killed()); i++) await new Promise((ok) => setTimeout(ok, 100));
+    expect(await killed()).toBe(true);
+    expect(stage.state().show.timeline.length).toBeGreaterThan(0);
+    expect(stage.state().show.presenter.timer.running).toBe(true);
+
+    const after = await h.resetShow();
+    expect(after.index).toBe(0);
+    expect(after.faults).toEqual([]);
+    expect(after.timeline).toEqual([]);
+    expect(after.diagnosis).toEqual([]);
+    expect(after.presenter.timer).toMatchObject({ running: false, elapsedMs: 0 });
+    expect(after.presenter.keymap).toEqual({ x: 'next' });
+    expect(stage.state().cluster.tikv.every((n) => n.container === 'running' && n.state === 'up')).toBe(true);
+    expect(stage.state().cluster.workload?.history ?? []).toEqual([]);
+
+    // Nothing fires by itself after the reset ...
+    await new Promise((ok) => setTimeout(ok, 500));
+    expect(stage.state().show.faults).toEqual([]);
+    // ... and walking the show again fires the fault beat again.
+    await h.next();
+    await h.next();
+    await h.next();
+    for (let i = 0; i < 100 && !(await killed()); i++) await new Promise((ok) => setTimeout(ok, 100));
+    expect(stage.state().show.faults.filter((f) => f.status === 'open')).toHaveLength(1);
+  }, 60_000);
+});

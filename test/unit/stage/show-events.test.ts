@@ -1,0 +1,59 @@
+// The show in parts: what main sends on a move (only the small position), and that each view
+// puts back exactly the ShowState main had.
+import { describe, expect, it } from 'vitest';
+import { createShow } from '../../../src/main/show/runtime';
+import { createShowEvents } from '../../../src/main/stage/show-events';
+import { appendLog } from '../../../src/renderer/src/lib/store';
+import type { EventName, EventPayloads } from '../../../src/shared/contract';
+import { composeShow, deckPart, splitShow } from '../../../src/shared/show-parts';
+import type { ActionLogEntry } from '../../../src/shared/show';
+import { builtinDeck } from '../show/helpers';
+
+function setup() {
+  const sent: { event: EventName; bytes: number; payload: unknown }[] = [];
+  const events = createShowEvents(<E extends EventName>(event: E, payload: EventPayloads[E]) => sent.push({ event, bytes: JSON.stringify(payload).length, payload }));
+  const show = createShow({ deck: builtinDeck(), executor: { run: async () => ({ ok: true, message: 'ok' }) } });
+  const publish = (): void => events.publish(show.state(), show.director().chapters);
+  return { sent, events, show, publish };
+}
+
+describe('show events', () => {
+  it('sends the deck once, then only the position on a move, and nothing when nothing changed', () => {
+    const { sent, show, publish } = setup();
+    publish();
+    expect(sent.map((s) => s.event)).toEqual(['deck', 'position', 'details']);
+    sent.length = 0;
+    show.goTo(4); // no beat on Detection: only where we are changes
+    publish();
+    expect(sent.map((s) => s.event)).toEqual(['position']);
+    expect(sent[0]!.bytes).toBeLessThan(600);
+    sent.length = 0;
+    publish();
+    expect(sent).toEqual([]);
+    show.dispose();
+  });
+
+  it('puts back the very ShowState that was split', () => {
+    const { events, show } = setup();
+    show.goTo(5);
+    const s = show.state();
+    const { position, details } = splitShow(s);
+    const back = composeShow(JSON.parse(JSON.stringify(events.deck(s, show.director().chapters))), position, details);
+    expect(back).toEqual(JSON.parse(JSON.stringify(s)));
+    // A position past the end of the deck it is put with waits for its own deck.
+    expect(composeShow(deckPart('t', 'f', show.director().chapters.slice(0, 2)), position, details)).toBeNull();
+    show.dispose();
+  });
+});
+
+describe('appendLog', () => {
+  const line = (seq: number): ActionLogEntry => ({ seq, at: seq, what: `line ${seq}`, outcome: 'info', detail: null });
+  it('appends each new line once and keeps the last 200', () => {
+    let log: ActionLogEntry[] = [];
+    for (let i = 1; i <= 250; i++) log = appendLog(log, line(i));
+    expect(log).toHaveLength(200);
+    expect(log[0]!.seq).toBe(51);
+    expect(appendLog(log, line(250))).toBe(log);
+    expect(appendLog(log, line(251)).at(-1)!.seq).toBe(251);
+  });
+});
