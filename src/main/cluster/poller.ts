@@ -43,6 +43,11 @@ export interface PdPollerOptions {
    */
   pingTimeoutMs?: number;
   /**
+   * When /ping has answered and the round still waits this long, the view says PD is electing
+   * (its leader redirect holds requests while there is no leader). Default 1.2 s.
+   */
+  waitingNoticeMs?: number;
+  /**
    * Budget for /health. PD pings each member in turn with a 3 s timeout, so one paused PD makes
    * /health take 3 s or more; it runs beside the loop and never delays the stores round.
    * Default 10 000 ms.
@@ -124,13 +129,27 @@ interface RoundResult {
  * The requests of one round, with a /ping beside them: when the ping says this PD is gone, the
  * round's requests end at once instead of waiting out their (longer) budget.
  */
-async function fetchRound(client: PdClient, signal: AbortSignal, regionsDue: boolean, pingTimeoutMs: number): Promise<RoundResult> {
+async function fetchRound(
+  client: PdClient,
+  signal: AbortSignal,
+  regionsDue: boolean,
+  pingTimeoutMs: number,
+  waiting: { afterMs: number; notice(ms: number): void }
+): Promise<RoundResult> {
   const rc = new AbortController();
   const onStop = (): void => rc.abort(signal.reason);
   signal.addEventListener('abort', onStop, { once: true });
   let pingFailure: PdFailure | null = null;
+  let pingOk = false;
+  // PD answered its own /ping but holds the cluster requests: its leader redirect is waiting
+  // for a leader (up to 3 s in PD). Say so while it waits, not only once the wait is over.
+  const startedAt = Date.now();
+  const slow = setTimeout(() => {
+    if (pingOk && !signal.aborted) waiting.notice(Date.now() - startedAt);
+  }, waiting.afterMs);
   try {
     const ping = client.ping({ signal: rc.signal, timeoutMs: pingTimeoutMs }).then((r) => {
+      pingOk = r.ok;
       if (!r.ok && isUnreachable(r.error) && !signal.aborted) {
         pingFailure = r.error;
         rc.abort(new Error('PD is not answering /ping'));
@@ -147,8 +166,15 @@ async function fetchRound(client: PdClient, signal: AbortSignal, regionsDue: boo
     const request = !stores.ok ? stores.error : !members.ok ? members.error : null;
     return { stores, members, regions, failure: classifyFailure(client.pdUrl, pingFailure, pinged, request) };
   } finally {
+    clearTimeout(slow);
     signal.removeEventListener('abort', onStop);
   }
+}
+
+/** The last view, kept, while the PD asked waits for a leader to serve the round. Pure. */
+export function waitingView(view: PdView, pdUrl: string, waitedMs: number): PdView {
+  const detail = `PD at ${pdUrl} answers, but has waited ${(waitedMs / 1000).toFixed(1)} s for a PD leader to serve the map`;
+  return { ...view, stale: true, electing: true, error: electingMessage(detail) };
 }
 
 export function initialPdView(pdUrl: string): PdView {
@@ -200,6 +226,15 @@ function memberClients(pdUrl: string, fallbackUrls: string[], dispatcher: Dispat
   return urls.map((u) => createPdClient({ pdUrl: u, dispatcher, timeoutMs }));
 }
 
+/** Runs a listener; its throw goes to onError, never into the loop. */
+function guarded(fn: () => void, onError: (err: unknown) => void): void {
+  try {
+    fn();
+  } catch (err) {
+    onError(err);
+  }
+}
+
 export function createPdPoller(opts: PdPollerOptions): PdPoller {
   const settings = pollerSettings(opts);
   const { pdUrl, intervalMs, healthEveryMs, regionCountEveryMs, requestTimeoutMs, pingTimeoutMs, healthTimeoutMs, now, sleep, onListenerError } = settings;
@@ -216,12 +251,7 @@ export function createPdPoller(opts: PdPollerOptions): PdPoller {
 
   function publish(next: PdView): void {
     view = next;
-    if (!running) return;
-    try {
-      opts.onView(next);
-    } catch (err) {
-      onListenerError(err);
-    }
+    if (running) guarded(() => opts.onView(next), onListenerError);
   }
 
   function startHealth(client: PdClient, signal: AbortSignal): void {
@@ -238,8 +268,9 @@ export function createPdPoller(opts: PdPollerOptions): PdPoller {
   }
 
   /** One round. Returns the failure, or null on success. */
-  async function round(client: PdClient, signal: AbortSignal, due: { regions: boolean }): Promise<PdFailure | null> {
-    const r = await fetchRound(client, signal, due.regions, pingTimeoutMs);
+  async function round(client: PdClient, signal: AbortSignal, due: { regions: boolean; quiet: boolean }): Promise<PdFailure | null> {
+    const waiting = { afterMs: opts.waitingNoticeMs ?? 1_200, notice: (ms: number) => publish(waitingView(view, client.pdUrl, ms)) };
+    const r = await fetchRound(client, signal, due.regions, pingTimeoutMs, waiting);
     if (signal.aborted) return { kind: 'aborted', message: 'stopped' };
     const regionCount = r.regions?.ok ? r.regions.value : view.regionCount;
     if (r.stores.ok && r.members.ok) {
@@ -258,6 +289,8 @@ export function createPdPoller(opts: PdPollerOptions): PdPoller {
       return null;
     }
     if (r.failure === null) return null; // unreachable: both ok is handled above
+    // A killed leader: the next member, asked at once, shows the election instead.
+    if (due.quiet && isUnreachable(r.failure)) return r.failure;
     // Keep the last good map (a PD election must not wipe it); say why it is stale.
     publish({ ...view, regionCount, stale: true, error: r.failure.message, electing: r.failure.kind === 'no-leader' });
     return r.failure;
@@ -280,7 +313,8 @@ export function createPdPoller(opts: PdPollerOptions): PdPoller {
 
       let failure: PdFailure | null;
       try {
-        failure = await round(client, signal, { regions: regionsDue });
+        // One PD gone while others are left to ask is not "PD not answering" (see round).
+        failure = await round(client, signal, { regions: regionsDue, quiet: failures + 1 < clients.length });
       } catch (err) {
         // The client never throws; this guards the loop against a bug, not against PD.
         failure = { kind: 'bad-body', message: `PD poll failed: ${err instanceof Error ? err.message : String(err)}` };

@@ -94,4 +94,18 @@ describe('poller during an election, with PD real 3 s redirect wait', () => {
     expect(h.last().error).toMatch(/not answering: no answer within 1 s/);
     expect(h.last().electing).toBe(false);
   }, 15_000);
+
+  it('says "electing" while PD still holds the request, before its 3 s wait is over', async () => {
+    const { pd, setElection } = await pdWithElection();
+    const h = poll(pd.url);
+    await waitFor(() => h.last().takenAt > 0 && !h.last().stale, 3_000, 'first view');
+    setElection(true);
+    const t0 = Date.now();
+    await waitFor(() => h.last().stale, 4_000, 'stale');
+    const waited = Date.now() - t0;
+    expect(waited).toBeLessThan(PD_REDIRECT_WAIT_MS); // not PD's 503: the held request itself
+    expect(h.last().error).toMatch(/^PD electing a leader: .*has waited 1\.\d s for a PD leader/);
+    expect(h.last().electing).toBe(true);
+    expect(h.last().stores).toHaveLength(3);
+  }, 15_000);
 });

@@ -132,6 +132,14 @@ describe('createPdPoller', () => {
     await waitFor(() => h.delays.some((d) => d >= 20), 3_000, 'backoff once both failed');
   });
 
+  it('a member gone while another answers is never shown as "PD not answering"', async () => {
+    const deadPort = await freePort();
+    const pd2 = await server();
+    const h = poll(`http://127.0.0.1:${deadPort}`, { fallbackUrls: [pd2.url], dispatcher: agent() });
+    await waitFor(fresh(h), 3_000, 'a fresh view from the second member');
+    expect(h.views.filter((v) => /not answering/.test(v.error ?? ''))).toEqual([]);
+  });
+
   it('jitters backoff delays around the exponential step', async () => {
     const port = await freePort();
     const low = poll(`http://127.0.0.1:${port}`, { intervalMs: 50, backoffMaxMs: 400, jitter: 0.2, random: () => 0 });
