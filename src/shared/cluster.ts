@@ -151,11 +151,3 @@ export function emptySnapshot(mode: Mode, pdUrl: string, now: number): ClusterSn
 
 // Former names, kept while the files outside the contract's owners move over (src/main/cluster,
 // src/main/workload, src/main/sim, src/main/stage). Do not use in new code.
-/** @deprecated use TikvStoreRow */
-export type TikvNode = TikvStoreRow;
-/** @deprecated use PdMemberRow */
-export type PdNode = PdMemberRow;
-/** @deprecated use WorkloadSample */
-export type WorkloadPoint = WorkloadSample;
-/** @deprecated use WorkloadSeries */
-export type WorkloadView = WorkloadSeries;

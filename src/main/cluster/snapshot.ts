@@ -4,9 +4,9 @@ import type {
   ClusterSnapshot,
   ContainerState,
   Mode,
-  PdNode,
-  TikvNode,
-  WorkloadView
+  PdMemberRow,
+  TikvStoreRow,
+  WorkloadSeries
 } from '../../shared/cluster';
 import type { PdView } from './types';
 
@@ -22,7 +22,7 @@ export interface SnapshotInput {
   containers: Map<string, ContainerInfo> | null;
   /** Why container states are unknown, when they are. */
   containerNote: string | null;
-  workload: WorkloadView | null;
+  workload: WorkloadSeries | null;
   /** Per-store ops/s, keyed by node name (tikv0), or else by PD store id. */
   perStoreOps?: Record<string, number>;
   now: number;
@@ -64,7 +64,7 @@ export function buildSnapshot(input: SnapshotInput): ClusterSnapshot {
     return containers.get(name) ?? { state: 'missing', partitioned: false };
   };
 
-  const tikv: TikvNode[] = pd.stores.map((s) => {
+  const tikv: TikvStoreRow[] = pd.stores.map((s) => {
     const c = containerOf(s.name);
     return {
       kind: 'tikv',
@@ -81,7 +81,7 @@ export function buildSnapshot(input: SnapshotInput): ClusterSnapshot {
     };
   });
 
-  const pdNodes: PdNode[] = pd.members.map((m) => {
+  const pdNodes: PdMemberRow[] = pd.members.map((m) => {
     const c = containerOf(m.name);
     return {
       kind: 'pd',

@@ -7,7 +7,7 @@ import type { ContainerState } from '../../shared/cluster';
 import { nodeRole } from '../../shared/vocabulary';
 import type { NodeProcess } from '../chaos/driver';
 import type { PdView } from '../cluster/types';
-import type { WorkloadSample as SourceSample } from '../workload/source';
+import type { WorkloadReading } from '../workload/source';
 import type { CoreSnapshot, LoadLine } from './recording-format';
 import type { Recording } from './recording-reader';
 import { pickFault, pickRestore, type ReplayPlan, type Segment } from './replay-plan';
@@ -241,7 +241,7 @@ export function processesOf(frame: Frame, perm: Record<string, string>): NodePro
 }
 
 /** The workload figure now: the recorded one, timed now; nothing until the show starts the load. */
-export function sampleOf(load: LoadLine | null, perm: Record<string, string>, started: boolean, wall: number): SourceSample {
+export function sampleOf(load: LoadLine | null, perm: Record<string, string>, started: boolean, wall: number): WorkloadReading {
   if (!started || !load) return { running: started, current: null, perStoreOps: {} };
   const perStoreOps: Record<string, number> = {};
   for (const [name, ops] of Object.entries(load.per ?? {})) perStoreOps[shown(perm, name)] = ops;

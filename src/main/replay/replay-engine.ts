@@ -3,12 +3,12 @@
 // and publishes what a cluster would: PD views (about every second, like the poller), process
 // changes (like Docker's events) and workload samples. It never touches Docker, PD or the network.
 import type { ChapterAction, FaultKind } from '../../shared/actions';
-import type { ClusterSnapshot, Mode, WorkloadPoint } from '../../shared/cluster';
+import type { ClusterSnapshot, Mode, WorkloadSample } from '../../shared/cluster';
 import type { NodeProcess } from '../chaos/driver';
 import { buildSnapshot } from '../cluster/snapshot';
 import type { PdView } from '../cluster/types';
 import { pushPoint } from '../workload/history';
-import type { WorkloadSample as SourceSample } from '../workload/source';
+import type { WorkloadReading } from '../workload/source';
 import {
   frameAt,
   identityOf,
@@ -76,7 +76,7 @@ export interface ReplayEngine {
   stopLoad(): void;
   pdView(): PdView;
   processes(): NodeProcess[];
-  sample(): SourceSample;
+  sample(): WorkloadReading;
   /** The cluster as the views would show it now, timed now. */
   snapshot(mode: Mode): ClusterSnapshot;
   onView(listener: (v: PdView) => void): () => void;
@@ -129,7 +129,7 @@ export function createReplayEngine(opts: ReplayEngineOptions): EngineResult {
   let pb: Playback = startPlayback(rec, plan, now());
   const identity: Identity = identityOf(frameAt(rec, plan.steadyAt).core);
   let loadOn = false;
-  let history: WorkloadPoint[] = [];
+  let history: WorkloadSample[] = [];
   const viewers = new Set<(v: PdView) => void>();
   const watchers = new Set<(p: NodeProcess) => void>();
   let timer: NodeJS.Timeout | null = null;
@@ -147,7 +147,7 @@ export function createReplayEngine(opts: ReplayEngineOptions): EngineResult {
     return pdViewOf(frame, pb.perm, identity, pos, wall, pdUrl);
   };
   const processes = (): NodeProcess[] => processesOf(current().frame, pb.perm);
-  const sample = (): SourceSample => {
+  const sample = (): WorkloadReading => {
     const { pos, wall } = current();
     return sampleOf(loadAt(rec, pos.loadAt), pb.perm, loadOn, wall);
   };

@@ -1,7 +1,7 @@
 // What the rest of the app needs from the simulated cluster. The simulator speaks PD's HTTP
 // API on 127.0.0.1 (so the poller's code path is the same as live); this handle is the
 // in-process side door that plays Docker's role: it kills, pauses and restarts "processes".
-import type { ContainerState, WorkloadPoint } from '../../shared/cluster';
+import type { ContainerState, WorkloadSample } from '../../shared/cluster';
 
 export interface SimProcess {
   /** pd0..pd2, tikv0..tikv2: the compose service names. */
@@ -30,7 +30,7 @@ export interface SimControl {
   startWorkload(): void;
   stopWorkload(): void;
   /** Latest per-second workload figures (null when it never ran). */
-  workload(): { running: boolean; current: WorkloadPoint | null; perStoreOps: Record<string, number> };
+  workload(): { running: boolean; current: WorkloadSample | null; perStoreOps: Record<string, number> };
 }
 
 export interface SimOptions {

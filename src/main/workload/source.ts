@@ -1,9 +1,10 @@
 // What the app needs from a workload: the simulator's synthetic load, or go-ycsb in Docker.
-import type { WorkloadPoint } from '../../shared/cluster';
+import type { WorkloadSample } from '../../shared/cluster';
 
-export interface WorkloadSample {
+/** What a source reads now: running or not, the latest sample, ops/s per store. */
+export interface WorkloadReading {
   running: boolean;
-  current: WorkloadPoint | null;
+  current: WorkloadSample | null;
   /** ops/s per TiKV node name, where known. */
   perStoreOps: Record<string, number>;
 }
@@ -12,6 +13,6 @@ export interface WorkloadSource {
   readonly kind: 'sim' | 'ycsb';
   start(): Promise<void>;
   stop(): Promise<void>;
-  sample(): WorkloadSample;
+  sample(): WorkloadReading;
   close(): Promise<void>;
 }

@@ -3,9 +3,9 @@
 // stream. Only the project's own ycsb service is ever touched.
 import { PassThrough } from 'node:stream';
 import type Docker from 'dockerode';
-import type { WorkloadPoint } from '../../shared/cluster';
+import type { WorkloadSample } from '../../shared/cluster';
 import { LABEL_ONEOFF, LABEL_PROJECT, LABEL_SERVICE, splitLines } from '../chaos/docker-targets';
-import type { WorkloadSample, WorkloadSource } from './source';
+import type { WorkloadReading, WorkloadSource } from './source';
 import { createTikvMetricsPoller } from './tikv-metrics';
 import { parseYcsbLine, summarize, trackRecord, type RateState } from './ycsb-parse';
 
@@ -48,7 +48,7 @@ export function createYcsbWorkload(opts: YcsbOptions): WorkloadSource & { lines(
   let logStream: NodeJS.ReadableStream | null = null;
   let linesSeen = 0;
   let closed = false;
-  let last: WorkloadPoint | null = null;
+  let last: WorkloadSample | null = null;
   const metrics = createTikvMetricsPoller({ docker: opts.docker, project: opts.project, now });
 
   async function findContainer(): Promise<Docker.ContainerInfo | null> {
@@ -174,7 +174,7 @@ export function createYcsbWorkload(opts: YcsbOptions): WorkloadSource & { lines(
         }
       }
     },
-    sample(): WorkloadSample {
+    sample(): WorkloadReading {
       const f = summarize(rates, now());
       // Errors: what go-ycsb counted as failed (*_ERROR), plus requests TiKV itself failed.
       const tikvFailures = metrics.failuresPerSec() ?? 0;

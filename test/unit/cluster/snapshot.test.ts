@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ContainerState, WorkloadView } from '../../../src/shared/cluster';
+import type { ContainerState, WorkloadSeries } from '../../../src/shared/cluster';
 import { parseHealth, parseMembers, parseStores, mergeHealth } from '../../../src/main/cluster/pd-parse';
 import { buildSnapshot, DEFAULT_CONTAINER_NOTE, type ContainerInfo } from '../../../src/main/cluster/snapshot';
 import type { PdView } from '../../../src/main/cluster/types';
@@ -54,7 +54,7 @@ const allRunning = docker([
 
 describe('buildSnapshot', () => {
   it('merges PD and Docker by node name', () => {
-    const workload: WorkloadView = { running: true, source: 'sim', current: { t: TAKEN, ops: 900, errors: 0, p99Ms: 4 }, history: [] };
+    const workload: WorkloadSeries = { running: true, source: 'sim', current: { t: TAKEN, ops: 900, errors: 0, p99Ms: 4 }, history: [] };
     const s = buildSnapshot({
       mode: 'live',
       pd: pdView(),

@@ -7,7 +7,7 @@ import type { FaultService, RestoreAllResult } from '../../../src/main/chaos/fau
 import type { PdPoller } from '../../../src/main/cluster/poller';
 import { initialPdView } from '../../../src/main/cluster/poller';
 import type { PdView } from '../../../src/main/cluster/types';
-import type { WorkloadSample, WorkloadSource } from '../../../src/main/workload/source';
+import type { WorkloadReading, WorkloadSource } from '../../../src/main/workload/source';
 
 export function fakeFaults(opts: { injectError?: string; restoreFailures?: string[] } = {}): FaultService & { records: FaultRecord[] } {
   const records: FaultRecord[] = [];
@@ -52,7 +52,7 @@ export function fakeWorkload(opts: { startError?: string } = {}): WorkloadSource
     async stop() {
       w.calls.push('stop');
     },
-    sample(): WorkloadSample {
+    sample(): WorkloadReading {
       return { running: true, current: { t: Date.now(), ops: w.ops, errors: 0, p99Ms: 5 }, perStoreOps: { tikv0: w.ops } };
     },
     async close() {

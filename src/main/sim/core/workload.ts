@@ -7,7 +7,7 @@
 //
 // Sim time vs wall time: every figure here is in *sim* units (ops per sim second, latencies in
 // sim milliseconds), so the numbers look like a real cluster's whatever the time scale is.
-import type { WorkloadPoint } from '../../../shared/cluster';
+import type { WorkloadSample } from '../../../shared/cluster';
 import type { Rng } from './rng';
 
 /** What the workload needs to know about the cluster, at the current instant. */
@@ -191,7 +191,7 @@ export interface YcsbOpStats {
 
 export class Workload {
   running = false;
-  current: WorkloadPoint | null = null;
+  current: WorkloadSample | null = null;
   perStoreOps: Record<string, number> = {};
   /** Cumulative successful reads/updates since start (for region flow stats). */
   totalReads = 0;
