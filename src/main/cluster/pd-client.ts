@@ -183,7 +183,7 @@ export function electingMessage(detail: string): string {
 
 function describeStatus(pdUrl: string, path: string, status: number, statusText: string, body: string): PdFailure {
   if (status === 503 && NO_LEADER.test(body)) {
-    return { kind: 'no-leader', status, message: electingMessage(`PD at ${pdUrl} has no leader to ask (it answered "redirect finds no leader" after its 3 s wait)`) };
+    return { kind: 'no-leader', status, message: electingMessage(`PD at ${pdUrl} has no leader to ask (it answered "redirect finds no leader")`) };
   }
   // The leader this PD still knows is gone (its lease has not run out yet): PD's reverse proxy
   // answers 500 "[PD:apiutil:ErrRedirect]redirect failed". An election follows.

@@ -70,7 +70,7 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
       modeReason: cluster.modeReason,
       // After a resetShow, the show lists only its own faults (and any still open).
       faults: (faults?.all() ?? []).filter((f) => f.status === 'open' || f.injectedAt >= showEpoch),
-      notices: [...journal.notices(), ...(feed.current().pdError ? [`PD: ${feed.current().pdError}`] : [])],
+      notices: journal.notices(), // PD's own trouble travels with the cluster snapshot (pdError, pdElecting)
       presenter: { ...presenter.extras(), replay: replay.extras() }
     }),
     onChange: () => publish(),
