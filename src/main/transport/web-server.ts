@@ -4,28 +4,14 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, resolve, sep } from 'node:path';
+import { join, normalize, resolve, sep } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { stateEvents, wsClientFrame, type AppState, type EventName, type EventPayloads, type WsServerFrame } from '../../shared/contract';
 import { createClientQueue, type ClientQueue, type ClientQueueOptions } from './client-queue';
-import { contentSecurityPolicy } from '../page-headers';
+import { contentSecurityPolicy, contentType } from '../page-headers';
 import { DECK_ASSET_PREFIX, deckAssetHeaders, resolveDeckAsset } from '../show/deck-assets';
 import { dispatch, type Handlers } from './dispatch';
 
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-  '.ico': 'image/x-icon',
-  '.woff': 'font/woff',
-  '.woff2': 'font/woff2',
-  '.ttf': 'font/ttf',
-  '.map': 'application/json'
-};
 
 // One policy for both entry points' pages (src/main/page-headers.ts): nothing may leave the machine.
 const CSP = contentSecurityPolicy('web');
@@ -77,7 +63,7 @@ async function serveFile(res: ServerResponse, file: string): Promise<void> {
   const s = await stat(file).catch(() => null);
   if (!s || !s.isFile()) return plain(res, 404, 'not found');
   res.writeHead(200, {
-    'content-type': MIME[extname(file).toLowerCase()] ?? 'application/octet-stream',
+    'content-type': contentType(file),
     'content-length': s.size,
     'content-security-policy': CSP,
     'x-content-type-options': 'nosniff',
