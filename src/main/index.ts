@@ -182,6 +182,13 @@ async function main(): Promise<void> {
     return;
   }
   if (ignored.length) console.log(`tikv-stage: ignoring switches meant for Chromium or the OS: ${ignored.join(' ')}`);
+  // One copy at a time: a second would share the fault ledger and fight over the displays. A
+  // double-clicked icon brings the running copy's presenter window forward instead.
+  if (!app.requestSingleInstanceLock()) {
+    console.log('tikv-stage: TiKV Stage is already running; showing that copy instead');
+    app.exit(0);
+    return;
+  }
   await app.whenReady();
   Menu.setApplicationMenu(null);
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
@@ -230,6 +237,11 @@ async function main(): Promise<void> {
   screen.on('display-metrics-changed', placement.place);
   shell.swapDisplays = placement.swap;
   attachKeys(windows, presenterWin, stage);
+  app.on('second-instance', () => {
+    if (presenterWin.isDestroyed()) return;
+    if (presenterWin.isMinimized()) presenterWin.restore();
+    presenterWin.focus();
+  });
 
   const blocker = powerSaveBlocker.start('prevent-display-sleep');
   let quitting = false;

@@ -222,6 +222,14 @@ describe('the packaged shell on the stand-in', () => {
     await until('back', () => audience.display().id === projector.id && audience.isFullScreen() && presenter.display().id === laptop.id);
   });
 
+  it('a second launch brings the presenter window forward (the running copy keeps the lock)', async () => {
+    presenter.minimized = true;
+    presenter.focused = false;
+    booted.standin.electron.app.emit('second-instance', {}, ['TiKV Stage'], '/');
+    expect(presenter.isMinimized()).toBe(false);
+    expect(presenter.focused).toBe(true);
+  });
+
   it('quit restores open faults and exits', async () => {
     const injected = await requestFrom(presenterPage, 'injectFault', { kind: 'kill', target: { type: 'named', name: 'tikv1' } });
     expect(injected.ok, injected.error).toBe(true);
@@ -251,5 +259,16 @@ describe('bad flags in a packaged app', () => {
     expect(bad.standin.errorBoxes[0]?.content).toMatch(/--mode must be auto, sim or live, got "moon"/);
     expect(bad.standin.windows()).toHaveLength(0);
     rmSync(bad.base, { recursive: true, force: true });
+  });
+});
+
+describe('a second copy of the app', () => {
+  it('exits at once without windows or a stage: two copies would share one fault ledger', async () => {
+    const second = await bootPackaged({ browser, source: { kind: 'build' }, args: ['--mode', 'sim'], displays: [laptop], anotherInstance: true });
+    const code = await second.shutdown();
+    expect(code).toBe(0);
+    expect(second.standin.windows()).toHaveLength(0);
+    expect(second.output()).toMatch(/already running/);
+    rmSync(second.base, { recursive: true, force: true });
   });
 });

@@ -29,6 +29,8 @@ export interface BootOptions {
   /** The user's flags, as typed after the app's name. */
   args: string[];
   displays: StandinDisplay[];
+  /** Another copy already runs (it holds the single-instance lock). */
+  anotherInstance?: boolean;
 }
 
 export interface BootedApp {
@@ -85,7 +87,7 @@ export async function bootPackaged(opts: BootOptions): Promise<BootedApp> {
   const appData = join(base, 'AppData');
   mkdirSync(appData);
   const context = await opts.browser.newContext({ viewport: null });
-  const standin = createElectronStandin({ context, packaged: true, appPath, appData, displays: opts.displays });
+  const standin = createElectronStandin({ context, packaged: true, appPath, appData, displays: opts.displays, anotherInstance: opts.anotherInstance });
   await standin.pages.installed;
 
   // Process-wide patches, undone in shutdown().

@@ -86,6 +86,8 @@ export interface StandinOptions {
   /** What app.getPath('appData') answers; userData = appData/app.name. */
   appData: string;
   displays: StandinDisplay[];
+  /** Whether another copy of the app already holds the single-instance lock (default: none does). */
+  anotherInstance?: boolean;
 }
 
 type IpcHandler = (event: unknown, ...args: unknown[]) => unknown;
@@ -127,7 +129,8 @@ export function createElectronStandin(opts: StandinOptions) {
     },
     isReady: () => ready,
     whenReady: () => readyPromise,
-    requestSingleInstanceLock: () => true,
+    // Electron answers false when another copy of the same app (same userData) holds the lock.
+    requestSingleInstanceLock: () => !opts.anotherInstance,
     releaseSingleInstanceLock: () => undefined,
     setAppUserModelId: () => undefined,
     quit(): void {
@@ -302,7 +305,15 @@ export function createElectronStandin(opts: StandinOptions) {
       this.visible = false;
     }
     isVisible = (): boolean => this.visible && !this.destroyed;
-    focus(): void {}
+    focused = false;
+    minimized = false;
+    focus(): void {
+      this.focused = true;
+    }
+    isMinimized = (): boolean => this.minimized;
+    restore(): void {
+      this.minimized = false;
+    }
     setTitle(t: string): void {
       this.title = t;
     }
@@ -321,18 +332,18 @@ export function createElectronStandin(opts: StandinOptions) {
     setFullScreen(flag: boolean): void {
       if (flag === this.fullScreen) return;
       if (flag) {
-        this.restore = { ...this.bounds };
+        this.restoreBounds = { ...this.bounds };
         this.fullScreen = true;
         this.bounds = { ...this.display().bounds };
         this.emit('enter-full-screen');
       } else {
         this.fullScreen = false;
-        this.bounds = this.restore ?? this.bounds;
+        this.bounds = this.restoreBounds ?? this.bounds;
         this.emit('leave-full-screen');
       }
       void this.page?.resize(this.bounds);
     }
-    private restore: Rect | null = null;
+    private restoreBounds: Rect | null = null;
     /** The display the window is on: the one it overlaps most. */
     display(): StandinDisplay {
       return screen.getDisplayMatching(this.bounds);
@@ -340,7 +351,7 @@ export function createElectronStandin(opts: StandinOptions) {
     /** What a window manager does when the window's display vanishes. */
     wmMoveTo(d: StandinDisplay): void {
       const b = { x: d.workArea.x + 20, y: d.workArea.y + 20, width: Math.min(this.bounds.width, d.workArea.width - 40), height: Math.min(this.bounds.height, d.workArea.height - 40) };
-      this.restore = b;
+      this.restoreBounds = b;
       this.bounds = this.fullScreen ? { ...d.bounds } : b;
     }
     isDestroyed = (): boolean => this.destroyed;
