@@ -184,7 +184,8 @@ async function main(): Promise<void> {
   if (ignored.length) console.log(`tikv-stage: ignoring switches meant for Chromium or the OS: ${ignored.join(' ')}`);
   // One copy at a time: a second would share the fault ledger and fight over the displays. A
   // double-clicked icon brings the running copy's presenter window forward instead.
-  if (!app.requestSingleInstanceLock()) {
+  // (Electron always has the lock; a bare stand-in for its API may not, and then there is no other copy to find.)
+  if (typeof app.requestSingleInstanceLock === 'function' && !app.requestSingleInstanceLock()) {
     console.log('tikv-stage: TiKV Stage is already running; showing that copy instead');
     app.exit(0);
     return;
