@@ -2,7 +2,7 @@
 // plain words (always), then tabs: the live cluster in detail, chapters to jump to, chaos by
 // hand, preflight, key learning, deck and rehearsal. It stays live while the audience is
 // blacked out or frozen, and sizes itself in rem scaled to the window (1 rem = 16 px at 1080p).
-import { memo, useDeferredValue, type JSX } from 'react';
+import { memo, useDeferredValue, type ComponentProps, type JSX } from 'react';
 import { PRESENTER_TABS } from '../lib/ui';
 import { uiStore, useNow, useServerNow, useStage, useUi } from '../state';
 import { Btn } from './Btn';
@@ -21,14 +21,25 @@ import { TopBar } from './presenter/TopBar';
 const TopBarM = memo(TopBar);
 const LeftColumnM = memo(LeftColumn);
 const LiveTabM = memo(LiveTab);
+const ChaptersTabM = memo(ChaptersTab);
+
+/**
+ * The problem list with the one-second clock it needs ("12 s ago"). Only this re-renders on the
+ * clock's tick: the presenter's root does not subscribe to it, so the tick leaves the tabs, the
+ * left column and the mirror's frame alone.
+ */
+const TickingProblems = memo(function TickingProblems(props: Omit<ComponentProps<typeof Problems>, 'serverNow' | 'localNow'>): JSX.Element | null {
+  const localNow = useNow();
+  const serverNow = useServerNow();
+  return <Problems {...props} serverNow={serverNow} localNow={localNow} />;
+});
+const NO_PROBLEMS: never[] = [];
 
 export function Presenter(): JSX.Element {
   const show = useStage((s) => s.show);
   const cluster = useStage((s) => s.cluster);
   const log = useStage((s) => s.log);
   const tab = useUi((s) => s.tab);
-  const localNow = useNow();
-  const serverNow = useServerNow();
   // The tabs follow at a lower priority: a key press paints "Now · N / M" first, the tab after.
   const tabShow = useDeferredValue(show);
 
@@ -36,7 +47,7 @@ export function Presenter(): JSX.Element {
     return (
       <div className="presenter presenter-waiting">
         <h1>TiKV Stage — presenter</h1>
-        <Problems notices={[]} deckErrors={[]} cluster={null} serverNow={serverNow} localNow={localNow} />
+        <TickingProblems notices={NO_PROBLEMS} deckErrors={NO_PROBLEMS} cluster={null} />
         <p className="p-muted">Waiting for the show's state…</p>
       </div>
     );
@@ -49,13 +60,11 @@ export function Presenter(): JSX.Element {
         <LeftColumnM show={show} />
         <div className="p-right">
           <ReplayPanel show={show} />
-          <Problems
+          <TickingProblems
             notices={show.notices}
             deckErrors={show.presenter.deckErrors}
             deckWarnings={show.presenter.deckWarnings}
             cluster={cluster}
-            serverNow={serverNow}
-            localNow={localNow}
           />
           <nav className="p-tabs" role="tablist">
             {PRESENTER_TABS.map((t) => (
@@ -71,8 +80,8 @@ export function Presenter(): JSX.Element {
             ))}
           </nav>
           <div className="p-tab-body">
-            {tab === 'live' && <LiveTabM show={tabShow ?? show} cluster={cluster} log={log} serverNow={serverNow} />}
-            {tab === 'chapters' && <ChaptersTab show={tabShow ?? show} />}
+            {tab === 'live' && <LiveTabM show={tabShow ?? show} cluster={cluster} log={log} />}
+            {tab === 'chapters' && <ChaptersTabM show={tabShow ?? show} />}
             {tab === 'chaos' && <ChaosTab show={tabShow ?? show} cluster={cluster} />}
             {tab === 'preflight' && <PreflightTab />}
             {tab === 'keys' && <KeysTab show={show} />}

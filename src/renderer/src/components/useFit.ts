@@ -29,10 +29,27 @@ export function useFit<T extends HTMLElement>(contentKey: string, minScale: numb
   const key = `${fontsLoaded ? 1 : 0}:${contentKey}`;
   const [fit, setFit] = useState({ key, scale: 1, drop: 0, overflowing: false });
   const current = fit.key === key ? fit : { key, scale: 1, drop: 0, overflowing: false };
+  // A measure forces a layout: it runs when the content (its key), the fit being tried or the
+  // box's size changed, not on every render (a cluster tick or the clock re-renders a stage).
+  const [box, setBox] = useState(0);
+  useEffect(() => {
+    const el = ref.current;
+    if (!el || typeof ResizeObserver === 'undefined') return;
+    let first = true;
+    const ro = new ResizeObserver(() => {
+      if (first) first = false;
+      else setBox((b) => b + 1);
+    });
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, []);
+  const settled = useRef<{ fit: typeof fit; box: number } | null>(null);
 
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
+    if (settled.current && settled.current.fit === current && settled.current.box === box) return;
+    settled.current = { fit: current, box };
     const over = el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1;
     if (!over) {
       if (current !== fit || fit.overflowing) setFit({ ...current, overflowing: false });

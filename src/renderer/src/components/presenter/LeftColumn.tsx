@@ -1,6 +1,6 @@
 // The presenter's left column, in the order of what matters on stage: the chapter on screen
 // now, what comes next (and the action it runs), the notes, and the big buttons.
-import { useState, type CSSProperties, type JSX } from 'react';
+import { memo, useState, type CSSProperties, type JSX } from 'react';
 import type { BeatState, Chapter, RehearsalCue, ShowState } from '../../../../shared/show';
 import { chapterIndexText, elapsedText } from '../../lib/format';
 import { renderNotes } from '../../lib/narration';
@@ -90,10 +90,24 @@ function Cues({ cue, planned }: { cue: RehearsalCue | undefined; planned: number
   );
 }
 
+/** The countdown's number: the only part of the column that follows the one-second clock. */
+function TickingCountdown({ ch, beat }: { ch: Chapter; beat: BeatState }): JSX.Element {
+  const cd = countdownNumber(ch, beat, useServerNow());
+  return (
+    <div className="p-countdown" data-testid="countdown" role="timer">
+      <span className="p-countdown-num">{cd}</span>
+      <span className="p-countdown-what">{actionCaption(ch.action) ?? 'the action'} in…</span>
+    </div>
+  );
+}
+
+// The notes fit themselves to their box (a layout read): they render when the chapter changes only.
+const MarkdownM = memo(Markdown);
+
 export function LeftColumn({ show }: { show: ShowState }): JSX.Element {
-  const serverNow = useServerNow();
   const ch = show.chapter;
-  const cd = countdownNumber(ch, show.beat, serverNow);
+  // Whether a countdown shows does not depend on the time (only its number does): see countdownNumber.
+  const counting = countdownNumber(ch, show.beat, 0) !== null;
   const beat = beatLine(show.beat, ch);
   const pos = chapterPosition(show);
   const cues = show.presenter.rehearsal.cues;
@@ -102,7 +116,7 @@ export function LeftColumn({ show }: { show: ShowState }): JSX.Element {
   const steps = ch.steps ?? 0;
   return (
     <div className="p-left">
-      <section className={`p-now${cd !== null ? ' is-counting' : ''}`}>
+      <section className={`p-now${counting ? ' is-counting' : ''}`}>
         <AudienceMirror />
         <div className="p-kicker">
           Now · <span data-testid="chapter-index">{chapterIndexText(pos - 1, show.total)}</span>
@@ -116,11 +130,8 @@ export function LeftColumn({ show }: { show: ShowState }): JSX.Element {
         <h1 className="p-title" data-testid="slide-title">
           {ch.title}
         </h1>
-        {cd !== null ? (
-          <div className="p-countdown" data-testid="countdown" role="timer">
-            <span className="p-countdown-num">{cd}</span>
-            <span className="p-countdown-what">{actionCaption(ch.action) ?? 'the action'} in…</span>
-          </div>
+        {counting ? (
+          <TickingCountdown ch={ch} beat={show.beat} />
         ) : (
           beat && <p className={`p-beat p-beat-${show.beat.phase}`}>{beat}</p>
         )}
@@ -159,7 +170,7 @@ export function LeftColumn({ show }: { show: ShowState }): JSX.Element {
           </span>
         </div>
         {ch.notes.trim() ? (
-          <Markdown className="p-notes" testId="presenter-notes" source={ch.notes} render={renderNotes} fitMin={24 / 28} />
+          <MarkdownM className="p-notes" testId="presenter-notes" source={ch.notes} render={renderNotes} fitMin={24 / 28} />
         ) : (
           <div className="p-notes p-muted" data-testid="presenter-notes">
             No notes for this chapter.

@@ -1,17 +1,20 @@
 // The presenter's view of the audience screen: a live mirror (the frame the audience sees now,
 // frozen when it is frozen, with a label when it is blacked out) and a preview of what the next
 // press shows (the next reveal step of this slide, or the next slide from its start).
-import { useDeferredValue, type JSX } from 'react';
-import type { ShowState } from '../../../../shared/show';
+import { memo, useDeferredValue, useEffect, useMemo, useRef, useState, type JSX } from 'react';
+import type { ClusterSnapshot } from '../../../../shared/cluster';
+import type { Chapter, ShowState } from '../../../../shared/show';
 import { useServerNow, useStage } from '../../state';
 import { AudienceStage, useFreezable } from '../Audience';
 import { StageBox } from '../Slide';
 
-// Both pictures render at a lower priority than the presenter's own text (useDeferredValue): a
-// key press paints "Now · N / M" and the notes in the next frame, the pictures right after.
+// The mirror renders with the key's own update, in the same frame as "Now · N / M": it is what
+// the audience sees, and a chapter change re-renders only its slide text (the map and panel are
+// memoized by their data). The next preview renders at a lower priority (useDeferredValue),
+// right after.
 export function AudienceMirror(): JSX.Element | null {
-  const liveShow = useDeferredValue(useStage((s) => s.show));
-  const liveCluster = useDeferredValue(useStage((s) => s.cluster));
+  const liveShow = useStage((s) => s.show);
+  const liveCluster = useStage((s) => s.cluster);
   const now = useServerNow();
   const connected = useStage((s) => s.bridgeKind === 'electron' || s.connection.state === 'open');
   // The same freeze as the audience window: the mirror shows the frame the audience is shown.
@@ -35,19 +38,63 @@ export function AudienceMirror(): JSX.Element | null {
   );
 }
 
+// The preview draws only when its inputs change: it shows no countdown and no "12 s ago" note,
+// so it does not follow the one-second clock. Its map's heartbeat ages are read when the
+// cluster changes (a cluster snapshot arrives every second or so while anything moves).
+const PreviewFrame = memo(function PreviewFrame({
+  show,
+  cluster,
+  chapter,
+  step,
+  sameChapter
+}: {
+  show: ShowState;
+  cluster: ClusterSnapshot | null;
+  chapter: Chapter;
+  step: number;
+  sameChapter: boolean;
+}): JSX.Element {
+  const offset = useStage((s) => s.clockOffsetMs);
+  // The time is read again when the cluster changes, on purpose: the preview does not tick.
+  const now = useMemo(() => Date.now() + offset, [cluster, offset]);
+  return (
+    <StageBox className="next-preview" testId="next-preview" attrs={{ 'data-step': String(step), 'data-same-chapter': String(sameChapter) }}>
+      <div className="aud-root">
+        <AudienceStage show={show} cluster={cluster} serverNow={now} connected={true} chapter={chapter} step={step} preview={true} />
+      </div>
+    </StageBox>
+  );
+});
+
+/** How often the preview's map and chart follow the cluster: the live mirror beside it is exact. */
+export const PREVIEW_CLUSTER_MS = 3000;
+
+/** `value`, changed at most once per `ms` (the latest value is shown at the end of each period). */
+function useAtMostEvery<T>(value: T, ms: number): T {
+  const [shown, setShown] = useState(value);
+  const last = useRef(0);
+  useEffect(() => {
+    if (value === shown) return;
+    const t = setTimeout(
+      () => {
+        last.current = Date.now();
+        setShown(value);
+      },
+      Math.max(0, last.current + ms - Date.now())
+    );
+    return () => clearTimeout(t);
+  }, [value, shown, ms]);
+  return shown;
+}
+
 export function NextPreview({ show: urgentShow }: { show: ShowState }): JSX.Element | null {
   const show = useDeferredValue(urgentShow);
-  const cluster = useDeferredValue(useStage((s) => s.cluster));
-  const now = useServerNow();
+  const cluster = useAtMostEvery(useStage((s) => s.cluster), PREVIEW_CLUSTER_MS);
   const ns = show.nextStep ?? (show.next ? { sameChapter: false, step: 0 } : null);
   if (!ns) return null;
   const chapter = ns.sameChapter ? show.chapter : show.next;
   if (!chapter) return null;
-  return (
-    <StageBox className="next-preview" testId="next-preview" attrs={{ 'data-step': String(ns.step), 'data-same-chapter': String(ns.sameChapter) }}>
-      <div className="aud-root">
-        <AudienceStage show={show} cluster={cluster} serverNow={now} connected={true} chapter={chapter} step={ns.step} preview={true} />
-      </div>
-    </StageBox>
-  );
+  // A chapter with neither a map nor the workload panel shows nothing of the cluster.
+  const showsCluster = chapter.map || chapter.panel === 'workload';
+  return <PreviewFrame show={show} cluster={showsCluster ? cluster : null} chapter={chapter} step={ns.step} sameChapter={ns.sameChapter} />;
 }

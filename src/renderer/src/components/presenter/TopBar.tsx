@@ -23,34 +23,13 @@ function GotoFlag({ show }: { show: ShowState }): JSX.Element | null {
   );
 }
 
-export function TopBar({ show }: { show: ShowState }): JSX.Element {
+/** The talk timer, its pacing and its buttons: re-rendered by the one-second clock, alone. */
+function TalkTimer({ show }: { show: ShowState }): JSX.Element {
   const serverNow = useServerNow();
-  const localNow = useNow();
   const t = show.presenter.timer;
   const elapsed = timerElapsed(t, serverNow);
   const pace = t.running || elapsed > 0 ? pacing(show, t.targetMs, elapsed) : null;
   return (
-    <header className="p-top">
-      <div className="p-top-mode" title={show.modeReason}>
-        <ModeBadge mode={show.mode} className="p-mode" />
-        <span className="p-mode-reason">
-          <b>{show.mode === 'sim' ? 'Simulated cluster' : show.mode === 'replay' ? 'Recorded show (replay)' : 'Live cluster'}</b> · {show.modeReason}
-        </span>
-      </div>
-      <div className="p-flags">
-        {show.blackout && (
-          <span className="p-flag p-flag-black" data-testid="flag-blackout">
-            AUDIENCE BLACKED OUT
-          </span>
-        )}
-        {show.presenter.frozen && (
-          <span className="p-flag p-flag-frozen" data-testid="flag-frozen">
-            AUDIENCE FROZEN
-          </span>
-        )}
-        {show.presenter.rehearsal.recording && <span className="p-flag p-flag-rec">● REHEARSAL</span>}
-        <GotoFlag show={show} />
-      </div>
       <div className="p-timer" data-testid="talk-timer">
         <span className="p-clock-label">{t.running ? 'Talk' : elapsed > 0 ? 'Talk · paused' : 'Talk · not started'}</span>
         <span className={`p-clock${t.running ? '' : ' p-clock-paused'}`}>
@@ -74,10 +53,44 @@ export function TopBar({ show }: { show: ShowState }): JSX.Element {
           <Btn size="small" label="Reset" onPress={() => send('timer', 'reset')} />
         </span>
       </div>
-      <div className="p-wall">
-        <span className="p-clock-label">Clock</span>
-        <span className="p-clock">{shortClockText(localNow)}</span>
+  );
+}
+
+function WallClock(): JSX.Element {
+  return (
+    <div className="p-wall">
+      <span className="p-clock-label">Clock</span>
+      <span className="p-clock">{shortClockText(useNow())}</span>
+    </div>
+  );
+}
+
+// The bar itself follows the show only: the clocks tick in their own small components.
+export function TopBar({ show }: { show: ShowState }): JSX.Element {
+  return (
+    <header className="p-top">
+      <div className="p-top-mode" title={show.modeReason}>
+        <ModeBadge mode={show.mode} className="p-mode" />
+        <span className="p-mode-reason">
+          <b>{show.mode === 'sim' ? 'Simulated cluster' : show.mode === 'replay' ? 'Recorded show (replay)' : 'Live cluster'}</b> · {show.modeReason}
+        </span>
       </div>
+      <div className="p-flags">
+        {show.blackout && (
+          <span className="p-flag p-flag-black" data-testid="flag-blackout">
+            AUDIENCE BLACKED OUT
+          </span>
+        )}
+        {show.presenter.frozen && (
+          <span className="p-flag p-flag-frozen" data-testid="flag-frozen">
+            AUDIENCE FROZEN
+          </span>
+        )}
+        {show.presenter.rehearsal.recording && <span className="p-flag p-flag-rec">● REHEARSAL</span>}
+        <GotoFlag show={show} />
+      </div>
+      <TalkTimer show={show} />
+      <WallClock />
     </header>
   );
 }
