@@ -4,7 +4,14 @@ import '@fontsource/inter/400.css';
 import '@fontsource/inter/500.css';
 import '@fontsource/inter/700.css';
 import '@fontsource/inter/800.css';
-import './styles.css';
+// Styles, in cascade order: split by what they style (each under 600 lines).
+import './styles/01-base.css';
+import './styles/02-audience.css';
+import './styles/03-map.css';
+import './styles/04-workload.css';
+import './styles/05-presenter.css';
+import './styles/06-presenter-tabs.css';
+import './styles/07-slides.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './App';

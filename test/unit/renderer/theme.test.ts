@@ -1,10 +1,15 @@
 // The stage's colours, read from the stylesheet itself: text must reach 7:1 against the
 // backgrounds it sits on, and state colours 3:1 as graphics (they never carry meaning alone).
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const css = readFileSync(resolve(__dirname, '../../../src/renderer/src/styles.css'), 'utf8');
+const dir = resolve(__dirname, '../../../src/renderer/src/styles');
+const css = readdirSync(dir)
+  .filter((f) => f.endsWith('.css'))
+  .sort()
+  .map((f) => readFileSync(resolve(dir, f), 'utf8'))
+  .join('\n');
 const root = /:root\s*{([^}]*)}/.exec(css)?.[1] ?? '';
 const vars = new Map<string, string>();
 for (const m of root.matchAll(/--([a-z-]+):\s*(#[0-9a-f]{6})\s*;/gi)) vars.set(m[1]!, m[2]!.toLowerCase());
