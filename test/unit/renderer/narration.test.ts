@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderMarkdown } from '../../../src/renderer/src/lib/narration';
+import { remembered, renderMarkdown } from '../../../src/renderer/src/lib/narration';
 
 describe('renderMarkdown', () => {
   it('renders Markdown', () => {
@@ -34,5 +34,28 @@ describe('renderMarkdown', () => {
     const out = renderMarkdown('```rust {2}\nfn main() {\n    let x = 1;\n}\n```');
     expect(out).toContain('class="code code-hl code-focus" data-lang="rust"');
     expect(new Set([...out.matchAll(/color:(#[0-9A-Fa-f]{6})/g)].map((m) => m[1])).size).toBeGreaterThanOrEqual(3);
+  });
+});
+
+describe('remembered', () => {
+  it('computes once per input, keeps at most `limit` inputs, most recently used last', () => {
+    const calls: string[] = [];
+    const f = remembered((s) => (calls.push(s), s.toUpperCase()), 2);
+    expect(f('a')).toBe('A');
+    expect(f('a')).toBe('A');
+    expect(f('b')).toBe('B');
+    expect(calls).toEqual(['a', 'b']);
+    f('a'); // a is now the most recent
+    f('c'); // evicts b, the least recently used
+    expect(f('a')).toBe('A');
+    expect(calls).toEqual(['a', 'b', 'c']);
+    f('b');
+    expect(calls).toEqual(['a', 'b', 'c', 'b']);
+  });
+
+  it('renders the same narration to the same HTML as before, from the cache', () => {
+    const src = '# Title\n\n```rust\nfn main() {}\n```\n';
+    expect(renderMarkdown(src)).toBe(renderMarkdown(src));
+    expect(renderMarkdown(src)).toContain('<h1');
   });
 });

@@ -59,11 +59,32 @@ const md = new Marked({
   }
 });
 
+/**
+ * A pure text → text function, remembered for the last `limit` inputs. A deck has a few dozen
+ * slides: after the first pass through the show, a chapter change renders no Markdown (and runs
+ * no highlighter) at all, so a key costs less and a long show stops compiling more of it.
+ */
+export function remembered(fn: (src: string) => string, limit = 128): (src: string) => string {
+  const seen = new Map<string, string>();
+  return (src) => {
+    const hit = seen.get(src);
+    if (hit !== undefined) {
+      seen.delete(src); // most recently used goes last
+      seen.set(src, hit);
+      return hit;
+    }
+    const out = fn(src);
+    seen.set(src, out);
+    if (seen.size > limit) seen.delete(seen.keys().next().value as string);
+    return out;
+  };
+}
+
 /** Markdown to HTML safe to put in the page. */
-export function renderMarkdown(src: string): string {
+export const renderMarkdown = remembered((src: string): string => {
   const out = md.parse(src ?? '', { async: false });
   return typeof out === 'string' ? out : '';
-}
+});
 
 const notesMd = new Marked({ gfm: true, breaks: true, async: false });
 notesMd.use({
@@ -86,7 +107,7 @@ export function emphasiseNoteLabels(src: string): string {
 }
 
 /** Presenter notes: Markdown where every line break counts (decks write notes line by line). */
-export function renderNotes(src: string): string {
+export const renderNotes = remembered((src: string): string => {
   const out = notesMd.parse(emphasiseNoteLabels(src ?? ''), { async: false });
   return typeof out === 'string' ? out : '';
-}
+});
