@@ -60,7 +60,9 @@ export function createDockerDriver(opts: DockerDriverOptions): DockerDriver {
   }
 
   async function list(): Promise<NodeProcess[]> {
-    const [all, net] = await Promise.all([findAll(), clusterNetwork()]);
+    // States come from a listing started now: one already in flight may predate a fault just
+    // applied (read-after-write). Only lookups by name (ids do not change) share a listing.
+    const [all, net] = await Promise.all([listProject(docker, project), clusterNetwork()]);
     idToName = new Map(all.map((f) => [f.id, f.name]));
     networkName = net?.name ?? null;
     return all
