@@ -148,6 +148,3 @@ export function emptySnapshot(mode: Mode, pdUrl: string, now: number): ClusterSn
     timeScale: 1
   };
 }
-
-// Former names, kept while the files outside the contract's owners move over (src/main/cluster,
-// src/main/workload, src/main/sim, src/main/stage). Do not use in new code.

@@ -2,7 +2,7 @@
 // restored after, so a crash or a quit mid-show never leaves a node dead without the app
 // knowing how to bring it back. An append-only JSON-lines file: a torn or unreadable line is
 // never dropped in silence: it is counted, the file is kept aside and a clean one started.
-import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, rmSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { z } from 'zod';
 import { faultSpecSchema } from '../../shared/contract';
@@ -169,4 +169,27 @@ export function openLedger(path: string): Ledger {
       foldLedger(entries).filter((r) => r.status !== 'restored' && (scope === undefined || r.scope === scope)),
     damage: () => damage
   };
+}
+
+/**
+ * Opens the fault ledger. A ledger that cannot be opened (no permission, a folder in its
+ * place) turns chaos off with a reason rather than stopping the show: a fault that could not
+ * be recorded must never be injected.
+ */
+export function openLedgerSafely(path: string, what = 'the fault ledger'): { ledger: Ledger | null; ledgerError: string | null } {
+  try {
+    return { ledger: openLedger(path), ledgerError: null };
+  } catch (e) {
+    return { ledger: null, ledgerError: `${what} ${path} cannot be opened (${(e as Error).message}); faults are off until it can` };
+  }
+}
+
+/** A ledger started afresh (a cluster that cannot outlive this run: the simulator, a replay). */
+export function openFreshLedger(path: string, what?: string): { ledger: Ledger | null; ledgerError: string | null } {
+  try {
+    rmSync(path, { force: true });
+  } catch {
+    // openLedgerSafely says what is wrong with that path
+  }
+  return openLedgerSafely(path, what);
 }

@@ -1,8 +1,7 @@
 // Replay mode's cluster: a recording stands in for Docker, PD and the workload. Nothing here
 // opens a socket: the chaos driver, the PD "poller" and the workload all read the recording.
-import { rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { openLedger, type Ledger } from '../chaos/ledger';
+import { openFreshLedger, type Ledger } from '../chaos/ledger';
 import type { ChaosDriver } from '../chaos/driver';
 import type { WorkloadSource } from '../workload/source';
 import { loadReplay } from './recording-files';
@@ -56,14 +55,7 @@ export function bootReplay(opts: ReplayBootOptions): ReplayCluster {
   }
   const engine = loaded.engine;
   const path = join(opts.dataDir, REPLAY_LEDGER);
-  let ledger: Ledger | null = null;
-  let ledgerError: string | null = null;
-  try {
-    rmSync(path, { force: true });
-    ledger = openLedger(path);
-  } catch (e) {
-    ledgerError = `the replay's fault ledger ${path} cannot be opened (${(e as Error).message}); faults are off until it can`;
-  }
+  const { ledger, ledgerError } = openFreshLedger(path, "the replay's fault ledger");
   const driver = createReplayDriver(engine);
   const workload = createReplayWorkload(engine, engine.info.workload ?? 'sim');
   return {

@@ -2,11 +2,8 @@
 // from boot to close. The stage hands each published snapshot to `recorder`, wraps its action
 // runner with withBeatRecording, and this subscribes to the chaos driver's container events.
 // A replayed show is not recorded again: a copy of a copy is no backup.
-import type { PdView } from '../cluster/types';
-import type { PdPoller } from '../cluster/poller';
 import type { BootedCluster } from '../stage/boot';
 import { createRecorder, type Recorder } from './recorder';
-import { createReplayPoller } from './replay-poller';
 
 export interface ShowRecording {
   recorder: Recorder | null;
@@ -45,10 +42,4 @@ export function recordShow(opts: ShowRecordingOptions): ShowRecording {
       recorder.close(reason);
     }
   };
-}
-
-/** The cluster feed's PD poller in replay mode (the recording stands in for PD); undefined otherwise. */
-export function replayPollerFor(cluster: Pick<BootedCluster, 'replay'>): ((onView: (v: PdView) => void) => PdPoller) | undefined {
-  const engine = cluster.replay;
-  return engine ? (onView) => createReplayPoller(engine, onView) : undefined;
 }

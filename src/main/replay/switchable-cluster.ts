@@ -159,6 +159,8 @@ export async function switchToRecording(r: SwitchRequest): Promise<string> {
   if (from === 'replay' && r.cluster.replay?.info.file === r.file) return 'already playing that recording';
   const next = bootReplay({ file: r.file, upToDamage: r.upToDamage, dataDir: r.dataDir, why: `switched from ${from} at chapter ${r.chapter}` });
   next.replay.setDeck(r.deck);
+  // Refuse before ending anything: a switch that cannot happen must leave the live show recorded.
+  if (r.cluster.ledger && !next.ledger) throw new Error(next.ledgerError ?? 'the replay has no fault ledger');
   r.endRecording(`switched to replay of ${r.file}`);
   await r.cluster.switchTo(next);
   const notes: string[] = [];

@@ -1,11 +1,10 @@
 // Boot: choose the cluster. Probes Docker and PD (unless --mode sim), decides the mode and
 // says why, then brings up what that mode runs on: the simulated cluster, or the live
 // project's chaos driver and workload. Nothing here starts polling or fires a fault.
-import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Mode } from '../../shared/cluster';
 import type { ChaosDriver } from '../chaos/driver';
-import { openLedger, type Ledger } from '../chaos/ledger';
+import { openFreshLedger, openLedgerSafely, type Ledger } from '../chaos/ledger';
 import { createSimDriver } from '../chaos/sim-driver';
 import { DEFAULT_PD, type AppConfig } from '../config';
 import { decideMode, probePd, type Probe } from '../mode';
@@ -39,19 +38,6 @@ export interface BootedCluster {
   /** Replay mode: the recording standing in for the cluster (its engine feeds the poller stand-in). */
   replay?: ReplayEngine | null;
   close(): Promise<void>;
-}
-
-/**
- * Opens the fault ledger. A ledger that cannot be opened (no permission, a folder in its
- * place) turns chaos off with a reason rather than stopping the show: a fault that could not
- * be recorded must never be injected.
- */
-function openLedgerSafely(path: string): { ledger: Ledger | null; ledgerError: string | null } {
-  try {
-    return { ledger: openLedger(path), ledgerError: null };
-  } catch (e) {
-    return { ledger: null, ledgerError: `the fault ledger ${path} cannot be opened (${(e as Error).message}); faults are off until it can` };
-  }
 }
 
 /** Which ledger file a mode writes. Pure. */
@@ -103,11 +89,6 @@ export async function bootCluster(
   if (decision.mode === 'sim') {
     // The simulated cluster is new on every run, so its faults cannot outlive it: they get a
     // ledger of their own, started afresh, and never mix with the real cluster's.
-    try {
-      rmSync(path, { force: true });
-    } catch {
-      // openLedgerSafely below says what is wrong with that path
-    }
     const sim = await startSimCluster({ speed: config.simSpeed });
     const driver = createSimDriver(sim.control);
     const workload = createSimWorkload(sim.control);
@@ -122,7 +103,7 @@ export async function bootCluster(
       containerNote: null,
       workload,
       scope: `sim:${sim.pdUrl}`,
-      ...openLedgerSafely(path),
+      ...openFreshLedger(path),
       async close() {
         await workload.close();
         await driver.close();

@@ -57,9 +57,9 @@ export function createHandlers(d: HandlerDeps): Handlers {
     },
     restoreAll: async () => {
       const r = await d.actions.run({ type: 'restore-all' });
-      publish();
+      const s = publish();
       if (!r.ok) throw new Error(r.message);
-      return publish();
+      return s;
     },
     panic: async () => {
       // Black the audience first (instant), then bring every node back.
@@ -67,9 +67,9 @@ export function createHandlers(d: HandlerDeps): Handlers {
       publish();
       d.journal.log('panic', 'info', 'audience blacked out; restoring every open fault');
       const r = await d.actions.run({ type: 'restore-all' });
-      publish();
+      const s = publish();
       if (!r.ok) throw new Error(`audience blacked out, but ${r.message}`);
-      return publish();
+      return s;
     },
     resetShow: async () => {
       await d.resetShow();
