@@ -8,7 +8,7 @@ import { agoText, chapterIndexText } from '../lib/format';
 import { staleNote } from '../lib/mapModel';
 import { chapterPosition, countdownNumber } from '../lib/show';
 import { useServerNow, useStage } from '../state';
-import { Countdown, Diagnosis, Markdown, ModeBadge, Timeline } from './Bits';
+import { Countdown, Diagnosis, ModeBadge, Timeline } from './Bits';
 import { ClusterMap, MapStrip } from './ClusterMap';
 import { WorkloadPanel } from './Workload';
 import { SlideBody, SlideMarkdown } from './Slide';
@@ -64,7 +64,6 @@ function Panel({ side, show, cluster, big }: { side: Side; show: ShowState; clus
 // map. Their props keep their identity while unchanged (the store puts the show together from parts).
 const SlideBodyM = memo(SlideBody);
 const SlideMarkdownM = memo(SlideMarkdown);
-const MarkdownM = memo(Markdown);
 const ClusterMapM = memo(ClusterMap);
 const MapStripM = memo(MapStrip);
 const PanelM = memo(Panel);
@@ -174,7 +173,7 @@ export function AudienceStage({
       )}
       {layout === 'panel' && (
         <div className="stage-main">
-          <MarkdownM className="narration narration-column" source={ch.narration} fitMin={28 / 36} />
+          <SlideMarkdownM className="narration narration-column" source={ch.narration} fitMin={28 / 36} steps={ch.steps ?? 0} step={shownStep} />
           <PanelM side={side} show={show} cluster={cluster} big={true} />
         </div>
       )}

@@ -170,7 +170,7 @@ export function LeftColumn({ show }: { show: ShowState }): JSX.Element {
           </span>
         </div>
         {ch.notes.trim() ? (
-          <MarkdownM className="p-notes" testId="presenter-notes" source={ch.notes} render={renderNotes} fitMin={24 / 28} />
+          <MarkdownM key={notesScale} className="p-notes" testId="presenter-notes" source={ch.notes} render={renderNotes} fitMin={24 / 28} />
         ) : (
           <div className="p-notes p-muted" data-testid="presenter-notes">
             No notes for this chapter.

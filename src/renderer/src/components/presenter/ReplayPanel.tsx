@@ -74,6 +74,9 @@ export function ReplayPanel({ show }: { show: ShowState }): JSX.Element | null {
     if (!canSwitch) return;
     const onKey = (e: KeyboardEvent): void => {
       if (e.key !== SWITCH_KEY || !e.shiftKey || e.ctrlKey || e.metaKey || e.altKey || e.repeat) return;
+      // Typing a capital L in a text field (the deck path) is typing, never a switch.
+      const t = e.target;
+      if (t instanceof HTMLInputElement || t instanceof HTMLTextAreaElement || (t instanceof HTMLElement && t.isContentEditable)) return;
       e.preventDefault();
       pressRef.current(fallbackPath);
     };
