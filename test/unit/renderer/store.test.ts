@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { EventName, EventPayloads, Reply, RequestName, StageApi } from '../../../src/shared/contract';
 import { pickBridge, type Bridge } from '../../../src/renderer/src/lib/bridge';
-import { createStageStore, sendRequest, startSync } from '../../../src/renderer/src/lib/store';
+import { OFFSET_SLACK_MS, createStageStore, sendRequest, startSync, steadyOffset } from '../../../src/renderer/src/lib/store';
 import type { SocketFactory } from '../../../src/renderer/src/lib/wsClient';
 import { splitShow } from '../../../src/shared/show-parts';
 import { cluster, deckOf, show } from './fixtures';
@@ -81,6 +81,38 @@ describe('store sync', () => {
     stop();
     api.emit('position', splitShow(show({ index: 4 })).position);
     expect(store.getState().show?.index).toBe(3);
+  });
+
+  it('keeps the unchanged parts of a new snapshot, and the clock offset through jitter', async () => {
+    const api = fakeApi();
+    const bridge: Bridge = pickBridge({ api, location: { protocol: 'file:', host: '' } }, noSocket);
+    const store = createStageStore();
+    let local = cluster().now - 250;
+    startSync(bridge, store, () => local);
+    await Promise.resolve();
+    await Promise.resolve();
+    const first = store.getState().cluster!;
+    // The next snapshot, as JSON would bring it: a second later, one store's leaders changed.
+    const c = JSON.parse(JSON.stringify(first)) as typeof first;
+    c.now += 1000;
+    c.tikv[0]!.leaderCount += 1;
+    local += 1000 + 40;
+    api.emit('cluster', c);
+    const next = store.getState().cluster!;
+    expect(next).toEqual(c);
+    expect(next.pd).toBe(first.pd);
+    expect(next.workload).toBe(first.workload);
+    expect(next.tikv[0]).not.toBe(first.tikv[0]);
+    expect(next.tikv[1]).toBe(first.tikv[1]);
+    // 40 ms of jitter keeps the offset (and every "12 s ago" on the page) as it was.
+    expect(store.getState().clockOffsetMs).toBe(250);
+  });
+
+  it('moves the clock offset only by the slack or more', () => {
+    expect(steadyOffset(250, 250 + OFFSET_SLACK_MS - 1)).toBe(250);
+    expect(steadyOffset(250, 250 - OFFSET_SLACK_MS + 1)).toBe(250);
+    expect(steadyOffset(250, 250 + OFFSET_SLACK_MS)).toBe(250 + OFFSET_SLACK_MS);
+    expect(steadyOffset(0, -3_600_000)).toBe(-3_600_000);
   });
 
   it('keeps a failed request for the presenter, in plain words', async () => {

@@ -6,6 +6,7 @@ import type { RequestArgs, RequestName } from '../../../shared/contract';
 import type { ActionLogEntry, ShowState } from '../../../shared/show';
 import { composeShow, splitShow, type ShowDeck, type ShowDetails, type ShowPosition } from '../../../shared/show-parts';
 import type { Bridge, BridgeKind } from './bridge';
+import { keepEqual } from './keep-equal';
 import type { ConnectionStatus } from './wsClient';
 
 export interface StageData {
@@ -46,7 +47,9 @@ export function startSync(bridge: Bridge, store: StageStore, now: () => number =
   offs.push(bridge.api.on('position', (position) => setPart(store, { position })));
   offs.push(bridge.api.on('details', (details) => setPart(store, { details })));
   offs.push(
-    bridge.api.on('cluster', (cluster) => store.setState({ cluster, clockOffsetMs: offsetOf(cluster, now()) }))
+    bridge.api.on('cluster', (cluster) =>
+      store.setState((s) => ({ cluster: keepEqual(s.cluster, cluster), clockOffsetMs: steadyOffset(s.clockOffsetMs, offsetOf(cluster, now())) }))
+    )
   );
   offs.push(bridge.api.on('log', (log) => store.setState({ log })));
   offs.push(bridge.api.on('logEntry', (entry) => store.setState((s) => ({ log: appendLog(s.log, entry) }))));
@@ -91,6 +94,18 @@ function setPart(store: StageStore, part: Partial<StageData['parts']>): void {
     const show = deck && position && details ? (composeShow(deck, position, details) ?? s.show) : s.show;
     return { parts, show };
   });
+}
+
+/**
+ * Below this, a new reading of main's clock offset is jitter (the snapshot's trip, a busy event
+ * loop): keeping the old one means the views that show "12 s ago" do not re-render on every
+ * snapshot for a change of a few milliseconds they would not show.
+ */
+export const OFFSET_SLACK_MS = 250;
+
+/** The offset to use: the old one unless the new reading moved by the slack or more. Pure. */
+export function steadyOffset(prev: number, measured: number): number {
+  return Math.abs(measured - prev) < OFFSET_SLACK_MS ? prev : measured;
 }
 
 function offsetOf(c: ClusterSnapshot, localNow: number): number {
