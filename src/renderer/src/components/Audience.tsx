@@ -2,7 +2,7 @@
 // narration, the live cluster map and a side panel; a calm countdown; black when blacked out.
 // Errors never appear here: they go to the presenter view.
 import { memo, useRef, type JSX } from 'react';
-import type { ClusterSnapshot } from '../../../shared/cluster';
+import type { ClusterSnapshot, WorkloadSeries } from '../../../shared/cluster';
 import type { Chapter, ShowState } from '../../../shared/show';
 import { agoText, chapterIndexText } from '../lib/format';
 import { staleNote } from '../lib/mapModel';
@@ -12,22 +12,27 @@ import { Countdown, Diagnosis, ModeBadge, Timeline } from './Bits';
 import { ClusterMap, MapStrip } from './ClusterMap';
 import { WorkloadPanel } from './Workload';
 import { SlideBody, SlideMarkdown } from './Slide';
+import { StageFeed, useStageClock, useStageCluster } from './stageFeed';
 
 type Side = 'timeline' | 'diagnosis' | 'workload' | null;
 
 // Body text never shrinks below 28 design px: panel text is 32, narration 32/36/42.
 const FIT_MIN_PANEL = 28 / 32;
 
-function sidePanel(show: ShowState, cluster: ClusterSnapshot | null): Side {
-  const p = show.chapter.panel;
-  if (p !== 'none') return p;
-  // On a map chapter the workload, once it has run, sits beside the map: the dip is half the story.
+/** True once the workload has run: from then on it sits beside the map on map chapters. */
+export function workloadRan(cluster: ClusterSnapshot | null): boolean {
   const w = cluster?.workload;
-  if (show.chapter.map && w && (w.running || w.history.length > 0)) return 'workload';
-  return null;
+  return !!w && (w.running || w.history.length > 0);
 }
 
-function Panel({ side, show, cluster, big }: { side: Side; show: ShowState; cluster: ClusterSnapshot | null; big: boolean }): JSX.Element | null {
+function sidePanel(chapter: Chapter, ran: boolean): Side {
+  const p = chapter.panel;
+  if (p !== 'none') return p;
+  // On a map chapter the workload, once it has run, sits beside the map: the dip is half the story.
+  return chapter.map && ran ? 'workload' : null;
+}
+
+function Panel({ side, show, workload, big }: { side: Side; show: ShowState; workload: WorkloadSeries | null; big: boolean }): JSX.Element | null {
   switch (side) {
     case 'timeline':
       return (
@@ -47,8 +52,8 @@ function Panel({ side, show, cluster, big }: { side: Side; show: ShowState; clus
       return (
         <section className="panel panel-workload">
           <h2 className="panel-title">Workload</h2>
-          {cluster?.workload ? (
-            <WorkloadPanel workload={cluster.workload} variant={big ? 'big' : 'side'} timeline={show.timeline} />
+          {workload ? (
+            <WorkloadPanel workload={workload} variant={big ? 'big' : 'side'} timeline={show.timeline} />
           ) : (
             <div className="panel-empty">The workload is not running.</div>
           )}
@@ -59,9 +64,10 @@ function Panel({ side, show, cluster, big }: { side: Side; show: ShowState; clus
   }
 }
 
-// Memoized parts: a cluster tick or the one-second clock re-renders the stage, but not the
-// slide's text (whose shrink-to-fit measures layout), and a chapter change does not re-render the
-// map. Their props keep their identity while unchanged (the store puts the show together from parts).
+// Memoized parts: a chapter change does not re-render the map, and a cluster tick reaches only the
+// map and the workload panel (through StageFeed), not the slide's text (whose shrink-to-fit
+// measures layout). Their props keep their identity while unchanged: the store puts the show
+// together from parts and keeps the unchanged parts of each cluster snapshot (keepEqual).
 const SlideBodyM = memo(SlideBody);
 const SlideMarkdownM = memo(SlideMarkdown);
 const ClusterMapM = memo(ClusterMap);
@@ -69,6 +75,34 @@ const MapStripM = memo(MapStrip);
 const PanelM = memo(Panel);
 const TimelineM = memo(Timeline);
 const DiagnosisM = memo(Diagnosis);
+/** The stage re-renders when the show changes; the cluster and the clock reach only its leaves. */
+export const AudienceStageM = memo(AudienceStage);
+
+/** The countdown's number, the one part of a counting chapter that follows the clock. */
+function TickingCountdown({ ch, beat }: { ch: Chapter; beat: ShowState['beat'] }): JSX.Element | null {
+  const n = countdownNumber(ch, beat, useStageClock());
+  return n === null ? null : <Countdown n={n} action={ch.action} />;
+}
+
+/** Discreet notes only (the details go to the presenter view): reconnecting, or PD silent. */
+function StatusNote({ connected, map }: { connected: boolean; map: boolean }): JSX.Element | null {
+  const now = useStageClock();
+  const cluster = useStageCluster();
+  const note = !connected ? 'Live view reconnecting\u2026' : map && cluster ? staleNote(cluster, now, agoText) : null;
+  return note ? <span className="stale-note">{note}</span> : null;
+}
+
+// The stage's leaves that follow the cluster.
+function StageMap({ strip }: { strip: boolean }): JSX.Element | null {
+  const cluster = useStageCluster();
+  if (strip) return cluster ? <MapStripM cluster={cluster} /> : null;
+  return cluster ? <ClusterMapM cluster={cluster} /> : <div className="map map-empty" />;
+}
+
+function StagePanel({ side, show, big }: { side: Side; show: ShowState; big: boolean }): JSX.Element {
+  const workload = useStageCluster()?.workload ?? null;
+  return <PanelM side={side} show={show} workload={workload} big={big} />;
+}
 
 function Waiting(): JSX.Element {
   return (
@@ -101,7 +135,9 @@ export function Audience(): JSX.Element {
   if (!live.show) return <Waiting />;
   return (
     <div className="aud-root">
-      <AudienceStage show={live.show} cluster={live.cluster} serverNow={live.serverNow} connected={connected} />
+      <StageFeed cluster={live.cluster} now={live.serverNow}>
+        <AudienceStageM show={live.show} workloadRan={workloadRan(live.cluster)} connected={connected} />
+      </StageFeed>
       {live.blackout && <div className="blackout" data-testid="blackout" />}
     </div>
   );
@@ -113,16 +149,15 @@ export function Audience(): JSX.Element {
  */
 export function AudienceStage({
   show,
-  cluster,
-  serverNow,
+  workloadRan: ran,
   connected,
   chapter,
   step,
   preview = false
 }: {
   show: ShowState;
-  cluster: ClusterSnapshot | null;
-  serverNow: number;
+  /** workloadRan() of the cluster this stage draws (which itself comes through StageFeed). */
+  workloadRan: boolean;
   connected: boolean;
   /** Another chapter than the current one (the next preview). */
   chapter?: Chapter;
@@ -132,20 +167,13 @@ export function AudienceStage({
 }): JSX.Element {
   const ch = chapter ?? show.chapter;
   const shownStep = step ?? show.step ?? 0;
-  const side = sidePanel({ ...show, chapter: ch }, cluster);
+  const side = sidePanel(ch, ran);
   // The diagnosis needs the width: its map shrinks to a strip of chips above it.
   const layout = ch.map ? (side === 'diagnosis' ? 'diag' : 'map') : side ? 'panel' : 'text';
   // A map chapter keeps the map's layout; `section` still marks it as a divider (its title stands out).
   const slideLayout = layout === 'text' ? (ch.layout ?? 'default') : ch.layout === 'section' ? 'section' : 'default';
-  const cd = preview ? null : countdownNumber(ch, show.beat, serverNow);
-  // Discreet notes only: the details go to the presenter view.
-  const note = preview
-    ? null
-    : !connected
-      ? 'Live view reconnecting\u2026'
-      : cluster && ch.map
-        ? staleNote(cluster, serverNow, agoText)
-        : null;
+  // Whether a countdown shows does not depend on the time, only its number does (countdownNumber).
+  const counting = !preview && countdownNumber(ch, show.beat, 0) !== null;
   const index = chapter ? show.chapters.findIndex((c) => c.id === chapter.id) + 1 : chapterPosition(show);
 
   return (
@@ -161,30 +189,30 @@ export function AudienceStage({
       )}
       {layout === 'diag' && (
         <div className="stage-main stage-main-diag">
-          {cluster ? <MapStripM cluster={cluster} /> : null}
-          <PanelM side={side} show={show} cluster={cluster} big={true} />
+          <StageMap strip={true} />
+          <StagePanel side={side} show={show} big={true} />
         </div>
       )}
       {layout === 'map' && (
         <div className={`stage-main${side ? '' : ' stage-main-solo'}`}>
-          {cluster ? <ClusterMapM cluster={cluster} serverNow={serverNow} /> : <div className="map map-empty" />}
-          {side && <PanelM side={side} show={show} cluster={cluster} big={false} />}
+          <StageMap strip={false} />
+          {side && <StagePanel side={side} show={show} big={false} />}
         </div>
       )}
       {layout === 'panel' && (
         <div className="stage-main">
           <SlideMarkdownM className="narration narration-column" source={ch.narration} fitMin={28 / 36} steps={ch.steps ?? 0} step={shownStep} />
-          <PanelM side={side} show={show} cluster={cluster} big={true} />
+          <StagePanel side={side} show={show} big={true} />
         </div>
       )}
       <footer className="slide-foot">
         <ModeBadge mode={show.mode} />
-        {note && <span className="stale-note">{note}</span>}
+        {!preview && <StatusNote connected={connected} map={ch.map} />}
         <span className="chapter-index" data-testid="chapter-index">
           {chapterIndexText(index - 1, show.total)}
         </span>
       </footer>
-      {cd !== null && <Countdown n={cd} action={ch.action} />}
+      {counting && <TickingCountdown ch={ch} beat={show.beat} />}
     </div>
   );
 }

@@ -1,11 +1,13 @@
 // The live cluster map: PD members in a row above, TiKV stores below, stable positions sorted
 // by name. A dead node greys out but stays where it was. Leader moves animate: bars glide,
 // and a "+3"/"−3" badge with a soft accent outline marks the stores that changed.
-import { useEffect, useMemo, useRef, useState, type JSX } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type JSX } from 'react';
+import { shallow } from 'zustand/shallow';
 import type { ClusterSnapshot } from '../../../shared/cluster';
 import { agoText, compactOpsText, deltaText, intText, opsText, plainNumber } from '../lib/format';
 import { barPercent, leaderDeltas, mapModel, pdNodeAttrs, tikvNodeAttrs, type PdCardModel, type TikvCardModel } from '../lib/mapModel';
 import { CrownIcon, StateIcon } from './Icons';
+import { useStageClock } from './stageFeed';
 
 const BADGE_MS = 2600;
 const LEAVE_MS = 450;
@@ -102,20 +104,19 @@ function PdCard({ n, detail }: { n: PdCardModel; detail: boolean }): JSX.Element
   );
 }
 
-function TikvCard({
-  n,
-  barMax,
-  serverNow,
-  badge,
-  detail
-}: {
+function HeartbeatAge({ at }: { at: number | null }): JSX.Element {
+  const now = useStageClock();
+  return <div className="node-hb">heartbeat {agoText(at === null ? null : now - at)}</div>;
+}
+
+interface TikvCardProps {
   n: TikvCardModel;
   barMax: number;
-  serverNow: number;
   badge: Badge | undefined;
   detail: boolean;
-}): JSX.Element {
-  const hbAge = n.lastHeartbeatMs === null ? null : serverNow - n.lastHeartbeatMs;
+}
+
+function TikvCard({ n, barMax, badge, detail }: TikvCardProps): JSX.Element {
   return (
     <div
       className={`node node-tikv v-${n.visual}${n.dead ? ' dead' : ''}${badge && !badge.leaving ? ' moving' : ''}`}
@@ -153,7 +154,7 @@ function TikvCard({
       <div className="bar">
         <div className="bar-fill bar-regions" style={{ width: `${barPercent(n.regions, barMax)}%` }} />
       </div>
-      <div className="node-hb">heartbeat {agoText(hbAge)}</div>
+      <HeartbeatAge at={n.lastHeartbeatMs} />
       {detail && (
         <div className="node-detail">
           PD {n.pdState} · container {n.container}
@@ -166,13 +167,19 @@ function TikvCard({
   );
 }
 
+// Every snapshot builds new card models; a card re-renders only when what it shows changed
+// (about two snapshots a second reach the page, and most change one card or none).
+const PdCardM = memo(PdCard, (a, b) => a.detail === b.detail && shallow(a.n, b.n));
+const TikvCardM = memo(
+  TikvCard,
+  (a: TikvCardProps, b: TikvCardProps) => a.barMax === b.barMax && a.badge === b.badge && a.detail === b.detail && shallow(a.n, b.n)
+);
+
 export function ClusterMap({
   cluster,
-  serverNow,
   detail = false
 }: {
   cluster: ClusterSnapshot;
-  serverNow: number;
   /** Presenter view: add PD/Docker states, store ids and addresses. */
   detail?: boolean;
 }): JSX.Element {
@@ -190,20 +197,13 @@ export function ClusterMap({
       <div className="map-label">PD · placement driver</div>
       <div className="map-row map-row-pd">
         {model.pd.map((n) => (
-          <PdCard key={n.key} n={n} detail={detail} />
+          <PdCardM key={n.key} n={n} detail={detail} />
         ))}
       </div>
       <div className="map-label">TiKV stores</div>
       <div className="map-row map-row-tikv">
         {model.tikv.map((n) => (
-          <TikvCard
-            key={n.key}
-            n={n}
-            barMax={model.barMax}
-            serverNow={serverNow}
-            badge={badges[n.storeId]}
-            detail={detail}
-          />
+          <TikvCardM key={n.key} n={n} barMax={model.barMax} badge={badges[n.storeId]} detail={detail} />
         ))}
       </div>
     </div>

@@ -5,7 +5,8 @@ import { memo, useDeferredValue, useEffect, useMemo, useRef, useState, type JSX 
 import type { ClusterSnapshot } from '../../../../shared/cluster';
 import type { Chapter, ShowState } from '../../../../shared/show';
 import { useServerNow, useStage } from '../../state';
-import { AudienceStage, useFreezable } from '../Audience';
+import { AudienceStageM, useFreezable, workloadRan } from '../Audience';
+import { StageFeed } from '../stageFeed';
 import { StageBox } from '../Slide';
 
 // The mirror renders with the key's own update, in the same frame as "Now · N / M": it is what
@@ -28,7 +29,9 @@ export function AudienceMirror(): JSX.Element | null {
       attrs={{ 'data-blackout': String(live.blackout), 'data-frozen': String(frozen), 'aria-label': 'what the audience sees' }}
     >
       <div className="aud-root">
-        <AudienceStage show={live.show} cluster={live.cluster} serverNow={live.serverNow} connected={connected} />
+        <StageFeed cluster={live.cluster} now={live.serverNow}>
+          <AudienceStageM show={live.show} workloadRan={workloadRan(live.cluster)} connected={connected} />
+        </StageFeed>
         {live.blackout && <div className="blackout" />}
       </div>
       {(live.blackout || frozen) && (
@@ -60,7 +63,9 @@ const PreviewFrame = memo(function PreviewFrame({
   return (
     <StageBox className="next-preview" testId="next-preview" attrs={{ 'data-step': String(step), 'data-same-chapter': String(sameChapter) }}>
       <div className="aud-root">
-        <AudienceStage show={show} cluster={cluster} serverNow={now} connected={true} chapter={chapter} step={step} preview={true} />
+        <StageFeed cluster={cluster} now={now}>
+          <AudienceStageM show={show} workloadRan={workloadRan(cluster)} connected={true} chapter={chapter} step={step} preview={true} />
+        </StageFeed>
       </div>
     </StageBox>
   );
