@@ -7,6 +7,7 @@ import 'uplot/dist/uPlot.min.css';
 import type { WorkloadSeries } from '../../../shared/cluster';
 import type { TimelineEvent } from '../../../shared/show';
 import { latencyText, opsText, plainNumber, rateText } from '../lib/format';
+import { parkingLot } from '../lib/parking';
 import { chartData, chartMarks, chartSplits, chartWindowS, chartYMax, type ChartMark } from '../lib/workload';
 
 function cssVar(el: Element, name: string, fallback: string): string {
@@ -15,7 +16,7 @@ function cssVar(el: Element, name: string, fallback: string): string {
 }
 
 /** Draws a dashed vertical line and a label for each mark, over the plot area. */
-function marksPlugin(marks: { current: ChartMark[] }, fontPx: number, colours: { fault: string; restore: string; text: string }): uPlot.Plugin {
+function marksPlugin(marks: () => ChartMark[], fontPx: number, colours: { fault: string; restore: string; text: string }): uPlot.Plugin {
   return {
     hooks: {
       draw: [
@@ -24,7 +25,7 @@ function marksPlugin(marks: { current: ChartMark[] }, fontPx: number, colours: {
           const r = uPlot.pxRatio;
           const { top, height, left, width } = u.bbox;
           ctx.save();
-          for (const m of marks.current) {
+          for (const m of marks()) {
             const x = Math.round(u.valToPos(m.x, 'x', true));
             if (x < left - 1 || x > left + width + 1) continue;
             const colour = m.kind === 'fault' ? colours.fault : colours.restore;
@@ -58,16 +59,93 @@ function marksPlugin(marks: { current: ChartMark[] }, fontPx: number, colours: {
   };
 }
 
+/** What a built plot's hooks read: the chart that currently shows it points this at its own. */
+interface ChartView {
+  current: { marks: ChartMark[]; windowS: number };
+}
+
+/** A built plot and the chart view its hooks read (re-pointed when another chart adopts it). */
+interface ParkedPlot {
+  plot: uPlot;
+  holder: { view: ChartView };
+}
+
+function buildPlot(el: HTMLElement, fontPx: number, holder: ParkedPlot['holder']): uPlot {
+  const font = `${fontPx}px Inter, system-ui, sans-serif`;
+  const text = cssVar(el, '--muted', '#b7c0cc');
+  const grid = cssVar(el, '--line', '#2a3342');
+  const line = cssVar(el, '--chart', '#56B4E9');
+  const fault = cssVar(el, '--accent', '#f0e442');
+  const restore = cssVar(el, '--ok', '#009e73');
+  const marks = (): ChartMark[] => holder.view.current.marks;
+  const windowS = (): number => holder.view.current.windowS;
+  const opts: uPlot.Options = {
+    width: Math.max(50, el.clientWidth),
+    height: Math.max(50, el.clientHeight),
+    legend: { show: false },
+    cursor: { show: false },
+    pxAlign: 0,
+    // Room for the top y label and the "now" label, in proportion to the font (uPlot's own
+    // padding is fixed in px, so at 4K the labels would be cut).
+    padding: [Math.round(fontPx * 0.75), Math.round(fontPx * 1.1), 0, 0],
+    plugins: [marksPlugin(marks, fontPx, { fault, restore, text })],
+    scales: {
+      x: { time: false, range: () => [-windowS(), 0] },
+      y: { range: (_u, _min, max) => [0, chartYMax([max])] }
+    },
+    axes: [
+      {
+        stroke: text,
+        font,
+        size: fontPx * 2,
+        gap: fontPx * 0.3,
+        grid: { stroke: grid, width: 1 },
+        ticks: { show: false },
+        splits: () => chartSplits(windowS()),
+        values: (_u, splits) => splits.map((s) => (s === 0 ? 'now' : `\u2212${Math.abs(s)} s`))
+      },
+      {
+        stroke: text,
+        font,
+        size: fontPx * 3.4,
+        gap: fontPx * 0.3,
+        space: fontPx * 2.6,
+        grid: { stroke: grid, width: 1 },
+        ticks: { show: false },
+        values: (_u, splits) => splits.map((s) => (s >= 1000 ? `${Math.round(s / 100) / 10}k` : String(s)))
+      }
+    ],
+    series: [
+      {},
+      {
+        stroke: line,
+        width: Math.max(2, fontPx / 6),
+        fill: 'rgba(86, 180, 233, 0.16)',
+        points: { show: false }
+      }
+    ]
+  };
+  return new uPlot(opts, [[], []]);
+}
+
+/** The colours and font a plot was built with: a parked plot fits a chart with the same key. */
+function plotKey(el: Element, fontPx: number): string {
+  return [fontPx, ...['--muted', '--line', '--chart', '--accent', '--ok'].map((v) => cssVar(el, v, ''))].join('|');
+}
+
+// A chapter change can move the workload panel to another layout, which unmounts its chart and
+// mounts a new one; building a uPlot costs far more than moving its element. Three are enough
+// for the presenter view's mirror, next preview and live tab.
+const parkedPlots = parkingLot<ParkedPlot>(3, (b) => b.plot.destroy());
+
 function WorkloadChart({ workload, marks }: { workload: WorkloadSeries; marks: ChartMark[] }): JSX.Element {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const data = useRef<[number[], number[]]>([[], []]);
-  const marksRef = useRef<ChartMark[]>(marks);
   const windowS = chartWindowS(workload.history);
-  const windowRef = useRef(windowS);
+  const view: ChartView = useRef({ marks, windowS });
   data.current = chartData(workload.history, windowS);
-  marksRef.current = marks;
-  windowRef.current = windowS;
+  view.current = { marks, windowS };
   // The axis font follows the element's font size; a resize that changes it rebuilds the plot.
   const [fontPx, setFontPx] = useState(0);
 
@@ -87,63 +165,23 @@ function WorkloadChart({ workload, marks }: { workload: WorkloadSeries; marks: C
   useEffect(() => {
     const el = host.current;
     if (!el || fontPx === 0) return;
-    const font = `${fontPx}px Inter, system-ui, sans-serif`;
-    const text = cssVar(el, '--muted', '#b7c0cc');
-    const grid = cssVar(el, '--line', '#2a3342');
-    const line = cssVar(el, '--chart', '#56B4E9');
-    const fault = cssVar(el, '--accent', '#f0e442');
-    const restore = cssVar(el, '--ok', '#009e73');
-    const opts: uPlot.Options = {
-      width: Math.max(50, el.clientWidth),
-      height: Math.max(50, el.clientHeight),
-      legend: { show: false },
-      cursor: { show: false },
-      pxAlign: 0,
-      // Room for the top y label and the "now" label, in proportion to the font (uPlot's own
-      // padding is fixed in px, so at 4K the labels would be cut).
-      padding: [Math.round(fontPx * 0.75), Math.round(fontPx * 1.1), 0, 0],
-      plugins: [marksPlugin(marksRef, fontPx, { fault, restore, text })],
-      scales: {
-        x: { time: false, range: () => [-windowRef.current, 0] },
-        y: { range: (_u, _min, max) => [0, chartYMax([max])] }
-      },
-      axes: [
-        {
-          stroke: text,
-          font,
-          size: fontPx * 2,
-          gap: fontPx * 0.3,
-          grid: { stroke: grid, width: 1 },
-          ticks: { show: false },
-          splits: () => chartSplits(windowRef.current),
-          values: (_u, splits) => splits.map((s) => (s === 0 ? 'now' : `\u2212${Math.abs(s)} s`))
-        },
-        {
-          stroke: text,
-          font,
-          size: fontPx * 3.4,
-          gap: fontPx * 0.3,
-          space: fontPx * 2.6,
-          grid: { stroke: grid, width: 1 },
-          ticks: { show: false },
-          values: (_u, splits) => splits.map((s) => (s >= 1000 ? `${Math.round(s / 100) / 10}k` : String(s)))
-        }
-      ],
-      series: [
-        {},
-        {
-          stroke: line,
-          width: Math.max(2, fontPx / 6),
-          fill: 'rgba(86, 180, 233, 0.16)',
-          points: { show: false }
-        }
-      ]
-    };
-    const p = new uPlot(opts, data.current, el);
+    const key = plotKey(el, fontPx);
+    let built = parkedPlots.take(key);
+    if (built) built.holder.view = view;
+    else {
+      const holder = { view };
+      built = { plot: buildPlot(el, fontPx, holder), holder };
+    }
+    const p = built.plot;
+    el.appendChild(p.root);
+    p.setSize({ width: Math.max(50, el.clientWidth), height: Math.max(50, el.clientHeight) });
+    p.setData(data.current);
     plot.current = p;
+    const mine = built;
     return () => {
-      p.destroy();
       plot.current = null;
+      p.root.remove();
+      parkedPlots.park(key, mine);
     };
   }, [fontPx]);
 
