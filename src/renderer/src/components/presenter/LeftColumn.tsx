@@ -1,6 +1,6 @@
 // The presenter's left column, in the order of what matters on stage: the chapter on screen
 // now, what comes next (and the action it runs), the notes, and the big buttons.
-import { memo, useState, type CSSProperties, type JSX } from 'react';
+import { memo, useDeferredValue, useState, type CSSProperties, type JSX } from 'react';
 import type { BeatState, Chapter, RehearsalCue, ShowState } from '../../../../shared/show';
 import { chapterIndexText, elapsedText } from '../../lib/format';
 import { renderNotes } from '../../lib/narration';
@@ -114,6 +114,9 @@ export function LeftColumn({ show }: { show: ShowState }): JSX.Element {
   const next = show.next;
   const [notesScale, bumpNotes] = useNotesScale();
   const steps = ch.steps ?? 0;
+  // The notes follow a key press a frame later, at a lower priority: they are a long text that
+  // measures itself to fit, and the mirror and "Now · N / M" should answer the key first.
+  const notes = useDeferredValue(ch.notes);
   return (
     <div className="p-left">
       <section className={`p-now${counting ? ' is-counting' : ''}`}>
@@ -169,8 +172,8 @@ export function LeftColumn({ show }: { show: ShowState }): JSX.Element {
             <Btn size="small" label="A+" onPress={() => bumpNotes(1)} testId="notes-bigger" />
           </span>
         </div>
-        {ch.notes.trim() ? (
-          <MarkdownM key={notesScale} className="p-notes" testId="presenter-notes" source={ch.notes} render={renderNotes} fitMin={24 / 28} />
+        {notes.trim() ? (
+          <MarkdownM key={notesScale} className="p-notes" testId="presenter-notes" source={notes} render={renderNotes} fitMin={24 / 28} />
         ) : (
           <div className="p-notes p-muted" data-testid="presenter-notes">
             No notes for this chapter.
