@@ -60,6 +60,8 @@ export interface ViewPage {
   taskTime(): Promise<{ task: number; at: number }>;
   /** JS heap in use after a full garbage collection (bytes). */
   heapAfterGc(): Promise<number>;
+  /** The value of an expression in the page (JSON-able), read without Playwright's injected scripts. */
+  read<T>(expr: string): Promise<T>;
   /** Pauses or resumes the probe's DOM observer, or clears its records. */
   probe(cmd: 'pause' | 'resume' | 'clear'): Promise<void>;
 }
@@ -81,7 +83,14 @@ export async function openView(browser: Browser, url: string, name: ViewPage['na
     frames.push({ at: Date.now(), bytes: Buffer.byteLength(text, e.response.opcode === 1 ? 'utf8' : 'base64'), kind: kind?.[1] ?? kind?.[2] ?? '?' });
   });
   await page.goto(name === 'audience' ? `${url}/` : `${url}/presenter`);
-  const read = <T>(expr: string): Promise<T> => page.evaluate(expr) as Promise<T>;
+  // Reads go through CDP's Runtime.evaluate, not Playwright's locators: the selector engine and
+  // result serializer Playwright injects are JavaScript in the page's heap too, and the soak
+  // would otherwise count their tier-up as the app's heap growth.
+  const read = async <T>(expr: string): Promise<T> => {
+    const r = await cdp.send('Runtime.evaluate', { expression: expr, returnByValue: true });
+    if (r.exceptionDetails) throw new Error(`${name} page: ${expr}: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
+    return r.result.value as T;
+  };
   return {
     name,
     page,
@@ -101,15 +110,16 @@ export async function openView(browser: Browser, url: string, name: ViewPage['na
       const r = await cdp.send('Runtime.getHeapUsage');
       return r.usedSize;
     },
+    read,
     async probe(cmd) {
-      await page.evaluate(`window.__bench.${cmd}()`);
+      await read(`void window.__bench.${cmd}()`);
     }
   };
 }
 
 /** The page's chapter-index text. */
 export async function indexText(v: ViewPage): Promise<string> {
-  return ((await v.page.getByTestId('chapter-index').first().textContent()) ?? '').trim();
+  return v.read<string>(`(document.querySelector('[data-testid="chapter-index"]')?.textContent ?? '').trim()`);
 }
 
 export async function waitFor<T>(what: string, probe: () => Promise<T>, done: (x: T) => boolean, timeoutMs: number, everyMs = 25): Promise<T> {

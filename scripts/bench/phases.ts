@@ -163,8 +163,8 @@ export async function faultOnMap(v: Views, simSpeed: number, faultChapter: numbe
 
 /** Every TiKV node on the page's map is running (and, with `up`, PD says Up). */
 export async function allRunning(page: ViewPage, up = false): Promise<boolean> {
-  const nodes = await page.page.$$eval('[data-testid="cluster-node"][data-kind="tikv"]', (els) =>
-    els.map((e) => [e.getAttribute('data-container'), e.getAttribute('data-state')])
+  const nodes = await page.read<[string | null, string | null][]>(
+    `[...document.querySelectorAll('[data-testid="cluster-node"][data-kind="tikv"]')].map((e) => [e.getAttribute('data-container'), e.getAttribute('data-state')])`
   );
   return nodes.length > 0 && nodes.every(([c, s]) => c === 'running' && (!up || s === 'up'));
 }

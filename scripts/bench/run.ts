@@ -34,7 +34,7 @@ async function measure(o: BenchOptions, app: RunningApp, browser: Browser): Prom
 
   log(`to chapter ${b.workload} (the workload starts, the map and chart show) ...`);
   await advanceTo(v, audience, b.workload);
-  await waitFor('workload ops > 0', () => audience.page.getByTestId('workload').first().getAttribute('data-ops'), (x) => Number(x) > 0, 30_000, 250);
+  await waitFor('workload ops > 0', () => audience.read<string | null>(`document.querySelector('[data-testid="workload"]')?.getAttribute('data-ops') ?? null`), (x) => Number(x) > 0, 30_000, 250);
 
   log(`key -> paint: ${o.presses} presses in each page (chapters ${b.workload - 1} <-> ${b.workload}) ...`);
   const keys = await keyLatency(v, o.presses, b.workload - 1);
