@@ -6,14 +6,22 @@ import type { ClusterSnapshot } from '../../../shared/cluster';
 import { pdStateWord } from '../../../shared/cluster';
 import { agoText, intText, opsText } from '../lib/format';
 import { mapModel, pdNodeAttrs, tikvNodeAttrs } from '../lib/mapModel';
+import { useServerNow } from '../state';
 import { CrownIcon, StateIcon } from './Icons';
+
+/** The heartbeat's age: the one cell that follows the one-second clock (the table does not). */
+function HeartbeatCell({ at }: { at: number | null }): JSX.Element {
+  const now = useServerNow();
+  const hb = at === null ? null : now - at;
+  return <td className={`num${hb !== null && hb > 15_000 ? ' ct-warn' : ''}`}>{agoText(hb)}</td>;
+}
 
 function containerWord(c: string, partitioned: boolean): string {
   const w = c === 'exited' ? 'exited (killed)' : c;
   return partitioned ? `${w}, cut off` : w;
 }
 
-export function ClusterTable({ cluster, serverNow }: { cluster: ClusterSnapshot; serverNow: number }): JSX.Element {
+export function ClusterTable({ cluster }: { cluster: ClusterSnapshot }): JSX.Element {
   const model = useMemo(() => mapModel(cluster), [cluster]);
   const partitioned = useMemo(() => new Map(cluster.tikv.map((n) => [n.storeId, n.partitioned])), [cluster.tikv]);
   const pdPartitioned = useMemo(() => new Map(cluster.pd.map((n) => [n.memberId, n.partitioned])), [cluster.pd]);
@@ -34,7 +42,6 @@ export function ClusterTable({ cluster, serverNow }: { cluster: ClusterSnapshot;
         </thead>
         <tbody>
           {model.tikv.map((n) => {
-            const hb = n.lastHeartbeatMs === null ? null : serverNow - n.lastHeartbeatMs;
             const cut = partitioned.get(n.storeId) ?? false;
             return (
               <tr
@@ -53,7 +60,7 @@ export function ClusterTable({ cluster, serverNow }: { cluster: ClusterSnapshot;
                 <td className={n.container === 'running' && !cut ? '' : 'ct-warn'}>{containerWord(n.container, cut)}</td>
                 <td className="num ct-big">{intText(n.leaders)}</td>
                 <td className="num">{intText(n.regions)}</td>
-                <td className={`num${hb !== null && hb > 15_000 ? ' ct-warn' : ''}`}>{agoText(hb)}</td>
+                <HeartbeatCell at={n.lastHeartbeatMs} />
                 <td className="num">{n.opsPerSec === null ? '—' : opsText(n.opsPerSec)}</td>
               </tr>
             );

@@ -59,9 +59,8 @@ export function OpenFaults({ show, serverNow }: { show: ShowState; serverNow: nu
 // The one-second clock reaches only the parts that show an age (the table's heartbeats, the open
 // faults, the log's hover titles); the chart, timeline and diagnosis re-render when their data
 // changes, not on the tick nor on a cluster tick that leaves them as they were.
-const TickingClusterTable = memo(function TickingClusterTable({ cluster }: { cluster: ClusterSnapshot }): JSX.Element {
-  return <ClusterTable cluster={cluster} serverNow={useServerNow()} />;
-});
+// The table re-renders when the cluster changes; its heartbeat cells follow the clock themselves.
+const ClusterTableM = memo(ClusterTable);
 const TickingOpenFaults = memo(function TickingOpenFaults({ show }: { show: ShowState }): JSX.Element | null {
   return <OpenFaults show={show} serverNow={useServerNow()} />;
 });
@@ -81,7 +80,7 @@ export function LiveTab({ show, cluster, log }: { show: ShowState; cluster: Clus
           {cluster?.stale ? ' · STALE' : ''}
           {cluster?.pdLeader ? ` · PD leader ${cluster.pdLeader}` : ''}
         </h2>
-        {cluster ? <TickingClusterTable cluster={cluster} /> : <p className="p-muted">No cluster snapshot yet.</p>}
+        {cluster ? <ClusterTableM cluster={cluster} /> : <p className="p-muted">No cluster snapshot yet.</p>}
       </section>
       <TickingOpenFaults show={show} />
       <div className="p-live-grid">
