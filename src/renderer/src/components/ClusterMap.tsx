@@ -167,8 +167,8 @@ function TikvCard({ n, barMax, badge, detail }: TikvCardProps): JSX.Element {
   );
 }
 
-// Every snapshot builds new card models; a card re-renders only when what it shows changed
-// (about two snapshots a second reach the page, and most change one card or none).
+// Every snapshot builds new card models; a card re-renders only when what it shows changed (a
+// snapshot comes every second; with no workload running, most leave every card as it was).
 const PdCardM = memo(PdCard, (a, b) => a.detail === b.detail && shallow(a.n, b.n));
 const TikvCardM = memo(
   TikvCard,
