@@ -1,7 +1,7 @@
 // Debian's chromium driven through playwright-core, one page per view, each with the probe
 // (probe.js) and a CDP session for what only DevTools can see: main-thread busy time, the
 // WebSocket frames the page receives, the JS heap after a full GC.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 
@@ -60,6 +60,8 @@ export interface ViewPage {
   taskTime(): Promise<{ task: number; at: number }>;
   /** JS heap in use after a full garbage collection (bytes). */
   heapAfterGc(): Promise<number>;
+  /** Writes a heap snapshot (.heapsnapshot, for DevTools' Memory panel) to `file`. */
+  heapSnapshot(file: string): Promise<void>;
   /** The value of an expression in the page (JSON-able), read without Playwright's injected scripts. */
   read<T>(expr: string): Promise<T>;
   /** Pauses or resumes the probe's DOM observer, or clears its records. */
@@ -109,6 +111,17 @@ export async function openView(browser: Browser, url: string, name: ViewPage['na
       await cdp.send('HeapProfiler.collectGarbage');
       const r = await cdp.send('Runtime.getHeapUsage');
       return r.usedSize;
+    },
+    async heapSnapshot(file) {
+      const chunks: string[] = [];
+      const onChunk = (e: { chunk: string }): void => void chunks.push(e.chunk);
+      cdp.on('HeapProfiler.addHeapSnapshotChunk', onChunk);
+      try {
+        await cdp.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+      } finally {
+        cdp.off('HeapProfiler.addHeapSnapshotChunk', onChunk);
+      }
+      writeFileSync(file, chunks.join(''));
     },
     read,
     async probe(cmd) {

@@ -13,6 +13,9 @@ presenter, prints one table and writes the figures as JSON.
   --loops N          whole-show loops of the soak (default 20; 0 skips it)
   --out FILE         where the JSON goes (default bench-results.json)
   --no-build         use out/ as it is (default: build when src/ is newer than out/)
+  --heap-snapshots DIR
+                     also write each page's heap snapshot after soak loop 2 and after the last
+                     loop into DIR (open two in Chromium's DevTools, Memory, Comparison)
   --live             also measure the fault on the containerized simulator in Docker
                      (needs TIKV_STAGE_DOCKER_HOST; see src/main/sim/containers/)
   --help`;
@@ -25,6 +28,8 @@ export interface BenchOptions {
   out: string;
   build: boolean;
   live: boolean;
+  /** Where the soak's heap snapshots go, or null for none. */
+  heapSnapshots: string | null;
 }
 
 export type ParsedOptions = { ok: true; help: boolean; options: BenchOptions } | { ok: false; error: string };
@@ -48,6 +53,7 @@ export function parseOptions(argv: string[], cwd: string): ParsedOptions {
         loops: { type: 'string' },
         out: { type: 'string' },
         'no-build': { type: 'boolean' },
+        'heap-snapshots': { type: 'string' },
         live: { type: 'boolean' },
         help: { type: 'boolean' }
       },
@@ -62,6 +68,8 @@ export function parseOptions(argv: string[], cwd: string): ParsedOptions {
   const idleSeconds = positive('idle-seconds', str('idle-seconds'), 20, 1);
   const loops = positive('loops', str('loops'), 20, 0);
   for (const v of [simSpeed, presses, idleSeconds, loops]) if (typeof v === 'string') return { ok: false, error: v };
+  const snaps = str('heap-snapshots');
+  if (snaps !== undefined && snaps.trim() === '') return { ok: false, error: '--heap-snapshots wants a folder' };
   return {
     ok: true,
     help: values.help === true,
@@ -72,7 +80,8 @@ export function parseOptions(argv: string[], cwd: string): ParsedOptions {
       loops: Math.round(loops as number),
       out: resolve(cwd, str('out') ?? 'bench-results.json'),
       build: values['no-build'] !== true,
-      live: values.live === true
+      live: values.live === true,
+      heapSnapshots: snaps === undefined ? null : resolve(cwd, snaps)
     }
   };
 }

@@ -210,7 +210,14 @@ async function oneShow(v: Views, how: 'resetShow' | 'fallback', chapters: { faul
   return seen;
 }
 
-export async function soak(v: Views, loops: number, chapters: { fault: number; restore: number }, simSpeed: number): Promise<SoakResults> {
+export async function soak(
+  v: Views,
+  loops: number,
+  chapters: { fault: number; restore: number },
+  simSpeed: number,
+  /** Called after the heap is read at the end of each loop (1-based), e.g. to take snapshots. */
+  afterLoop: (loop: number) => Promise<void> = async () => undefined
+): Promise<SoakResults> {
   const out: SoakResults = { loops, rearm: 'resetShow', faultsSeen: 0, loopSeconds: [], heap: { audience: [], presenter: [] }, rss: [] };
   for (let i = 1; i <= loops; i++) {
     const t0 = Date.now();
@@ -222,6 +229,7 @@ export async function soak(v: Views, loops: number, chapters: { fault: number; r
     out.rss.push(rssBytes(v.pid));
     out.loopSeconds.push((Date.now() - t0) / 1000);
     v.log(`  loop ${i}/${loops}: ${out.loopSeconds.at(-1)!.toFixed(1)} s, heap ${(out.heap.audience.at(-1)! / 1e6).toFixed(2)} MB, rss ${(out.rss.at(-1)! / 1e6).toFixed(1)} MB`);
+    await afterLoop(i);
   }
   return out;
 }

@@ -2,8 +2,8 @@
 // presenter in Debian's chromium. Prints one table and writes bench-results.json. It exits 0
 // whatever the figures say (timings are noisy; the table marks each target), 1 when it could
 // not run, 2 on bad flags.
-import { writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import type { AppState } from '../../src/shared/contract';
 import { buildApp, buildIsStale, getState, startApp, type RunningApp } from './app';
@@ -54,7 +54,13 @@ async function measure(o: BenchOptions, app: RunningApp, browser: Browser): Prom
   const details: Record<string, unknown> = { keys, idle, fault };
   if (o.loops > 0) {
     log(`soak: ${o.loops} whole-show loops ...`);
-    const s = await soak(v, o.loops, b, o.simSpeed);
+    const s = await soak(v, o.loops, b, o.simSpeed, async (i) => {
+      // Loop 2 is where the growth figure starts; two snapshots show what grew (DevTools, Comparison).
+      if (!o.heapSnapshots || (i !== Math.min(2, o.loops) && i !== o.loops)) return;
+      mkdirSync(o.heapSnapshots, { recursive: true });
+      for (const p of [audience, presenter]) await p.heapSnapshot(join(o.heapSnapshots, `${p.name}-loop${i}.heapsnapshot`));
+      log(`  heap snapshots of loop ${i} written to ${o.heapSnapshots}`);
+    });
     figures.push(...soakFigures(s));
     details.soak = s;
   } else log('soak skipped (--loops 0)');

@@ -43,5 +43,8 @@ describe('bench report', () => {
     expect(ok).toMatchObject({ ok: true, options: { simSpeed: 20, loops: 2, build: false, idleSeconds: 20, out: '/x/bench-results.json' } });
     expect(parseOptions(['--loops', 'many'], '/x')).toMatchObject({ ok: false });
     expect(parseOptions(['--bogus'], '/x')).toMatchObject({ ok: false });
+    expect(ok).toMatchObject({ options: { heapSnapshots: null } });
+    expect(parseOptions(['--heap-snapshots', 'snaps'], '/x')).toMatchObject({ ok: true, options: { heapSnapshots: '/x/snaps' } });
+    expect(parseOptions(['--heap-snapshots', ' '], '/x')).toMatchObject({ ok: false, error: '--heap-snapshots wants a folder' });
   });
 });
