@@ -9,6 +9,7 @@
 // own, its scripts still cannot run in the app's origin.
 import { realpath, stat } from 'node:fs/promises';
 import { dirname, extname, join, sep } from 'node:path';
+import { codeLines } from './fences';
 
 /** The URL prefix the views use for a deck's images. */
 export const DECK_ASSET_PREFIX = '/deck-assets/';
@@ -143,21 +144,14 @@ export interface ImageMention {
 }
 
 const IMAGE = /!\[([^\]]*)\]\(\s*(<[^>]*>|[^\s)]+)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g;
-const FENCE = /^\s*(`{3,}|~{3,})/;
 
 /** The Markdown images a slide names, outside code fences and inline code, with their lines. */
 export function findImages(markdown: string): ImageMention[] {
   const out: ImageMention[] = [];
-  let fence: string | null = null;
-  markdown.split('\n').forEach((text, line) => {
-    const f = FENCE.exec(text);
-    if (f) {
-      const mark = f[1] ?? '```';
-      if (fence === null) fence = mark;
-      else if (mark.startsWith(fence) && text.trim() === mark) fence = null;
-      return;
-    }
-    if (fence !== null) return;
+  const lines = markdown.split('\n');
+  const code = codeLines(lines);
+  lines.forEach((text, line) => {
+    if (code[line]) return;
     const plain = text.replace(/`[^`]*`/g, (m) => ' '.repeat(m.length));
     for (const m of plain.matchAll(IMAGE)) out.push({ alt: m[1] ?? '', src: (m[2] ?? '').replace(/^<|>$/g, ''), line });
   });

@@ -4,6 +4,7 @@
 // Pure.
 import { CHAPTER_LAYOUTS, type ChapterLayout, type SlideImage } from '../../shared/show';
 import { classifyImageRef, deckAssetUrl, findImages } from './deck-assets';
+import { codeLines } from './fences';
 
 /**
  * Front-matter keys Slidev knows (headmatter and per slide) that this app does not use. A deck
@@ -54,24 +55,13 @@ export function isLayout(v: unknown): v is ChapterLayout {
   return typeof v === 'string' && (CHAPTER_LAYOUTS as readonly string[]).includes(v);
 }
 
-const FENCE = /^\s*(`{3,}|~{3,})/;
 const TOP_ITEM = /^(?:[-*+]|\d{1,9}[.)])(?:[ \t]+|$)/;
 
 /** How many top-level list items a slide body has (outside code fences): its reveal steps. */
 export function countTopLevelItems(markdown: string): number {
-  let fence: string | null = null;
-  let n = 0;
-  for (const line of markdown.split('\n')) {
-    const f = FENCE.exec(line);
-    if (f) {
-      const mark = f[1] ?? '```';
-      if (fence === null) fence = mark;
-      else if (mark.startsWith(fence) && line.trim() === mark) fence = null;
-      continue;
-    }
-    if (fence === null && TOP_ITEM.test(line)) n++;
-  }
-  return n;
+  const lines = markdown.split('\n');
+  const code = codeLines(lines);
+  return lines.filter((line, i) => !code[i] && TOP_ITEM.test(line)).length;
 }
 
 export interface BodyImage {

@@ -1,6 +1,7 @@
 // Small pieces of Slidev's syntax that a deck's slides use: durations with units (`35min`,
 // `1h10m`, `10:30`) and slot markers (`::right::`) that cut a slide's body into named parts.
 // Pure.
+import { codeLines } from './fences';
 
 const UNIT_SECONDS: Readonly<Record<string, number>> = {
   s: 1,
@@ -49,7 +50,6 @@ export function parseDuration(value: unknown): DurationResult {
 }
 
 const SLOT = /^::\s*([\w-]+)\s*::$/;
-const FENCE = /^\s*(`{3,}|~{3,})/;
 
 export interface Slots {
   /** The body before the first marker (or under `::default::`). */
@@ -65,15 +65,10 @@ export interface Slots {
 export function splitSlots(body: string): Slots {
   const parts: Record<string, string[]> = { default: [] };
   let slot = 'default';
-  let fence: string | null = null;
-  for (const line of body.split('\n')) {
-    const f = FENCE.exec(line);
-    if (f) {
-      const mark = f[1] ?? '```';
-      if (fence === null) fence = mark;
-      else if (mark.startsWith(fence) && line.trim() === mark) fence = null;
-    }
-    const m = fence === null ? SLOT.exec(line.trim()) : null;
+  const lines = body.split('\n');
+  const code = codeLines(lines);
+  for (const [i, line] of lines.entries()) {
+    const m = code[i] ? null : SLOT.exec(line.trim());
     if (m) {
       slot = m[1] ?? 'default';
       parts[slot] ??= [];
