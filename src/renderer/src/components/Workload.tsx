@@ -70,13 +70,27 @@ interface ParkedPlot {
   holder: { view: ChartView };
 }
 
-function buildPlot(el: HTMLElement, fontPx: number, holder: ParkedPlot['holder']): uPlot {
+interface ChartColours {
+  text: string;
+  grid: string;
+  line: string;
+  fault: string;
+  restore: string;
+}
+
+function chartColours(el: Element): ChartColours {
+  return {
+    text: cssVar(el, '--muted', '#b7c0cc'),
+    grid: cssVar(el, '--line', '#2a3342'),
+    line: cssVar(el, '--chart', '#56B4E9'),
+    fault: cssVar(el, '--accent', '#f0e442'),
+    restore: cssVar(el, '--ok', '#009e73')
+  };
+}
+
+function buildPlot(el: HTMLElement, fontPx: number, colours: ChartColours, holder: ParkedPlot['holder']): uPlot {
   const font = `${fontPx}px Inter, system-ui, sans-serif`;
-  const text = cssVar(el, '--muted', '#b7c0cc');
-  const grid = cssVar(el, '--line', '#2a3342');
-  const line = cssVar(el, '--chart', '#56B4E9');
-  const fault = cssVar(el, '--accent', '#f0e442');
-  const restore = cssVar(el, '--ok', '#009e73');
+  const { text, grid, line, fault, restore } = colours;
   const marks = (): ChartMark[] => holder.view.current.marks;
   const windowS = (): number => holder.view.current.windowS;
   const opts: uPlot.Options = {
@@ -128,11 +142,6 @@ function buildPlot(el: HTMLElement, fontPx: number, holder: ParkedPlot['holder']
   return new uPlot(opts, [[], []]);
 }
 
-/** The colours and font a plot was built with: a parked plot fits a chart with the same key. */
-function plotKey(el: Element, fontPx: number): string {
-  return [fontPx, ...['--muted', '--line', '--chart', '--accent', '--ok'].map((v) => cssVar(el, v, ''))].join('|');
-}
-
 // A chapter change can move the workload panel to another layout, which unmounts its chart and
 // mounts a new one; building a uPlot costs far more than moving its element. Three are enough
 // for the presenter view's mirror, next preview and live tab.
@@ -165,12 +174,14 @@ function WorkloadChart({ workload, marks }: { workload: WorkloadSeries; marks: C
   useEffect(() => {
     const el = host.current;
     if (!el || fontPx === 0) return;
-    const key = plotKey(el, fontPx);
+    const colours = chartColours(el);
+    // The font and colours a plot was built with: a parked plot fits a chart with the same key.
+    const key = [fontPx, ...Object.values(colours)].join('|');
     let built = parkedPlots.take(key);
     if (built) built.holder.view = view;
     else {
       const holder = { view };
-      built = { plot: buildPlot(el, fontPx, holder), holder };
+      built = { plot: buildPlot(el, fontPx, colours, holder), holder };
     }
     const p = built.plot;
     el.appendChild(p.root);
