@@ -8,7 +8,8 @@
 // An SVG is served with a sandboxing CSP and shown through <img>, never inlined: opened on its
 // own, its scripts still cannot run in the app's origin.
 import { realpath, stat } from 'node:fs/promises';
-import { dirname, extname, join, sep } from 'node:path';
+import { dirname, extname, join } from 'node:path';
+import { isInside } from '../paths';
 import { codeLines } from './fences';
 
 /** The URL prefix the views use for a deck's images. */
@@ -83,8 +84,6 @@ export type DeckAsset =
   | { ok: true; file: string; contentType: string; size: number }
   | { ok: false; status: 400 | 403 | 404; reason: string };
 
-const inside = (dir: string, file: string): boolean => file.startsWith(dir.endsWith(sep) ? dir : dir + sep);
-
 /**
  * The file to serve for `urlPath` (what follows /deck-assets/, still percent-encoded), or why
  * not. Checked again at every request: the real path, after symlinks, must be a regular image
@@ -111,7 +110,7 @@ export async function resolveDeckAsset(deckFile: string, urlPath: string): Promi
   } catch {
     return { ok: false, status: 404, reason: 'no such image beside the deck' };
   }
-  if (!inside(dir, file)) return { ok: false, status: 403, reason: 'the image leads outside the deck\'s folder' };
+  if (!isInside(dir, file)) return { ok: false, status: 403, reason: 'the image leads outside the deck\'s folder' };
   // The real file must still be an image by name (a link named x.png to notes.txt is refused).
   const realType = IMAGE_TYPES[extname(file).toLowerCase()];
   if (realType !== type) return { ok: false, status: 403, reason: 'the image leads to a file of another type' };

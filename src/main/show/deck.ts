@@ -25,6 +25,7 @@ import { dirname, resolve } from 'node:path';
 import { isMap, isScalar } from 'yaml';
 import { readDeckText } from './deck-file';
 import { checkLocalImage } from './deck-assets';
+import { isInside } from '../paths';
 import { SLIDEV_KEYS, countTopLevelItems, frontMatterImage, isLayout, nearKey, rewriteImages, type BodyImage } from './slide-body';
 import { isBlankSlide, splitSlidev, type SlidevSlide } from './slidev-split';
 import { parseDuration, splitSlots } from './slidev-syntax';
@@ -413,7 +414,7 @@ async function readImports(deckFile: string, text: string): Promise<Map<string, 
         const src = s.frontMatter?.data.src;
         if (typeof src !== 'string') continue;
         const path = importPath(w.file, src);
-        if (sources.has(path) || !(path.startsWith(root + '/') || path.startsWith(root + '\\'))) continue;
+        if (sources.has(path) || !isInside(root, path)) continue;
         const r = await readDeckText(path);
         if (!r.ok || sources.size >= IMPORT_FILES) continue;
         sources.set(path, r.text);

@@ -4,11 +4,12 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { join, normalize, resolve, sep } from 'node:path';
+import { join, normalize, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { stateEvents, wsClientFrame, type AppState, type EventName, type EventPayloads, type WsServerFrame } from '../../shared/contract';
 import { createClientQueue, type ClientQueue, type ClientQueueOptions } from './client-queue';
 import { contentSecurityPolicy, contentType } from '../page-headers';
+import { isInside } from '../paths';
 import { DECK_ASSET_PREFIX, deckAssetHeaders, resolveDeckAsset } from '../show/deck-assets';
 import { dispatch, type Handlers } from './dispatch';
 
@@ -190,7 +191,7 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     if (PAGES.has(path)) return serveFile(res, join(root, 'index.html'));
     if (path.includes('\0')) return plain(res, 400, 'bad request');
     const file = normalize(join(root, path));
-    if (!file.startsWith(root + sep)) return plain(res, 404, 'not found');
+    if (!isInside(root, file)) return plain(res, 404, 'not found');
     return serveFile(res, file);
   }
 
