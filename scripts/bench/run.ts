@@ -57,7 +57,6 @@ async function measure(o: BenchOptions, app: RunningApp, browser: Browser): Prom
     const s = await soak(v, o.loops, b, o.simSpeed, async (i) => {
       // Loop 2 is where the growth figure starts; two snapshots show what grew (DevTools, Comparison).
       if (!o.heapSnapshots || (i !== Math.min(2, o.loops) && i !== o.loops)) return;
-      mkdirSync(o.heapSnapshots, { recursive: true });
       for (const p of [audience, presenter]) await p.heapSnapshot(join(o.heapSnapshots, `${p.name}-loop${i}.heapsnapshot`));
       log(`  heap snapshots of loop ${i} written to ${o.heapSnapshots}`);
     });
@@ -78,6 +77,15 @@ async function main(): Promise<number> {
     return 0;
   }
   const o = parsed.options;
+  // A folder that cannot be made is said now, not after twenty loops.
+  if (o.heapSnapshots) {
+    try {
+      mkdirSync(o.heapSnapshots, { recursive: true });
+    } catch (e) {
+      process.stderr.write(`bench: --heap-snapshots: cannot make ${o.heapSnapshots}: ${(e as Error).message}\n`);
+      return 2;
+    }
+  }
   if (o.build && buildIsStale(ROOT)) buildApp(ROOT, log);
   if (o.live) log(process.env.TIKV_STAGE_DOCKER_HOST ? 'live mode: not measured by this version of the bench' : 'live mode skipped: TIKV_STAGE_DOCKER_HOST is not set');
 
