@@ -147,6 +147,9 @@ function buildPlot(el: HTMLElement, fontPx: number, colours: ChartColours, holde
 // for the presenter view's mirror, next preview and live tab.
 const parkedPlots = parkingLot<ParkedPlot>(3, (b) => b.plot.destroy());
 
+const DRAW_EVERY_MS = 1000;
+const DRAW_SLACK_MS = 150;
+
 function WorkloadChart({ workload, marks }: { workload: WorkloadSeries; marks: ChartMark[] }): JSX.Element {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
@@ -196,8 +199,10 @@ function WorkloadChart({ workload, marks }: { workload: WorkloadSeries; marks: C
     };
   }, [fontPx]);
 
-  // Redraw only when a point or a mark was added, and at most once a second: snapshots arrive
-  // more often than the workload's one-second samples, and a redraw repaints the whole canvas.
+  // Redraw only when a point or a mark was added, and about once a second at most: snapshots
+  // arrive more often than the workload's one-second samples, and a redraw repaints the whole
+  // canvas. The slack lets a snapshot that comes a little early draw in its own task, in the
+  // frame it paints anyway, rather than on a timer that costs a frame of its own.
   const drawn = useRef({ at: 0, key: '' });
   const wanted = useRef('');
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
@@ -210,7 +215,7 @@ function WorkloadChart({ workload, marks }: { workload: WorkloadSeries; marks: C
       drawn.current = { at: Date.now(), key: wanted.current };
       plot.current?.setData(data.current);
     };
-    const wait = drawn.current.at + 1000 - Date.now();
+    const wait = drawn.current.at + DRAW_EVERY_MS - DRAW_SLACK_MS - Date.now();
     if (wait <= 0) draw();
     else pending.current = setTimeout(draw, wait);
   }, [workload.history, marks]);
