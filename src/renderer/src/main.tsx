@@ -21,7 +21,7 @@ import { createKeyController, pushSeen } from './lib/keys';
 import { viewFromLocation } from './lib/route';
 import { startSync } from './lib/store';
 import { browserSocket } from './lib/wsClient';
-import { bindBridge, send, stageStore, uiStore } from './state';
+import { bindBridge, clock, send, stageStore, uiStore } from './state';
 
 const view = viewFromLocation(window.location);
 document.documentElement.dataset.view = view;
@@ -29,7 +29,7 @@ document.title = view === 'presenter' ? 'TiKV Stage — presenter' : 'TiKV Stage
 
 const bridge = pickBridge(window, browserSocket(WebSocket));
 bindBridge(bridge);
-startSync(bridge, stageStore);
+startSync(bridge, stageStore, Date.now, clock);
 
 function sendIntent(i: StageIntent): void {
   const total = stageStore.getState().show?.total ?? (i.type === 'goto' ? i.index + 1 : 1);

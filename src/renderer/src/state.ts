@@ -3,6 +3,7 @@ import { useStore } from 'zustand';
 import { useSyncExternalStore } from 'react';
 import type { Reply, RequestArgs, RequestName, RequestResults } from '../../shared/contract';
 import type { Bridge } from './lib/bridge';
+import { createSecondClock } from './lib/clock';
 import { createStageStore, sendRequest, type StageData } from './lib/store';
 import { createUiStore, type UiData } from './lib/ui';
 
@@ -40,41 +41,17 @@ export function send<K extends RequestName>(name: K, ...args: RequestArgs<K>): v
   void sendRequest(bridge, stageStore, name, ...args);
 }
 
-// One shared one-second clock for "12 s ago", the elapsed timer and the wall clock. It ticks on
-// the second boundary, and only while something on the page shows a time.
-let now = Date.now();
-let timer: ReturnType<typeof setTimeout> | null = null;
-const tickListeners = new Set<() => void>();
-
-function schedule(): void {
-  timer = setTimeout(
-    () => {
-      now = Date.now();
-      for (const l of [...tickListeners]) l();
-      schedule();
-    },
-    1000 - (Date.now() % 1000) + 5
-  );
-}
-
-function subscribeClock(l: () => void): () => void {
-  tickListeners.add(l);
-  if (!timer) {
-    now = Date.now();
-    schedule();
-  }
-  return () => {
-    tickListeners.delete(l);
-    if (tickListeners.size === 0 && timer) {
-      clearTimeout(timer);
-      timer = null;
-    }
-  };
-}
+// One shared one-second clock (lib/clock.ts): it ticks on the second boundary, only while
+// something on the page shows a time, and routine cluster snapshots wait for its tick.
+export const clock = createSecondClock({
+  now: () => Date.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, ms),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>)
+});
 
 /** Local time, updated once a second. */
 export function useNow(): number {
-  return useSyncExternalStore(subscribeClock, () => now);
+  return useSyncExternalStore(clock.subscribe, clock.read);
 }
 
 /** Main's clock (what snapshot and show times are in), updated once a second. */

@@ -108,6 +108,55 @@ describe('store sync', () => {
     expect(store.getState().clockOffsetMs).toBe(250);
   });
 
+  it('shows a routine snapshot at the next tick, and anything else at once', async () => {
+    const api = fakeApi();
+    const bridge: Bridge = pickBridge({ api, location: { protocol: 'file:', host: '' } }, noSocket);
+    const store = createStageStore();
+    let local = cluster().now - 250;
+    const due: (() => void)[] = [];
+    const tick = (): void => {
+      for (const fn of due.splice(0)) fn();
+    };
+    const stop = startSync(bridge, store, () => local, { atNextTick: (fn) => void due.push(fn) });
+    await Promise.resolve();
+    await Promise.resolve();
+    const first = store.getState().cluster!;
+    const later = (edit: (c: typeof first) => void, ms = 1000): typeof first => {
+      const c = JSON.parse(JSON.stringify(store.getState().cluster)) as typeof first;
+      c.now += ms;
+      edit(c);
+      return c;
+    };
+    // Leaders moving: it waits for the tick, then shows; two in a row wait for one tick.
+    const a = later((c) => void (c.tikv[0]!.leaderCount += 1));
+    api.emit('cluster', a);
+    const b = later((c) => void (c.tikv[0]!.leaderCount += 2), 2000);
+    api.emit('cluster', b);
+    expect(store.getState().cluster).toBe(first);
+    expect(due).toHaveLength(1);
+    tick();
+    expect(store.getState().cluster).toEqual(b);
+    // A kill is shown at once, and one waiting before it is not shown after it.
+    api.emit('cluster', later((c) => void (c.tikv[1]!.leaderCount += 1)));
+    const killed = later((c) => void (c.tikv[0]!.container = 'exited'));
+    api.emit('cluster', killed);
+    expect(store.getState().cluster).toEqual(killed);
+    tick();
+    expect(store.getState().cluster).toEqual(killed);
+    // The clock offset is the one measured when the waiting snapshot arrived.
+    local += 10_000;
+    api.emit('cluster', later((c) => void (c.now = local + 5_000)));
+    local += 900;
+    tick();
+    expect(store.getState().clockOffsetMs).toBe(5_000);
+    // Unwired: a tick still due shows nothing.
+    api.emit('cluster', later((c) => void (c.tikv[1]!.leaderCount += 1)));
+    const shown = store.getState().cluster;
+    stop();
+    tick();
+    expect(store.getState().cluster).toBe(shown);
+  });
+
   it('moves the clock offset only by the slack or more', () => {
     expect(steadyOffset(250, 250 + OFFSET_SLACK_MS - 1)).toBe(250);
     expect(steadyOffset(250, 250 - OFFSET_SLACK_MS + 1)).toBe(250);

@@ -7,6 +7,7 @@ import type { ActionLogEntry, ShowState } from '../../../shared/show';
 import { composeShow, splitShow, type ShowDeck, type ShowDetails, type ShowPosition } from '../../../shared/show-parts';
 import type { Bridge, BridgeKind } from './bridge';
 import { keepEqual } from './keep-equal';
+import { isRoutine } from './snapshot-pace';
 import type { ConnectionStatus } from './wsClient';
 
 export interface StageData {
@@ -39,18 +40,49 @@ export function createStageStore(): StageStore {
   }));
 }
 
-/** Wires a bridge into the store once, at start-up. Returns a function that unwires it. */
-export function startSync(bridge: Bridge, store: StageStore, now: () => number = Date.now): () => void {
+/** Where a routine snapshot waits: the page's clock, whose tick renders it with the time. */
+export interface SnapshotPace {
+  atNextTick(fn: () => void): void;
+}
+
+/**
+ * Wires a bridge into the store once, at start-up. Returns a function that unwires it. With a
+ * pace, a snapshot that only moves figures (isRoutine) is shown at the next tick; any other is
+ * shown at once and replaces one still waiting.
+ */
+export function startSync(bridge: Bridge, store: StageStore, now: () => number = Date.now, pace?: SnapshotPace): () => void {
   const offs: (() => void)[] = [];
   store.setState({ bridgeKind: bridge.kind, connection: bridge.status() });
   offs.push(bridge.api.on('deck', (deck) => setPart(store, { deck })));
   offs.push(bridge.api.on('position', (position) => setPart(store, { position })));
   offs.push(bridge.api.on('details', (details) => setPart(store, { details })));
+  // The offset is measured when a snapshot arrives, not when it is shown.
+  const show = (cluster: ClusterSnapshot, offset: number): void =>
+    store.setState((s) => ({ cluster: keepEqual(s.cluster, cluster), clockOffsetMs: steadyOffset(s.clockOffsetMs, offset) }));
+  let waiting: { cluster: ClusterSnapshot; offset: number } | null = null;
+  let stopped = false;
   offs.push(
-    bridge.api.on('cluster', (cluster) =>
-      store.setState((s) => ({ cluster: keepEqual(s.cluster, cluster), clockOffsetMs: steadyOffset(s.clockOffsetMs, offsetOf(cluster, now())) }))
-    )
+    bridge.api.on('cluster', (cluster) => {
+      const offset = offsetOf(cluster, now());
+      const shown = store.getState().cluster;
+      if (!pace || !shown || !isRoutine(waiting?.cluster ?? shown, cluster)) {
+        waiting = null;
+        show(cluster, offset);
+        return;
+      }
+      const scheduled = waiting !== null;
+      waiting = { cluster, offset };
+      if (scheduled) return;
+      pace.atNextTick(() => {
+        const w = waiting;
+        waiting = null;
+        if (w && !stopped) show(w.cluster, w.offset);
+      });
+    })
   );
+  offs.push(() => {
+    stopped = true;
+  });
   offs.push(bridge.api.on('log', (log) => store.setState({ log })));
   offs.push(bridge.api.on('logEntry', (entry) => store.setState((s) => ({ log: appendLog(s.log, entry) }))));
   offs.push(bridge.onStatus((connection) => store.setState({ connection })));

@@ -4,7 +4,7 @@
 import { memo, useDeferredValue, useEffect, useMemo, useRef, useState, type JSX } from 'react';
 import type { ClusterSnapshot } from '../../../../shared/cluster';
 import type { Chapter, ShowState } from '../../../../shared/show';
-import { useServerNow, useStage } from '../../state';
+import { clock, useServerNow, useStage } from '../../state';
 import { AudienceStageM, useFreezable, workloadRan } from '../Audience';
 import { StageFeed } from '../stageFeed';
 import { StageBox } from '../Slide';
@@ -74,20 +74,32 @@ const PreviewFrame = memo(function PreviewFrame({
 /** How often the preview's map and chart follow the cluster: the live mirror beside it is exact. */
 export const PREVIEW_CLUSTER_MS = 3000;
 
-/** `value`, changed at most once per `ms` (the latest value is shown at the end of each period). */
+/**
+ * `value`, changed at most once per `ms` (the latest value is shown at the end of each period),
+ * on a tick of the page's clock: the preview then redraws in the frame the clock paints anyway.
+ */
 function useAtMostEvery<T>(value: T, ms: number): T {
   const [shown, setShown] = useState(value);
   const last = useRef(0);
+  const latest = useRef(value);
+  latest.current = value;
   useEffect(() => {
     if (value === shown) return;
+    let live = true;
+    // The first tick at or after the period's end: up to a second later than a timer alone.
     const t = setTimeout(
-      () => {
-        last.current = Date.now();
-        setShown(value);
-      },
+      () =>
+        clock.atNextTick(() => {
+          if (!live) return;
+          last.current = Date.now();
+          setShown(latest.current);
+        }),
       Math.max(0, last.current + ms - Date.now())
     );
-    return () => clearTimeout(t);
+    return () => {
+      live = false;
+      clearTimeout(t);
+    };
   }, [value, shown, ms]);
   return shown;
 }
