@@ -23,7 +23,8 @@ export function contentSecurityPolicy(mode: 'web' | 'app'): string {
   ].join('; ');
 }
 
-const MIME: Record<string, string> = {
+/** Content types by extension: the app's own files and the images a deck may show (deck-assets.ts). */
+const CONTENT_TYPES: Readonly<Record<string, string>> = {
   '.html': 'text/html; charset=utf-8',
   '.js': 'text/javascript; charset=utf-8',
   '.mjs': 'text/javascript; charset=utf-8',
@@ -31,6 +32,10 @@ const MIME: Record<string, string> = {
   '.json': 'application/json; charset=utf-8',
   '.svg': 'image/svg+xml',
   '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.jpeg': 'image/jpeg',
+  '.gif': 'image/gif',
+  '.webp': 'image/webp',
   '.ico': 'image/x-icon',
   '.woff': 'font/woff',
   '.woff2': 'font/woff2',
@@ -38,6 +43,11 @@ const MIME: Record<string, string> = {
   '.map': 'application/json'
 };
 
+/** The content type for a file name, or null when this app does not know the extension. */
+export function knownContentType(file: string): string | null {
+  return CONTENT_TYPES[extname(file).toLowerCase()] ?? null;
+}
+
 export function contentType(file: string): string {
-  return MIME[extname(file).toLowerCase()] ?? 'application/octet-stream';
+  return knownContentType(file) ?? 'application/octet-stream';
 }

@@ -9,20 +9,20 @@
 // own, its scripts still cannot run in the app's origin.
 import { realpath, stat } from 'node:fs/promises';
 import { dirname, extname, join } from 'node:path';
+import { knownContentType } from '../page-headers';
 import { isInside } from '../paths';
 import { codeLines } from './fences';
 
 /** The URL prefix the views use for a deck's images. */
 export const DECK_ASSET_PREFIX = '/deck-assets/';
 
-export const IMAGE_TYPES: Readonly<Record<string, string>> = {
-  '.png': 'image/png',
-  '.jpg': 'image/jpeg',
-  '.jpeg': 'image/jpeg',
-  '.gif': 'image/gif',
-  '.webp': 'image/webp',
-  '.svg': 'image/svg+xml'
-};
+/** The image files a deck may show, by extension (their content types are in page-headers.ts). */
+const IMAGE_EXTENSIONS: ReadonlySet<string> = new Set(['.png', '.jpg', '.jpeg', '.gif', '.webp', '.svg']);
+
+/** The content type of an image a deck may show, or null for any other file name. */
+export function imageType(file: string): string | null {
+  return IMAGE_EXTENSIONS.has(extname(file).toLowerCase()) ? knownContentType(file) : null;
+}
 
 /** 25 MB: far beyond any slide image, small enough never to stall a talk. */
 export const DECK_ASSET_MAX_BYTES = 25 * 1024 * 1024;
@@ -70,8 +70,9 @@ export function classifyImageRef(src: string): ImageRef {
   if (bad) return { kind: 'refused', reason: bad };
   segments = segments.filter((p) => p !== '' && p !== '.');
   if (segments.length === 0) return { kind: 'refused', reason: 'no file name' };
-  const ext = extname(segments[segments.length - 1] ?? '').toLowerCase();
-  if (!IMAGE_TYPES[ext]) return { kind: 'refused', reason: `"${ext || 'no extension'}" is not an image type this app shows (PNG, JPEG, SVG, GIF, WebP)` };
+  const last = segments[segments.length - 1] ?? '';
+  const ext = extname(last).toLowerCase();
+  if (!imageType(last)) return { kind: 'refused', reason: `"${ext || 'no extension'}" is not an image type this app shows (PNG, JPEG, SVG, GIF, WebP)` };
   return { kind: 'local', segments };
 }
 
@@ -100,7 +101,7 @@ export async function resolveDeckAsset(deckFile: string, urlPath: string): Promi
   }
   if (segments.some((p) => p === '' || p === '.' || p === '..' || /[\\/\0]/.test(p)))
     return { ok: false, status: 403, reason: 'only files inside the deck\'s folder are served' };
-  const type = IMAGE_TYPES[extname(segments[segments.length - 1] ?? '').toLowerCase()];
+  const type = imageType(segments[segments.length - 1] ?? '');
   if (!type) return { ok: false, status: 403, reason: 'only PNG, JPEG, SVG, GIF and WebP images are served' };
   let dir: string;
   let file: string;
@@ -112,7 +113,7 @@ export async function resolveDeckAsset(deckFile: string, urlPath: string): Promi
   }
   if (!isInside(dir, file)) return { ok: false, status: 403, reason: 'the image leads outside the deck\'s folder' };
   // The real file must still be an image by name (a link named x.png to notes.txt is refused).
-  const realType = IMAGE_TYPES[extname(file).toLowerCase()];
+  const realType = imageType(file);
   if (realType !== type) return { ok: false, status: 403, reason: 'the image leads to a file of another type' };
   try {
     const s = await stat(file);

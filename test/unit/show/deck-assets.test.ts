@@ -8,8 +8,10 @@ import {
   deckAssetHeaders,
   deckAssetUrl,
   findImages,
+  imageType,
   resolveDeckAsset
 } from '../../../src/main/show/deck-assets';
+import { contentType } from '../../../src/main/page-headers';
 
 // The 8-byte PNG signature and an IHDR: enough for a file that is a PNG by its bytes.
 const PNG = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c489', 'hex');
@@ -66,6 +68,23 @@ describe('resolveDeckAsset', () => {
     expect(await checkLocalImage(deck, ['arch.png'])).toBeNull();
     expect(await checkLocalImage(deck, ['img', 'sub dir', 'a b.svg'])).toBeNull();
     expect(await checkLocalImage(deck, ['missing.png'])).toMatch(/no such image/);
+  });
+});
+
+describe('imageType', () => {
+  it('knows the five image types by extension, in any case, and nothing else', () => {
+    expect(['a.png', 'a.JPG', 'a.jpeg', 'a.gif', 'a.webp', 'a.Svg'].map(imageType)).toEqual([
+      'image/png',
+      'image/jpeg',
+      'image/jpeg',
+      'image/gif',
+      'image/webp',
+      'image/svg+xml'
+    ]);
+    // The app's own files have types, but a deck may not show them as images.
+    for (const f of ['a.js', 'a.html', 'a.ico', 'a.woff2', 'a.txt', 'a', '.png.txt']) expect(imageType(f), f).toBeNull();
+    // One table: an image's type is the one the pages' server sends for it too.
+    expect(contentType('x.webp')).toBe(imageType('x.webp'));
   });
 });
 
