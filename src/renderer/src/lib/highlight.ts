@@ -18,6 +18,7 @@ import toml from '@shikijs/langs/toml';
 import typescript from '@shikijs/langs/typescript';
 import yaml from '@shikijs/langs/yaml';
 import theme from '@shikijs/themes/github-dark-high-contrast';
+import { escapeHtml } from './escape-html';
 
 export const CODE_THEME = 'github-dark-high-contrast';
 
@@ -86,8 +87,6 @@ export function parseFenceInfo(info: string): FenceInfo {
   return { lang, focus };
 }
 
-const ESC: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-const esc = (s: string): string => s.replace(/[&<>"']/g, (c) => ESC[c] ?? c);
 const COLOUR = /^#[0-9a-f]{3,8}$/i;
 
 /** One token as HTML: its colour (checked to be a plain hex colour) and its font style. */
@@ -98,7 +97,7 @@ function tokenHtml(t: ThemedToken): string {
   if (fs & 1) style.push('font-style:italic');
   if (fs & 2) style.push('font-weight:700');
   if (fs & 4) style.push('text-decoration:underline');
-  return style.length ? `<span style="${style.join(';')}">${esc(t.content)}</span>` : esc(t.content);
+  return style.length ? `<span style="${style.join(';')}">${escapeHtml(t.content)}</span>` : escapeHtml(t.content);
 }
 
 /** The grammar a fence's language maps to, or null when it is not one we bundle. */
@@ -120,9 +119,9 @@ export function highlightCode(code: string, info: string): string {
       ? shiki()
           .codeToTokensBase(source, { lang: grammar, theme: CODE_THEME })
           .map((ts) => ts.map(tokenHtml).join(''))
-      : source.split('\n').map(esc);
+      : source.split('\n').map(escapeHtml);
   } catch {
-    lines = source.split('\n').map(esc); // a grammar that trips must not lose the slide
+    lines = source.split('\n').map(escapeHtml); // a grammar that trips must not lose the slide
   }
   const body = lines
     .map((l, i) => {
@@ -130,7 +129,7 @@ export function highlightCode(code: string, info: string): string {
       return `<span class="${cls}">${l === '' ? ' ' : l}</span>`;
     })
     .join('\n');
-  const attrs = `class="code${grammar ? ' code-hl' : ''}${focus ? ' code-focus' : ''}" data-lang="${esc(lang)}"`;
+  const attrs = `class="code${grammar ? ' code-hl' : ''}${focus ? ' code-focus' : ''}" data-lang="${escapeHtml(lang)}"`;
   return `<pre ${attrs}><code>${body}</code></pre>`;
 }
 

@@ -5,13 +5,8 @@
 // them to /deck-assets/ URLs) or inline data: images; anything else, a remote URL included, is a
 // placeholder: no network at run time, ever. Code blocks are highlighted offline (highlight.ts).
 import { Marked } from 'marked';
+import { escapeHtml } from './escape-html';
 import { highlightCode } from './highlight';
-
-const ESCAPES: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' };
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ESCAPES[c] ?? c);
-}
 
 const DATA_IMAGE = /^data:image\/(png|jpeg|gif|webp);base64,[a-z0-9+/=\s]+$/i;
 const DECK_ASSET = /^\/deck-assets\/[A-Za-z0-9%._~!$&'()*+,;=:@/-]+$/;
