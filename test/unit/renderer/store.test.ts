@@ -157,6 +157,27 @@ describe('store sync', () => {
     expect(store.getState().cluster).toBe(shown);
   });
 
+  it('drops a waiting snapshot when the whole state arrives after it', async () => {
+    const api = fakeApi();
+    const bridge: Bridge = pickBridge({ api, location: { protocol: 'file:', host: '' } }, noSocket);
+    const store = createStageStore();
+    const due: (() => void)[] = [];
+    startSync(bridge, store, () => cluster().now, { atNextTick: (fn) => void due.push(fn) });
+    // Two snapshots before getState's answer: the first is shown, the second waits.
+    const early = JSON.parse(JSON.stringify(cluster())) as ReturnType<typeof cluster>;
+    early.now -= 2000;
+    api.emit('cluster', early);
+    const waiting = JSON.parse(JSON.stringify(early)) as typeof early;
+    waiting.tikv[0]!.leaderCount += 1;
+    api.emit('cluster', waiting);
+    expect(due).toHaveLength(1);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(store.getState().cluster).toEqual(cluster());
+    for (const fn of due.splice(0)) fn();
+    expect(store.getState().cluster).toEqual(cluster());
+  });
+
   it('moves the clock offset only by the slack or more', () => {
     expect(steadyOffset(250, 250 + OFFSET_SLACK_MS - 1)).toBe(250);
     expect(steadyOffset(250, 250 - OFFSET_SLACK_MS + 1)).toBe(250);

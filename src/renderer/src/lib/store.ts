@@ -91,6 +91,8 @@ export function startSync(bridge: Bridge, store: StageStore, now: () => number =
   if (bridge.kind === 'electron') {
     void bridge.api.request('getState').then((r) => {
       if (r.ok) {
+        // The whole state is newer than a routine snapshot still waiting for the tick.
+        waiting = null;
         setPart(store, { deck: r.value.deck, ...splitShow(r.value.show) });
         store.setState({
           cluster: r.value.cluster,
