@@ -2,7 +2,8 @@
 // plain words (always), then tabs: the live cluster in detail, chapters to jump to, chaos by
 // hand, preflight, key learning, deck and rehearsal. It stays live while the audience is
 // blacked out or frozen, and sizes itself in rem scaled to the window (1 rem = 16 px at 1080p).
-import { memo, useDeferredValue, type ComponentProps, type JSX } from 'react';
+import { memo, type ComponentProps, type JSX } from 'react';
+import { useAfterPaint } from './useAfterPaint';
 import { PRESENTER_TABS } from '../lib/ui';
 import { uiStore, useNow, useServerNow, useStage, useUi } from '../state';
 import { Btn } from './Btn';
@@ -40,8 +41,8 @@ export function Presenter(): JSX.Element {
   const cluster = useStage((s) => s.cluster);
   const log = useStage((s) => s.log);
   const tab = useUi((s) => s.tab);
-  // The tabs follow at a lower priority: a key press paints "Now · N / M" first, the tab after.
-  const tabShow = useDeferredValue(show);
+  // The tabs follow a frame later: a key press paints "Now · N / M" first, the tab after.
+  const tabShow = useAfterPaint(show);
 
   if (!show) {
     return (

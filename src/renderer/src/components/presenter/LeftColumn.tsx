@@ -1,6 +1,7 @@
 // The presenter's left column, in the order of what matters on stage: the chapter on screen
 // now, what comes next (and the action it runs), the notes, and the big buttons.
-import { memo, useDeferredValue, useState, type CSSProperties, type JSX } from 'react';
+import { memo, useState, type CSSProperties, type JSX } from 'react';
+import { useAfterPaint } from '../useAfterPaint';
 import type { BeatState, Chapter, RehearsalCue, ShowState } from '../../../../shared/show';
 import { chapterIndexText, elapsedText } from '../../lib/format';
 import { renderNotes } from '../../lib/narration';
@@ -114,9 +115,9 @@ export function LeftColumn({ show }: { show: ShowState }): JSX.Element {
   const next = show.next;
   const [notesScale, bumpNotes] = useNotesScale();
   const steps = ch.steps ?? 0;
-  // The notes follow a key press a frame later, at a lower priority: they are a long text that
+  // The notes follow a key press one painted frame later: they are a long text that
   // measures itself to fit, and the mirror and "Now · N / M" should answer the key first.
-  const notes = useDeferredValue(ch.notes);
+  const notes = useAfterPaint(ch.notes);
   return (
     <div className="p-left">
       <section className={`p-now${counting ? ' is-counting' : ''}`}>

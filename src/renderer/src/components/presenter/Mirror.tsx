@@ -1,7 +1,8 @@
 // The presenter's view of the audience screen: a live mirror (the frame the audience sees now,
 // frozen when it is frozen, with a label when it is blacked out) and a preview of what the next
 // press shows (the next reveal step of this slide, or the next slide from its start).
-import { memo, useDeferredValue, useEffect, useMemo, useRef, useState, type JSX } from 'react';
+import { memo, useEffect, useMemo, useRef, useState, type JSX } from 'react';
+import { useAfterPaint } from '../useAfterPaint';
 import type { ClusterSnapshot } from '../../../../shared/cluster';
 import type { Chapter, ShowState } from '../../../../shared/show';
 import { clock, useServerNow, useStage } from '../../state';
@@ -11,8 +12,7 @@ import { StageBox } from '../Slide';
 
 // The mirror renders with the key's own update, in the same frame as "Now · N / M": it is what
 // the audience sees, and a chapter change re-renders only its slide text (the map and panel are
-// memoized by their data). The next preview renders at a lower priority (useDeferredValue),
-// right after.
+// memoized by their data). The next preview follows one painted frame later (useAfterPaint).
 export function AudienceMirror(): JSX.Element | null {
   const liveShow = useStage((s) => s.show);
   const liveCluster = useStage((s) => s.cluster);
@@ -105,7 +105,7 @@ function useAtMostEvery<T>(value: T, ms: number): T {
 }
 
 export function NextPreview({ show: urgentShow }: { show: ShowState }): JSX.Element | null {
-  const show = useDeferredValue(urgentShow);
+  const show = useAfterPaint(urgentShow);
   const cluster = useAtMostEvery(useStage((s) => s.cluster), PREVIEW_CLUSTER_MS);
   const ns = show.nextStep ?? (show.next ? { sameChapter: false, step: 0 } : null);
   if (!ns) return null;
