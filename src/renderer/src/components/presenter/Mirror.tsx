@@ -81,8 +81,6 @@ export const PREVIEW_CLUSTER_MS = 3000;
 function useAtMostEvery<T>(value: T, ms: number): T {
   const [shown, setShown] = useState(value);
   const last = useRef(0);
-  const latest = useRef(value);
-  latest.current = value;
   useEffect(() => {
     if (value === shown) return;
     let live = true;
@@ -90,9 +88,10 @@ function useAtMostEvery<T>(value: T, ms: number): T {
     const t = setTimeout(
       () =>
         clock.atNextTick(() => {
+          // A newer value cancelled this one (and waits for its own tick).
           if (!live) return;
           last.current = Date.now();
-          setShown(latest.current);
+          setShown(value);
         }),
       Math.max(0, last.current + ms - Date.now())
     );
