@@ -38,7 +38,14 @@ async function walk(app: RunningApp, shotPrefix: string): Promise<Walk> {
   page.on('pageerror', (e) => pageErrors.push(e.message));
   const foreign = watchForeignRequests(page, app.url);
   const at = async (n: number): Promise<void> => {
-    await expect.poll(() => chapterIndexOf(page), { timeout: 10_000 }).toBe(`${n} / ${TOTAL}`);
+    try {
+      await expect.poll(() => chapterIndexOf(page), { timeout: 10_000 }).toBe(`${n} / ${TOTAL}`);
+    } catch (e) {
+      // Say whether main moved and the page did not, or main held the show (and why).
+      const s = ((await (await fetch(`${app.url}/api/state`)).json()) as AppState).show;
+      const why = `main is at chapter ${s.index + 1} (${s.mode}), canAdvance ${String(s.canAdvance)}, blocked: ${s.blockedReason ?? 'no'}, beat ${s.beat.phase}`;
+      throw new Error(`${(e as Error).message}\n${why}`, { cause: e });
+    }
   };
   try {
     await page.goto(`${app.url}/`);
