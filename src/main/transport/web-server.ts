@@ -217,7 +217,10 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     else socket.destroy();
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  // One frame per task: an answer that waits on nothing leaves before the next frame of a chunk
+  // runs, so a getState answer is never older than an event already sent (ws's default runs
+  // them back to back, and a "next" slipped its event ahead of the answer).
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, allowSynchronousEvents: false });
   wss.on('error', (e) => log(`web: websocket server: ${e.message}`));
   server.on('upgrade', (req, socket, head) => {
     socket.on('error', () => socket.destroy());

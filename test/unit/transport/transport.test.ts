@@ -165,3 +165,55 @@ describe('web server', () => {
     expect(err.message).toMatch(/403/);
   });
 });
+
+describe('web server: order of answers and events', () => {
+  // Main reads the state for getState at once and answers a few microtasks later; a "next" read
+  // from the same TCP chunk must not slip its event in between (the page would take the reply,
+  // older than the event it just showed, and step back).
+  it('never answers getState with a state older than an event it already sent', async () => {
+    let index = 0;
+    let server: WebServer | null = null;
+    const state = (): AppState => ({ ...fakeState, show: { ...fakeShow, index } as ShowState });
+    const h: Handlers = {
+      ...handlers([]),
+      getState: async () => state(),
+      next: async () => {
+        index += 1;
+        server!.broadcast('position', { index } as never);
+        return state().show;
+      }
+    };
+    const dir = mkdtempSync(join(tmpdir(), 'renderer-'));
+    writeFileSync(join(dir, 'index.html'), '<!doctype html>');
+    server = await startWebServer({ port: 0, rendererDir: dir, handlers: h, state });
+    const ws = new WebSocket(`ws://127.0.0.1:${server.port}/ws`);
+    const seen: string[] = [];
+    ws.on('message', (d) => {
+      const f = JSON.parse(String(d)) as { type: string; event?: string; payload?: { index: number }; reply?: { value?: { show?: { index: number } } } };
+      if (f.event === 'position') seen.push(`event ${f.payload!.index}`);
+      if (f.reply?.value?.show) seen.push(`state ${f.reply.value.show.index}`);
+    });
+    await new Promise((ok) => ws.once('open', ok));
+    await new Promise((ok) => setTimeout(ok, 50));
+    // Both frames in one write, so the server reads them in one chunk.
+    const sock = (ws as unknown as { _socket: import('node:net').Socket })._socket;
+    for (let i = 1; i <= 20; i++) {
+      sock.cork();
+      ws.send(JSON.stringify({ id: 2 * i, request: 'getState', args: [] }));
+      ws.send(JSON.stringify({ id: 2 * i + 1, request: 'next', args: [] }));
+      sock.uncork();
+    }
+    await new Promise((ok) => setTimeout(ok, 300));
+    ws.close();
+    await server.close();
+    let newest = -1;
+    const stale: string[] = [];
+    for (const s of seen) {
+      const [kind, n] = [s.split(' ')[0], Number(s.split(' ')[1])];
+      if (kind === 'state' && n < newest) stale.push(`${s} after event ${newest}`);
+      newest = Math.max(newest, n);
+    }
+    expect(seen.filter((s) => s.startsWith('state'))).toHaveLength(20);
+    expect(stale).toEqual([]);
+  });
+});
