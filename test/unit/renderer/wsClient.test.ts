@@ -7,6 +7,7 @@ import {
   type SocketHandlers,
   type WsStageClient
 } from '../../../src/renderer/src/lib/wsClient';
+import { splitShow } from '../../../src/shared/show-parts';
 import { cluster, deckOf, show } from './fixtures';
 
 /** A fake WebSocket server end: records what the client sends, lets the test answer. */
@@ -149,6 +150,27 @@ describe('WebSocket StageApi client', () => {
     await vi.runOnlyPendingTimersAsync();
     expect(shows).toEqual([4]);
     expect(clusters).toEqual(['http://127.0.0.1:2379']);
+  });
+
+  it('does not let the fetched state undo an event that arrived while it was on its way', async () => {
+    const { client, last } = setup();
+    const positions: number[] = [];
+    const decks: number[] = [];
+    const logs: number[] = [];
+    client.on('position', (p) => positions.push(p.index));
+    client.on('deck', (d) => decks.push(d.chapters.length));
+    client.on('log', (l) => logs.push(l.length));
+    const s = last();
+    s.open();
+    const get = s.lastOf('getState');
+    // main answered getState, then moved on; the move's event came first
+    s.event('position', splitShow(show({ index: 3 })).position);
+    s.event('logEntry', { seq: 9, at: 1, what: 'next', outcome: 'ok', detail: null });
+    s.reply(get.id, { ok: true, value: { show: show({ index: 2 }), cluster: cluster(), log: [], deck: deckOf(show()) } });
+    await vi.runOnlyPendingTimersAsync();
+    expect(positions).toEqual([3]);
+    expect(logs).toEqual([]);
+    expect(decks).toEqual([deckOf(show()).chapters.length]);
   });
 
   it('reconnects with growing backoff, then re-fetches state', async () => {

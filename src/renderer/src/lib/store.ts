@@ -2,10 +2,11 @@
 // connection's status. Views subscribe to it; nothing polls.
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { ClusterSnapshot } from '../../../shared/cluster';
-import type { RequestArgs, RequestName } from '../../../shared/contract';
+import type { EventName, EventPayloads, RequestArgs, RequestName } from '../../../shared/contract';
 import type { ActionLogEntry, ShowState } from '../../../shared/show';
 import { composeShow, splitShow, type ShowDeck, type ShowDetails, type ShowPosition } from '../../../shared/show-parts';
 import type { Bridge, BridgeKind } from './bridge';
+import { createEventTally } from './event-tally';
 import { keepEqual } from './keep-equal';
 import { isRoutine } from './snapshot-pace';
 import type { ConnectionStatus } from './wsClient';
@@ -51,57 +52,58 @@ export interface SnapshotPace {
  * shown at once and replaces one still waiting.
  */
 export function startSync(bridge: Bridge, store: StageStore, now: () => number = Date.now, pace?: SnapshotPace): () => void {
-  const offs: (() => void)[] = [];
   store.setState({ bridgeKind: bridge.kind, connection: bridge.status() });
-  offs.push(bridge.api.on('deck', (deck) => setPart(store, { deck })));
-  offs.push(bridge.api.on('position', (position) => setPart(store, { position })));
-  offs.push(bridge.api.on('details', (details) => setPart(store, { details })));
   // The offset is measured when a snapshot arrives, not when it is shown.
   const show = (cluster: ClusterSnapshot, offset: number): void =>
     store.setState((s) => ({ cluster: keepEqual(s.cluster, cluster), clockOffsetMs: steadyOffset(s.clockOffsetMs, offset) }));
   let waiting: { cluster: ClusterSnapshot; offset: number } | null = null;
   let stopped = false;
-  offs.push(
-    bridge.api.on('cluster', (cluster) => {
-      const offset = offsetOf(cluster, now());
-      const shown = store.getState().cluster;
-      if (!pace || !shown || !isRoutine(waiting?.cluster ?? shown, cluster)) {
-        waiting = null;
-        show(cluster, offset);
-        return;
-      }
-      const scheduled = waiting !== null;
-      waiting = { cluster, offset };
-      if (scheduled) return;
-      pace.atNextTick(() => {
-        const w = waiting;
-        waiting = null;
-        if (w && !stopped) show(w.cluster, w.offset);
-      });
-    })
-  );
-  offs.push(() => {
-    stopped = true;
-  });
-  offs.push(bridge.api.on('log', (log) => store.setState({ log })));
-  offs.push(bridge.api.on('logEntry', (entry) => store.setState((s) => ({ log: appendLog(s.log, entry) }))));
-  offs.push(bridge.onStatus((connection) => store.setState({ connection })));
+  const onCluster = (cluster: ClusterSnapshot): void => {
+    const offset = offsetOf(cluster, now());
+    const shown = store.getState().cluster;
+    if (!pace || !shown || !isRoutine(waiting?.cluster ?? shown, cluster)) {
+      waiting = null;
+      show(cluster, offset);
+      return;
+    }
+    const scheduled = waiting !== null;
+    waiting = { cluster, offset };
+    if (scheduled) return;
+    pace.atNextTick(() => {
+      const w = waiting;
+      waiting = null;
+      if (w && !stopped) show(w.cluster, w.offset);
+    });
+  };
+  const tally = createEventTally();
+  const on = <E extends EventName>(event: E, fn: (payload: EventPayloads[E]) => void): (() => void) =>
+    bridge.api.on(event, (payload) => {
+      tally.saw(event);
+      fn(payload);
+    });
+  const offs: (() => void)[] = [
+    on('deck', (deck) => setPart(store, { deck })),
+    on('position', (position) => setPart(store, { position })),
+    on('details', (details) => setPart(store, { details })),
+    on('cluster', onCluster),
+    on('log', (log) => store.setState({ log })),
+    on('logEntry', (entry) => store.setState((s) => ({ log: appendLog(s.log, entry) }))),
+    bridge.onStatus((connection) => store.setState({ connection })),
+    () => void (stopped = true)
+  ];
   // The WebSocket client fetches the whole state itself after every (re)connect; Electron's
-  // IPC has no connection to lose, so ask once.
+  // IPC has no connection to lose, so ask once. The answer fills only the parts no event has
+  // replaced since the question (event-tally.ts).
   if (bridge.kind === 'electron') {
+    const asked = tally.mark();
+    const fresh = (e: EventName): boolean => !asked.replaced(e);
     void bridge.api.request('getState').then((r) => {
-      if (r.ok) {
-        // The whole state is newer than a routine snapshot still waiting for the tick.
-        waiting = null;
-        setPart(store, { deck: r.value.deck, ...splitShow(r.value.show) });
-        store.setState({
-          cluster: r.value.cluster,
-          log: r.value.log,
-          clockOffsetMs: offsetOf(r.value.cluster, now())
-        });
-      } else {
-        store.setState({ requestError: { at: now(), text: `could not read the show's state: ${r.error}` } });
-      }
+      if (stopped) return;
+      if (!r.ok) return store.setState({ requestError: { at: now(), text: `could not read the show's state: ${r.error}` } });
+      const { position, details } = splitShow(r.value.show);
+      setPart(store, { ...(fresh('deck') && { deck: r.value.deck }), ...(fresh('position') && { position }), ...(fresh('details') && { details }) });
+      if (fresh('cluster')) onCluster(r.value.cluster);
+      if (fresh('log')) store.setState({ log: r.value.log });
     });
   }
   return () => {
@@ -121,6 +123,7 @@ export function appendLog(log: ActionLogEntry[], entry: ActionLogEntry): ActionL
 
 /** One or more parts arrived: the show is put together again once all three are there. */
 function setPart(store: StageStore, part: Partial<StageData['parts']>): void {
+  if (Object.keys(part).length === 0) return;
   store.setState((s) => {
     const parts = { ...s.parts, ...part };
     const { deck, position, details } = parts;

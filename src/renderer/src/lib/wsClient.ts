@@ -1,7 +1,8 @@
 // The StageApi over a WebSocket, for browser mode (`npm run web`): frames as declared in
 // src/shared/contract.ts, replies matched by id, a timeout on every request, reconnect with
 // backoff, and a fresh getState after every (re)connect, delivered to listeners as events so
-// the page never shows a world older than the connection.
+// the page never shows a world older than the connection (nor older than an event it has seen:
+// event-tally.ts).
 //
 // No DOM here: the socket comes from a factory, so tests drive it with a fake.
 import { z } from 'zod';
@@ -18,6 +19,7 @@ import type {
   WsClientFrame
 } from '../../../shared/contract';
 import { EVENT_NAMES, stateEvents } from '../../../shared/contract';
+import { createEventTally, type EventTally } from './event-tally';
 
 /** The few things the client needs from a socket. */
 export interface SocketLike {
@@ -159,6 +161,26 @@ interface Pending {
 }
 
 
+/** The event listeners, and a tally of the events that arrived (event-tally.ts). */
+function eventHub() {
+  const listeners = new Map<EventName, Set<AnyListener>>();
+  const tally = createEventTally();
+  return {
+    on: <E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): (() => void) =>
+      addListener(listeners, event, listener as AnyListener),
+    /** An event from the server. */
+    arrived(event: EventName, payload: unknown): void {
+      tally.saw(event);
+      callEach(listeners.get(event), payload);
+    },
+    mark: tally.mark,
+    /** A whole state asked for at `asked`: the parts no event has replaced since, as events. */
+    fill(asked: ReturnType<EventTally['mark']>, s: AppState): void {
+      for (const e of eventsOf(s)) if (!asked.replaced(e.event) && plausible(e.event, e.payload)) callEach(listeners.get(e.event), e.payload);
+    }
+  };
+}
+
 export function createWsClient(opts: WsClientOptions): WsStageClient {
   const timeoutMs = opts.requestTimeoutMs ?? 8000;
   const first = opts.initialBackoffMs ?? 250;
@@ -168,7 +190,7 @@ export function createWsClient(opts: WsClientOptions): WsStageClient {
 
   let nextId = 1;
   const pending = new Map<number, Pending>();
-  const listeners = new Map<EventName, Set<AnyListener>>();
+  const events = eventHub();
   const statusListeners = new Set<(s: ConnectionStatus) => void>();
 
   let sock: SocketLike | null = null;
@@ -184,7 +206,6 @@ export function createWsClient(opts: WsClientOptions): WsStageClient {
     callEach(statusListeners, status);
   }
 
-  const emit = (event: EventName, payload: unknown): void => callEach(listeners.get(event), payload);
 
   function settle(id: number, reply: Reply<unknown>): void {
     const p = pending.get(id);
@@ -204,8 +225,12 @@ export function createWsClient(opts: WsClientOptions): WsStageClient {
     }
   }
 
-  const refetchState = (): void =>
-    void request('getState').then((r) => r.ok && eventsOf(r.value).forEach((e) => plausible(e.event, e.payload) && emit(e.event, e.payload)));
+  // Our server also sends the whole state as events on connect; this answer then fills nothing.
+  // It stays for a server that did not (or whose first push failed).
+  const refetchState = (): void => {
+    const asked = events.mark();
+    void request('getState').then((r) => r.ok && events.fill(asked, r.value));
+  };
 
   function scheduleReconnect(detail: string): void {
     if (stopped) return;
@@ -247,7 +272,7 @@ export function createWsClient(opts: WsClientOptions): WsStageClient {
         if (gen !== generation) return;
         const frame = readServerFrame(data);
         if (frame?.type === 'reply') settle(frame.id, frame.reply);
-        else if (frame?.type === 'event') emit(frame.event, frame.payload);
+        else if (frame?.type === 'event') events.arrived(frame.event, frame.payload);
       }
     };
     try {
@@ -280,14 +305,11 @@ export function createWsClient(opts: WsClientOptions): WsStageClient {
     });
   }
 
-  const on = <E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): (() => void) =>
-    addListener(listeners, event, listener as AnyListener);
-
   connect();
 
   return {
     request,
-    on,
+    on: events.on,
     status: () => status,
     onStatus(listener) {
       statusListeners.add(listener);
