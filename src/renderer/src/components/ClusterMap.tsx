@@ -142,9 +142,14 @@ function TikvCard({ n, barMax, badge, detail }: TikvCardProps): JSX.Element {
       <div className="bar">
         <div className="bar-fill bar-leaders" style={{ width: `${barPercent(n.leaders, barMax)}%` }} />
       </div>
-      {n.opsPerSec !== null && (
+      {/* The line's room is kept without figures, so every card's rows stay put when they come. */}
+      {n.opsPerSec !== null ? (
         <div className="node-ops" data-ops={plainNumber(n.opsPerSec)}>
           {compactOpsText(n.opsPerSec)} ops/s
+        </div>
+      ) : (
+        <div className="node-ops node-ops-room" aria-hidden="true">
+          {'\u00a0'}
         </div>
       )}
       <div className="metric">

@@ -266,7 +266,13 @@ export function WorkloadPanel({
             <span className="wl-unit">ops/s</span>
           </>
         ) : (
-          <span className="wl-unit">no figures yet</span>
+          <>
+            {/* The big figure's height, held before it arrives: nothing below moves when it does. */}
+            <span className="wl-ops" aria-hidden="true">
+              {'\u200b'}
+            </span>
+            <span className="wl-unit">no figures yet</span>
+          </>
         )}
         {!workload.running && <span className="wl-stopped">workload stopped</span>}
       </div>
@@ -274,7 +280,7 @@ export function WorkloadPanel({
         {/* The latency says what it is and over which window ("mean, last 5 s"); a point
             without a label is the simulator's own windowed p99. */}
         <span data-testid="workload-latency" data-label={cur?.latency?.label ?? 'p99'}>
-          {cur?.latency?.label ?? 'p99'} <b>{latencyText(cur?.latency ? cur.latency.ms : (cur?.p99Ms ?? null))}</b>
+          {cur?.latency?.label ?? 'p99'} <b className="wl-lat">{latencyText(cur?.latency ? cur.latency.ms : (cur?.p99Ms ?? null))}</b>
         </span>
         <span className="wl-err">
           errors <b>{rateText(errors)}</b>/s
