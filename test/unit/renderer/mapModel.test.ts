@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { agoText } from '../../../src/renderer/src/lib/format';
 import {
+  sameButFigures,
   barPercent,
   compareNames,
   leaderDeltas,
@@ -51,6 +52,18 @@ describe('mapModel', () => {
     expect(barPercent(15, m.barMax)).toBe(50);
     expect(barPercent(99, m.barMax)).toBe(100);
     expect(barPercent(1, 0)).toBe(0);
+  });
+});
+
+describe('sameButFigures', () => {
+  it('ignores only the per-second figures', () => {
+    const a = mapModel(cluster()).tikv[0]!;
+    expect(sameButFigures(a, { ...a, opsPerSec: 1234, lastHeartbeatMs: a.lastHeartbeatMs! + 1000 })).toBe(true);
+    expect(sameButFigures(a, { ...a, leaders: a.leaders + 1 })).toBe(false);
+    expect(sameButFigures(a, { ...a, visual: 'killed' })).toBe(false);
+    expect(sameButFigures(a, { ...a, word: 'killed' })).toBe(false);
+    // A field one side lacks is a difference, not a match.
+    expect(sameButFigures(a, { ...a, extra: 1 } as typeof a)).toBe(false);
   });
 });
 

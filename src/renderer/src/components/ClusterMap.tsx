@@ -1,11 +1,21 @@
 // The live cluster map: PD members in a row above, TiKV stores below, stable positions sorted
 // by name. A dead node greys out but stays where it was. Leader moves animate: bars glide,
 // and a "+3"/"−3" badge with a soft accent outline marks the stores that changed.
-import { memo, useEffect, useMemo, useRef, useState, type JSX } from 'react';
+import { createContext, memo, useContext, useEffect, useMemo, useRef, useState, type JSX } from 'react';
 import { shallow } from 'zustand/shallow';
 import type { ClusterSnapshot } from '../../../shared/cluster';
 import { agoText, compactOpsText, deltaText, intText, opsText, plainNumber } from '../lib/format';
-import { barPercent, leaderDeltas, mapModel, pdNodeAttrs, tikvNodeAttrs, type PdCardModel, type TikvCardModel } from '../lib/mapModel';
+import {
+  barPercent,
+  leaderDeltas,
+  mapModel,
+  pdNodeAttrs,
+  sameButFigures,
+  tikvNodeAttrs,
+  type PdCardModel,
+  type TikvCardModel,
+  type TikvFigures
+} from '../lib/mapModel';
 import { CrownIcon, StateIcon } from './Icons';
 import { useStageClock } from './stageFeed';
 
@@ -104,9 +114,30 @@ function PdCard({ n, detail }: { n: PdCardModel; detail: boolean }): JSX.Element
   );
 }
 
-function HeartbeatAge({ at }: { at: number | null }): JSX.Element {
+// A store's ops/s and heartbeat change every second; the rest of its card rarely does. The
+// audience card takes them from this context, so only the two lines showing them re-render.
+const FiguresContext = createContext<ReadonlyMap<string, TikvFigures>>(new Map());
+const NO_FIGURES: TikvFigures = { opsPerSec: null, lastHeartbeatMs: null };
+const useFigures = (key: string): TikvFigures => useContext(FiguresContext).get(key) ?? NO_FIGURES;
+
+function HeartbeatAge({ id }: { id: string }): JSX.Element {
+  const at = useFigures(id).lastHeartbeatMs;
   const now = useStageClock();
   return <div className="node-hb">heartbeat {agoText(at === null ? null : now - at)}</div>;
+}
+
+function NodeOps({ id }: { id: string }): JSX.Element {
+  const ops = useFigures(id).opsPerSec;
+  // The line's room is kept without figures, so every card's rows stay put when they come.
+  return ops !== null ? (
+    <div className="node-ops" data-ops={plainNumber(ops)}>
+      {compactOpsText(ops)} ops/s
+    </div>
+  ) : (
+    <div className="node-ops node-ops-room" aria-hidden="true">
+      {'\u00a0'}
+    </div>
+  );
 }
 
 interface TikvCardProps {
@@ -142,16 +173,7 @@ function TikvCard({ n, barMax, badge, detail }: TikvCardProps): JSX.Element {
       <div className="bar">
         <div className="bar-fill bar-leaders" style={{ width: `${barPercent(n.leaders, barMax)}%` }} />
       </div>
-      {/* The line's room is kept without figures, so every card's rows stay put when they come. */}
-      {n.opsPerSec !== null ? (
-        <div className="node-ops" data-ops={plainNumber(n.opsPerSec)}>
-          {compactOpsText(n.opsPerSec)} ops/s
-        </div>
-      ) : (
-        <div className="node-ops node-ops-room" aria-hidden="true">
-          {'\u00a0'}
-        </div>
-      )}
+      <NodeOps id={n.key} />
       <div className="metric">
         <span className="metric-label">regions</span>
         <span className="metric-num">{intText(n.regions)}</span>
@@ -159,7 +181,7 @@ function TikvCard({ n, barMax, badge, detail }: TikvCardProps): JSX.Element {
       <div className="bar">
         <div className="bar-fill bar-regions" style={{ width: `${barPercent(n.regions, barMax)}%` }} />
       </div>
-      <HeartbeatAge at={n.lastHeartbeatMs} />
+      <HeartbeatAge id={n.key} />
       {detail && (
         <div className="node-detail">
           PD {n.pdState} · container {n.container}
@@ -173,11 +195,13 @@ function TikvCard({ n, barMax, badge, detail }: TikvCardProps): JSX.Element {
 }
 
 // Every snapshot builds new card models; a card re-renders only when what it shows changed (a
-// snapshot comes every second; with no workload running, most leave every card as it was).
+// snapshot comes every second; with no workload running, most leave every card as it was). Its
+// per-second figures come through FiguresContext, except in the presenter's detail line.
 const PdCardM = memo(PdCard, (a, b) => a.detail === b.detail && shallow(a.n, b.n));
 const TikvCardM = memo(
   TikvCard,
-  (a: TikvCardProps, b: TikvCardProps) => a.barMax === b.barMax && a.badge === b.badge && a.detail === b.detail && shallow(a.n, b.n)
+  (a: TikvCardProps, b: TikvCardProps) =>
+    a.barMax === b.barMax && a.badge === b.badge && a.detail === b.detail && (a.detail ? shallow(a.n, b.n) : sameButFigures(a.n, b.n))
 );
 
 export function ClusterMap({
@@ -189,6 +213,7 @@ export function ClusterMap({
   detail?: boolean;
 }): JSX.Element {
   const model = useMemo(() => mapModel(cluster), [cluster]);
+  const figures = useMemo(() => new Map(model.tikv.map((n) => [n.key, n] as const)), [model]);
   const badges = useLeaderBadges(cluster.tikv);
   if (model.pd.length === 0 && model.tikv.length === 0) {
     return (
@@ -206,11 +231,13 @@ export function ClusterMap({
         ))}
       </div>
       <div className="map-label">TiKV stores</div>
-      <div className="map-row map-row-tikv">
-        {model.tikv.map((n) => (
-          <TikvCardM key={n.key} n={n} barMax={model.barMax} badge={badges[n.storeId]} detail={detail} />
-        ))}
-      </div>
+      <FiguresContext.Provider value={figures}>
+        <div className="map-row map-row-tikv">
+          {model.tikv.map((n) => (
+            <TikvCardM key={n.key} n={n} barMax={model.barMax} badge={badges[n.storeId]} detail={detail} />
+          ))}
+        </div>
+      </FiguresContext.Provider>
     </div>
   );
 }

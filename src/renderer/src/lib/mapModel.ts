@@ -63,6 +63,17 @@ export interface TikvCardModel extends NodeView {
   opsPerSec: number | null;
 }
 
+/** What a TiKV card shows that changes every second. */
+export type TikvFigures = Pick<TikvCardModel, 'opsPerSec' | 'lastHeartbeatMs'>;
+const FIGURES: ReadonlySet<string> = new Set<keyof TikvFigures>(['opsPerSec', 'lastHeartbeatMs']);
+
+/** Two card models that differ at most in their per-second figures (a shallow compare). Pure. */
+export function sameButFigures(a: TikvCardModel, b: TikvCardModel): boolean {
+  const keys = Object.keys(a) as (keyof TikvCardModel)[];
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => FIGURES.has(k) || Object.is(a[k], b[k]));
+}
+
 export interface PdCardModel extends NodeView {
   kind: 'pd';
   memberId: string;
