@@ -160,7 +160,6 @@ interface Pending {
   resolve: (r: Reply<unknown>) => void;
 }
 
-
 /** The event listeners, and a tally of the events that arrived (event-tally.ts). */
 function eventHub() {
   const listeners = new Map<EventName, Set<AnyListener>>();
@@ -205,7 +204,6 @@ export function createWsClient(opts: WsClientOptions): WsStageClient {
     status = { ...s, since: now() };
     callEach(statusListeners, status);
   }
-
 
   function settle(id: number, reply: Reply<unknown>): void {
     const p = pending.get(id);
