@@ -23,8 +23,7 @@ export function createEventTally(): EventTally {
       counts.set(partOf(event), count(event) + 1);
     },
     mark() {
-      const before = new Map<EventName, number>();
-      for (const [e, n] of counts) before.set(e, n);
+      const before = new Map(counts);
       return { replaced: (event) => count(event) !== (before.get(partOf(event)) ?? 0) };
     }
   };
