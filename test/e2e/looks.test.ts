@@ -96,21 +96,6 @@ beforeAll(async () => {
   presenter = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
   const fa = watchForeignRequests(audience, app.url);
   const fp = watchForeignRequests(presenter, app.url);
-  // Counts the audience page's React commits through the hook React DevTools uses (production
-  // React calls it too): an idle stage commits none while its figures change.
-  await audience.addInitScript(() => {
-    const w = window as unknown as { __REACT_DEVTOOLS_GLOBAL_HOOK__?: object; __commits: number };
-    w.__commits = 0;
-    w.__REACT_DEVTOOLS_GLOBAL_HOOK__ = {
-      supportsFiber: true,
-      renderers: new Map(),
-      inject: () => 1,
-      checkDCE: () => undefined,
-      onCommitFiberRoot: () => void (w.__commits += 1),
-      onCommitFiberUnmount: () => undefined,
-      onPostCommitFiberRoot: () => undefined
-    };
-  });
   await audience.goto(`${app.url}/`);
   await presenter.goto(`${app.url}/presenter`);
   foreignLists.push(fa, fp);
@@ -136,11 +121,6 @@ describe('looks: both views at 1080p, 4K and 720p', () => {
     await expect.poll(ops, { timeout: 15_000 }).toBeGreaterThan(0);
     // A baseline before the kill. Meanwhile nothing on stage moves while its figures change: the
     // latency's width ("9.8 ms", "10 ms") once pushed "errors" sideways every second or two.
-    // And nothing renders: the figures paint themselves (stageFeed.tsx), while they do change.
-    const commits = (): Promise<number> => audience.evaluate(() => (window as unknown as { __commits: number }).__commits);
-    const figures = (): Promise<string> => audience.evaluate(() => [...document.querySelectorAll('.wl-ops, .node-ops, .node-hb')].map((e) => e.textContent).join('|'));
-    await audience.waitForTimeout(1500);
-    const [commitsBefore, figuresBefore] = [await commits(), await figures()];
     const still: string[][] = [];
     for (let t = 0; t < 4000; t += 200) {
       still.push(
@@ -154,9 +134,6 @@ describe('looks: both views at 1080p, 4K and 720p', () => {
       await audience.waitForTimeout(200);
     }
     expect([...new Set(still.map((p) => p.join(' | ')))]).toEqual([still[0]!.join(' | ')]);
-    expect(await figures()).not.toBe(figuresBefore);
-    expect(commitsBefore).toBeGreaterThan(0);
-    expect(await commits(), 'React commits on an idle workload chapter').toBe(commitsBefore);
     await audience.keyboard.press('PageDown');
     await expect.poll(() => chapterIndexOf(audience), { timeout: 10_000 }).toBe('4 / 8');
     await expect

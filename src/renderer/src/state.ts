@@ -6,7 +6,6 @@ import type { Bridge } from './lib/bridge';
 import { createSecondClock } from './lib/clock';
 import { createStageStore, sendRequest, type StageData } from './lib/store';
 import { createUiStore, type UiData } from './lib/ui';
-import type { StageFeeds } from './lib/feeds';
 
 export const stageStore = createStageStore();
 /** What only this page knows: the open tab, a G-jump being typed, keys seen while learning. */
@@ -61,25 +60,3 @@ export function useServerNow(): number {
   const offset = useStage((s) => s.clockOffsetMs);
   return local + offset;
 }
-
-/**
- * The live stage's feeds (components/stageFeed.tsx): the store's cluster, and main's clock as of
- * the last tick. The clock runs only while a leaf that shows a time is subscribed.
- */
-export const liveFeeds: StageFeeds = {
-  cluster: {
-    subscribe: (onChange) => stageStore.subscribe((s, prev) => void (s.cluster !== prev.cluster && onChange())),
-    read: () => stageStore.getState().cluster
-  },
-  clock: {
-    subscribe(onChange) {
-      const offClock = clock.subscribe(onChange);
-      const offOffset = stageStore.subscribe((s, prev) => void (s.clockOffsetMs !== prev.clockOffsetMs && onChange()));
-      return () => {
-        offClock();
-        offOffset();
-      };
-    },
-    read: () => clock.read() + stageStore.getState().clockOffsetMs
-  }
-};

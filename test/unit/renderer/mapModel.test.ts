@@ -2,7 +2,6 @@ import { describe, expect, it } from 'vitest';
 import { agoText } from '../../../src/renderer/src/lib/format';
 import {
   sameButFigures,
-  sameMapShape,
   barPercent,
   compareNames,
   leaderDeltas,
@@ -65,27 +64,6 @@ describe('sameButFigures', () => {
     expect(sameButFigures(a, { ...a, word: 'killed' })).toBe(false);
     // A field one side lacks is a difference, not a match.
     expect(sameButFigures(a, { ...a, extra: 1 } as typeof a)).toBe(false);
-  });
-});
-
-describe('sameMapShape', () => {
-  it('holds while only the stores\' ops/s and heartbeats move', () => {
-    const a = cluster();
-    const figures = { ...a, tikv: a.tikv.map((r) => ({ ...r, opsPerSec: 4321, lastHeartbeatMs: (r.lastHeartbeatMs ?? 0) + 1000 })), workload: null, now: a.now + 1000 };
-    expect(sameMapShape(a, figures)).toBe(true);
-    expect(sameMapShape(a, a)).toBe(true);
-  });
-  it('breaks on anything the map draws: a count, a state, a container, a PD member, a store more or less', () => {
-    const a = cluster();
-    const tikv = (i: number, over: Partial<(typeof a.tikv)[number]>) => ({ ...a, tikv: a.tikv.map((r, j) => (j === i ? { ...r, ...over } : r)) });
-    expect(sameMapShape(a, tikv(1, { leaderCount: a.tikv[1]!.leaderCount + 1 }))).toBe(false);
-    expect(sameMapShape(a, tikv(1, { regionCount: a.tikv[1]!.regionCount + 1 }))).toBe(false);
-    expect(sameMapShape(a, tikv(0, { state: 'disconnected' }))).toBe(false);
-    expect(sameMapShape(a, tikv(0, { container: 'paused' }))).toBe(false);
-    expect(sameMapShape(a, tikv(2, { partitioned: true }))).toBe(false);
-    expect(sameMapShape(a, { ...a, pd: a.pd.map((m, j) => (j === 0 ? { ...m, isLeader: !m.isLeader } : m)) })).toBe(false);
-    expect(sameMapShape(a, { ...a, tikv: a.tikv.slice(1) })).toBe(false);
-    expect(sameMapShape(a, { ...a, regionCount: (a.regionCount ?? 0) + 5 })).toBe(false);
   });
 });
 

@@ -4,9 +4,9 @@ import { explanationCount, keptExplanations } from '../../../src/renderer/src/li
 import { findingText, type Finding } from '../../../src/shared/show';
 import { compactOpsText } from '../../../src/renderer/src/lib/format';
 import { emphasiseNoteLabels, renderNotes } from '../../../src/renderer/src/lib/narration';
-import { chartMarks, chartSplits, chartWindowS, sameWorkloadShape } from '../../../src/renderer/src/lib/workload';
+import { chartMarks, chartSplits, chartWindowS } from '../../../src/renderer/src/lib/workload';
 import { faultButtons } from '../../../src/renderer/src/lib/chaos';
-import { cluster, history, T0 } from './fixtures';
+import { history, T0 } from './fixtures';
 
 describe('diagnosis headlines', () => {
   const f = (kind: Finding['kind'], headline: string, detail = ''): Finding => ({ kind, headline, detail });
@@ -96,21 +96,5 @@ describe('chaos buttons', () => {
     expect(b.named[1]?.buttons[3]).toMatchObject({ spec: { kind: 'partition', target: { type: 'named', name: 'tikv2' } }, confirm: 'partition tikv2' });
     expect(b.pd).toMatchObject({ label: 'Kill PD leader (pd1)', spec: { kind: 'kill', target: { type: 'pd-leader' } } });
     expect(faultButtons([], null).pd.label).toBe('Kill PD leader');
-  });
-});
-
-describe('sameWorkloadShape', () => {
-  const w = cluster().workload!;
-  it('holds while only the figures and the points move', () => {
-    const later = { ...w, current: { ...w.current!, ops: 12, errors: 3, p99Ms: 400 }, history: [...w.history.slice(1), { ...w.current!, t: w.current!.t + 1000 }] };
-    expect(sameWorkloadShape(w, later)).toBe(true);
-    expect(sameWorkloadShape(null, null)).toBe(true);
-  });
-  it('breaks when the workload stops, loses or gains its figures, changes source, comes or goes', () => {
-    expect(sameWorkloadShape(w, { ...w, running: false })).toBe(false);
-    expect(sameWorkloadShape(w, { ...w, current: null })).toBe(false);
-    expect(sameWorkloadShape(w, { ...w, source: 'ycsb' })).toBe(false);
-    expect(sameWorkloadShape(w, null)).toBe(false);
-    expect(sameWorkloadShape(null, w)).toBe(false);
   });
 });

@@ -5,17 +5,14 @@ import { memo, useRef, type JSX } from 'react';
 import type { ClusterSnapshot, WorkloadSeries } from '../../../shared/cluster';
 import type { Chapter, ShowState } from '../../../shared/show';
 import { agoText, chapterIndexText } from '../lib/format';
-import { sameMapShape, staleNote } from '../lib/mapModel';
-import { sameWorkloadShape } from '../lib/workload';
+import { staleNote } from '../lib/mapModel';
 import { chapterPosition, countdownNumber } from '../lib/show';
-import { fixedFeeds, type StageFeeds } from '../lib/feeds';
-import { liveFeeds, useStage } from '../state';
+import { useServerNow, useStage } from '../state';
 import { Countdown, Diagnosis, ModeBadge, Timeline } from './Bits';
 import { ClusterMap, MapStrip } from './ClusterMap';
 import { WorkloadPanel } from './Workload';
 import { SlideBody, SlideMarkdown } from './Slide';
-import { StageFeed, useStageClock, useStageClusterKept, useStageFeeds } from './stageFeed';
-import { setText, useLivePaint } from './useLivePaint';
+import { StageFeed, useStageClock, useStageCluster } from './stageFeed';
 
 type Side = 'timeline' | 'diagnosis' | 'workload' | null;
 
@@ -36,7 +33,6 @@ function sidePanel(chapter: Chapter, ran: boolean): Side {
 }
 
 function Panel({ side, show, workload, big }: { side: Side; show: ShowState; workload: WorkloadSeries | null; big: boolean }): JSX.Element | null {
-  const feeds = useStageFeeds();
   switch (side) {
     case 'timeline':
       return (
@@ -57,7 +53,7 @@ function Panel({ side, show, workload, big }: { side: Side; show: ShowState; wor
         <section className="panel panel-workload">
           <h2 className="panel-title">Workload</h2>
           {workload ? (
-            <WorkloadPanel workload={workload} variant={big ? 'big' : 'side'} timeline={show.timeline} follow={feeds.cluster} />
+            <WorkloadPanel workload={workload} variant={big ? 'big' : 'side'} timeline={show.timeline} />
           ) : (
             <div className="panel-empty">The workload is not running.</div>
           )}
@@ -68,11 +64,10 @@ function Panel({ side, show, workload, big }: { side: Side; show: ShowState; wor
   }
 }
 
-// Memoized parts: a chapter change does not re-render the map, and a cluster snapshot renders
-// only the map or the workload panel, and only when what it draws changed (a node's state, a
-// count); per-second figures paint themselves (stageFeed.tsx). Their props keep their identity
-// while unchanged: the store puts the show together from parts and keeps the unchanged parts
-// of each cluster snapshot (keepEqual).
+// Memoized parts: a chapter change does not re-render the map, and a cluster tick reaches only the
+// map and the workload panel (through StageFeed), not the slide's text (whose shrink-to-fit
+// measures layout). Their props keep their identity while unchanged: the store puts the show
+// together from parts and keeps the unchanged parts of each cluster snapshot (keepEqual).
 const SlideBodyM = memo(SlideBody);
 const SlideMarkdownM = memo(SlideMarkdown);
 const ClusterMapM = memo(ClusterMap);
@@ -91,38 +86,21 @@ function TickingCountdown({ ch, beat }: { ch: Chapter; beat: ShowState['beat'] }
 
 /** Discreet notes only (the details go to the presenter view): reconnecting, or PD silent. */
 function StatusNote({ connected, map }: { connected: boolean; map: boolean }): JSX.Element | null {
-  if (!connected) return <span className="stale-note">Live view reconnecting\u2026</span>;
-  return map ? <StaleNote /> : null;
+  const now = useStageClock();
+  const cluster = useStageCluster();
+  const note = !connected ? 'Live view reconnecting\u2026' : map && cluster ? staleNote(cluster, now, agoText) : null;
+  return note ? <span className="stale-note">{note}</span> : null;
 }
 
-/** "PD not answering, last seen 12 s ago": painted (it follows the clock), shown while PD is silent. */
-function StaleNote(): JSX.Element {
-  const el = useRef<HTMLSpanElement>(null);
-  const { cluster, clock } = useStageFeeds();
-  useLivePaint(
-    () => {
-      const c = cluster.read();
-      const note = c ? staleNote(c, clock.read(), agoText) : null;
-      setText(el.current, note ?? '');
-      if (el.current) el.current.hidden = note === null;
-    },
-    cluster,
-    clock
-  );
-  return <span className="stale-note" ref={el} hidden />;
-}
-
-// The stage's leaves that follow the cluster: they render when what they draw changed.
+// The stage's leaves that follow the cluster.
 function StageMap({ strip }: { strip: boolean }): JSX.Element | null {
-  const cluster = useStageClusterKept(sameMapShape);
+  const cluster = useStageCluster();
   if (strip) return cluster ? <MapStripM cluster={cluster} /> : null;
   return cluster ? <ClusterMapM cluster={cluster} /> : <div className="map map-empty" />;
 }
 
-const sameWorkloadOf = (a: ClusterSnapshot, b: ClusterSnapshot): boolean => sameWorkloadShape(a.workload, b.workload);
-
 function StagePanel({ side, show, big }: { side: Side; show: ShowState; big: boolean }): JSX.Element {
-  const workload = useStageClusterKept(sameWorkloadOf)?.workload ?? null;
+  const workload = useStageCluster()?.workload ?? null;
   return <PanelM side={side} show={show} workload={workload} big={big} />;
 }
 
@@ -136,37 +114,29 @@ function Waiting(): JSX.Element {
   );
 }
 
-/**
- * While the presenter freezes the audience screen, it keeps showing its last frame: the show, and
- * the cluster and clock as they were (fixed feeds read at the moment of the freeze).
- */
+/** While the presenter freezes the audience screen, it keeps showing its last frame. */
 export function useFreezable(
   show: ShowState | null,
-  ran: boolean,
-  live: StageFeeds = liveFeeds
-): { show: ShowState | null; ran: boolean; feeds: StageFeeds; blackout: boolean } {
-  const frame = useRef({ show, ran, feeds: live });
+  cluster: ClusterSnapshot | null,
+  serverNow: number
+): { show: ShowState | null; cluster: ClusterSnapshot | null; serverNow: number; blackout: boolean } {
+  const frame = useRef({ show, cluster, serverNow });
   const frozen = show?.presenter?.frozen === true && frame.current.show !== null;
-  if (!frozen) frame.current = { show, ran, feeds: live };
-  else if (frame.current.feeds === live) frame.current = { ...frame.current, feeds: fixedFeeds(live.cluster.read(), live.clock.read()) };
+  if (!frozen) frame.current = { show, cluster, serverNow };
   return { ...frame.current, blackout: show?.blackout === true };
 }
 
-/** Whether the page can reach main: the audience says so quietly, the presenter in full. */
-export function useConnected(): boolean {
-  return useStage((s) => s.bridgeKind === 'electron' || s.connection.state === 'open');
-}
-
-// The page re-renders when the show changes, not with the cluster or the clock: those reach
-// the leaves that show them through the feeds.
 export function Audience(): JSX.Element {
-  const live = useFreezable(useStage((s) => s.show), useStage((s) => workloadRan(s.cluster)));
-  const connected = useConnected();
+  const liveShow = useStage((s) => s.show);
+  const liveCluster = useStage((s) => s.cluster);
+  const now = useServerNow();
+  const live = useFreezable(liveShow, liveCluster, now);
+  const connected = useStage((s) => s.bridgeKind === 'electron' || s.connection.state === 'open');
   if (!live.show) return <Waiting />;
   return (
     <div className="aud-root">
-      <StageFeed feeds={live.feeds}>
-        <AudienceStageM show={live.show} workloadRan={live.ran} connected={connected} />
+      <StageFeed cluster={live.cluster} now={live.serverNow}>
+        <AudienceStageM show={live.show} workloadRan={workloadRan(live.cluster)} connected={connected} />
       </StageFeed>
       {live.blackout && <div className="blackout" data-testid="blackout" />}
     </div>

@@ -1,10 +1,10 @@
 // The live cluster map: PD members in a row above, TiKV stores below, stable positions sorted
 // by name. A dead node greys out but stays where it was. Leader moves animate: bars glide,
 // and a "+3"/"−3" badge with a soft accent outline marks the stores that changed.
-import { memo, useEffect, useMemo, useRef, useState, type JSX } from 'react';
+import { createContext, memo, useContext, useEffect, useMemo, useRef, useState, type JSX } from 'react';
 import { shallow } from 'zustand/shallow';
-import type { ClusterSnapshot, TikvStoreRow } from '../../../shared/cluster';
-import { agoText, compactOpsText, deltaText, intText, plainNumber } from '../lib/format';
+import type { ClusterSnapshot } from '../../../shared/cluster';
+import { agoText, compactOpsText, deltaText, intText, opsText, plainNumber } from '../lib/format';
 import {
   barPercent,
   leaderDeltas,
@@ -13,11 +13,11 @@ import {
   sameButFigures,
   tikvNodeAttrs,
   type PdCardModel,
-  type TikvCardModel
+  type TikvCardModel,
+  type TikvFigures
 } from '../lib/mapModel';
 import { CrownIcon, StateIcon } from './Icons';
-import { useStageFeeds } from './stageFeed';
-import { setAttr, setText, useLivePaint } from './useLivePaint';
+import { useStageClock } from './stageFeed';
 
 const BADGE_MS = 2600;
 const LEAVE_MS = 450;
@@ -114,38 +114,30 @@ function PdCard({ n, detail }: { n: PdCardModel; detail: boolean }): JSX.Element
   );
 }
 
-// A store's ops/s and heartbeat change every second; the rest of its card rarely does. The two
-// lines paint themselves from the stage's feeds (useLivePaint), so the map renders only when
-// what it draws changed (sameMapShape).
-function storeRow(c: ClusterSnapshot | null, storeId: string): TikvStoreRow | undefined {
-  return c?.tikv.find((r) => r.storeId === storeId);
+// A store's ops/s and heartbeat change every second; the rest of its card rarely does. The
+// audience card takes them from this context, so only the two lines showing them re-render.
+const FiguresContext = createContext<ReadonlyMap<string, TikvFigures>>(new Map());
+const NO_FIGURES: TikvFigures = { opsPerSec: null, lastHeartbeatMs: null };
+const useFigures = (key: string): TikvFigures => useContext(FiguresContext).get(key) ?? NO_FIGURES;
+
+function HeartbeatAge({ id }: { id: string }): JSX.Element {
+  const at = useFigures(id).lastHeartbeatMs;
+  const now = useStageClock();
+  return <div className="node-hb">heartbeat {agoText(at === null ? null : now - at)}</div>;
 }
 
-function HeartbeatAge({ storeId }: { storeId: string }): JSX.Element {
-  const el = useRef<HTMLDivElement>(null);
-  const { cluster, clock } = useStageFeeds();
-  useLivePaint(
-    () => {
-      const at = storeRow(cluster.read(), storeId)?.lastHeartbeatMs ?? null;
-      setText(el.current, `heartbeat ${agoText(at === null ? null : clock.read() - at)}`);
-    },
-    cluster,
-    clock
+function NodeOps({ id }: { id: string }): JSX.Element {
+  const ops = useFigures(id).opsPerSec;
+  // The line's room is kept without figures, so every card's rows stay put when they come.
+  return ops !== null ? (
+    <div className="node-ops" data-ops={plainNumber(ops)}>
+      {compactOpsText(ops)} ops/s
+    </div>
+  ) : (
+    <div className="node-ops node-ops-room" aria-hidden="true">
+      {'\u00a0'}
+    </div>
   );
-  return <div className="node-hb" ref={el} />;
-}
-
-function NodeOps({ storeId }: { storeId: string }): JSX.Element {
-  const el = useRef<HTMLDivElement>(null);
-  const { cluster } = useStageFeeds();
-  useLivePaint(() => {
-    const ops = storeRow(cluster.read(), storeId)?.opsPerSec ?? null;
-    // Without figures the line keeps its room, so every card's rows stay put when they come.
-    setText(el.current, ops === null ? '\u00a0' : `${compactOpsText(ops)} ops/s`);
-    setAttr(el.current, 'data-ops', ops === null ? null : plainNumber(ops));
-    setAttr(el.current, 'aria-hidden', ops === null ? 'true' : null);
-  }, cluster);
-  return <div className="node-ops" ref={el} />;
 }
 
 interface TikvCardProps {
@@ -181,7 +173,7 @@ function TikvCard({ n, barMax, badge, detail }: TikvCardProps): JSX.Element {
       <div className="bar">
         <div className="bar-fill bar-leaders" style={{ width: `${barPercent(n.leaders, barMax)}%` }} />
       </div>
-      <NodeOps storeId={n.storeId} />
+      <NodeOps id={n.key} />
       <div className="metric">
         <span className="metric-label">regions</span>
         <span className="metric-num">{intText(n.regions)}</span>
@@ -189,10 +181,11 @@ function TikvCard({ n, barMax, badge, detail }: TikvCardProps): JSX.Element {
       <div className="bar">
         <div className="bar-fill bar-regions" style={{ width: `${barPercent(n.regions, barMax)}%` }} />
       </div>
-      <HeartbeatAge storeId={n.storeId} />
+      <HeartbeatAge id={n.key} />
       {detail && (
         <div className="node-detail">
           PD {n.pdState} · container {n.container}
+          {n.opsPerSec !== null ? ` · ${opsText(n.opsPerSec)} ops/s` : ''}
           <br />
           store {n.storeId} · {n.address}
         </div>
@@ -201,7 +194,9 @@ function TikvCard({ n, barMax, badge, detail }: TikvCardProps): JSX.Element {
   );
 }
 
-// The map renders when what it draws changed (sameMapShape); a card, when its own part did.
+// Every snapshot builds new card models; a card re-renders only when what it shows changed (a
+// snapshot comes every second; with no workload running, most leave every card as it was). Its
+// per-second figures come through FiguresContext, except in the presenter's detail line.
 const PdCardM = memo(PdCard, (a, b) => a.detail === b.detail && shallow(a.n, b.n));
 const TikvCardM = memo(
   TikvCard,
@@ -218,6 +213,7 @@ export function ClusterMap({
   detail?: boolean;
 }): JSX.Element {
   const model = useMemo(() => mapModel(cluster), [cluster]);
+  const figures = useMemo(() => new Map(model.tikv.map((n) => [n.key, n] as const)), [model]);
   const badges = useLeaderBadges(cluster.tikv);
   if (model.pd.length === 0 && model.tikv.length === 0) {
     return (
@@ -235,11 +231,13 @@ export function ClusterMap({
         ))}
       </div>
       <div className="map-label">TiKV stores</div>
-      <div className="map-row map-row-tikv">
-        {model.tikv.map((n) => (
-          <TikvCardM key={n.key} n={n} barMax={model.barMax} badge={badges[n.storeId]} detail={detail} />
-        ))}
-      </div>
+      <FiguresContext.Provider value={figures}>
+        <div className="map-row map-row-tikv">
+          {model.tikv.map((n) => (
+            <TikvCardM key={n.key} n={n} barMax={model.barMax} badge={badges[n.storeId]} detail={detail} />
+          ))}
+        </div>
+      </FiguresContext.Provider>
     </div>
   );
 }

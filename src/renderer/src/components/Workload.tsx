@@ -1,16 +1,14 @@
 // The live workload figure: big ops/s, p99 and errors/s, and a rolling uPlot chart of the last
 // ninety seconds whose y axis starts at zero, so a dip is obvious. The moment of each fault is
 // marked on the chart (and each restore), so the dip reads as cause and effect.
-import { useEffect, useRef, useState, type JSX } from 'react';
+import { useEffect, useMemo, useRef, useState, type JSX } from 'react';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
-import type { ClusterSnapshot, WorkloadSeries } from '../../../shared/cluster';
-import type { Feed } from '../lib/feeds';
+import type { WorkloadSeries } from '../../../shared/cluster';
 import type { TimelineEvent } from '../../../shared/show';
 import { latencyText, opsText, plainNumber, rateText } from '../lib/format';
 import { parkingLot } from '../lib/parking';
 import { chartData, chartMarks, chartSplits, chartWindowS, chartYMax, type ChartMark } from '../lib/workload';
-import { setAttr, setText, useLivePaint } from './useLivePaint';
 
 function cssVar(el: Element, name: string, fallback: string): string {
   const v = getComputedStyle(el).getPropertyValue(name).trim();
@@ -152,24 +150,14 @@ const parkedPlots = parkingLot<ParkedPlot>(3, (b) => b.plot.destroy());
 const DRAW_EVERY_MS = 1000;
 const DRAW_SLACK_MS = 150;
 
-/** The workload a panel shows now: its feed's (the stage's live cluster), else its prop's. */
-function liveWorkload(workload: WorkloadSeries, follow: Feed<ClusterSnapshot | null> | undefined): WorkloadSeries {
-  return follow?.read()?.workload ?? workload;
-}
-
-function WorkloadChart({
-  workload,
-  timeline,
-  follow
-}: {
-  workload: WorkloadSeries;
-  timeline: readonly TimelineEvent[];
-  follow: Feed<ClusterSnapshot | null> | undefined;
-}): JSX.Element {
+function WorkloadChart({ workload, marks }: { workload: WorkloadSeries; marks: ChartMark[] }): JSX.Element {
   const host = useRef<HTMLDivElement>(null);
   const plot = useRef<uPlot | null>(null);
   const data = useRef<[number[], number[]]>([[], []]);
-  const view: ChartView = useRef({ marks: [] as ChartMark[], windowS: chartWindowS(workload.history) });
+  const windowS = chartWindowS(workload.history);
+  const view: ChartView = useRef({ marks, windowS });
+  data.current = chartData(workload.history, windowS);
+  view.current = { marks, windowS };
   // The axis font follows the element's font size; a resize that changes it rebuilds the plot.
   const [fontPx, setFontPx] = useState(0);
 
@@ -218,15 +206,8 @@ function WorkloadChart({
   const drawn = useRef({ at: 0, key: '' });
   const wanted = useRef('');
   const pending = useRef<ReturnType<typeof setTimeout> | null>(null);
-  useLivePaint(() => {
-    const h = liveWorkload(workload, follow).history;
-    const windowS = chartWindowS(h);
-    const marks = chartMarks(timeline, h, windowS);
-    data.current = chartData(h, windowS);
-    view.current = { marks, windowS };
-    const fault = marks.filter((m) => m.kind === 'fault').pop();
-    setAttr(host.current, 'aria-label', `operations per second, last ${windowS} seconds${fault ? `; ${fault.label} marked` : ''}`);
-    setAttr(host.current, 'data-marks', String(marks.length));
+  useEffect(() => {
+    const h = workload.history;
     wanted.current = `${h.length}:${h[h.length - 1]?.t ?? 0}:${marks.map((m) => `${m.kind}@${m.x}`).join(',')}`;
     if (wanted.current === drawn.current.key || pending.current) return;
     const draw = (): void => {
@@ -237,7 +218,7 @@ function WorkloadChart({
     const wait = drawn.current.at + DRAW_EVERY_MS - DRAW_SLACK_MS - Date.now();
     if (wait <= 0) draw();
     else pending.current = setTimeout(draw, wait);
-  }, follow);
+  }, [workload.history, marks]);
   useEffect(
     () => () => {
       if (pending.current) clearTimeout(pending.current);
@@ -245,50 +226,43 @@ function WorkloadChart({
     []
   );
 
-  return <div className="wl-chart" ref={host} data-testid="workload-chart" />;
+  const fault = marks.filter((m) => m.kind === 'fault').pop();
+  return (
+    <div
+      className="wl-chart"
+      ref={host}
+      aria-label={`operations per second, last ${windowS} seconds${fault ? `; ${fault.label} marked` : ''}`}
+      data-testid="workload-chart"
+      data-marks={String(marks.length)}
+    />
+  );
 }
 
-/**
- * The workload panel. It renders when `workload`'s shape changes (running, figures or not); its
- * figures and chart are painted from `follow` (the stage's live cluster) as they change, or
- * from `workload` after each render when there is no feed (the presenter's live tab).
- */
 export function WorkloadPanel({
   workload,
   variant,
-  timeline = [],
-  follow
+  timeline = []
 }: {
   workload: WorkloadSeries;
   variant: 'side' | 'big' | 'compact';
   /** The show's timeline: its faults and restores are marked on the chart. */
   timeline?: readonly TimelineEvent[];
-  follow?: Feed<ClusterSnapshot | null>;
 }): JSX.Element {
-  const root = useRef<HTMLDivElement>(null);
-  useLivePaint(() => {
-    const el = root.current;
-    if (!el) return;
-    const cur = liveWorkload(workload, follow).current;
-    const ops = cur?.ops ?? 0;
-    const errors = cur?.errors ?? 0;
-    setAttr(el, 'data-ops', plainNumber(ops));
-    setAttr(el, 'data-errors', plainNumber(errors));
-    el.classList.toggle('has-errors', errors > 0);
-    if (cur) setText(el.querySelector('.wl-ops'), opsText(ops));
-    const label = cur?.latency?.label ?? 'p99';
-    const lat = el.querySelector('[data-testid="workload-latency"]');
-    setAttr(lat, 'data-label', label);
-    setText(lat?.querySelector('.wl-lat-label'), label);
-    setText(lat?.querySelector('.wl-lat'), latencyText(cur?.latency ? cur.latency.ms : (cur?.p99Ms ?? null)));
-    setText(el.querySelector('.wl-err b'), rateText(errors));
-  }, follow);
+  const cur = workload.current;
+  const ops = cur?.ops ?? 0;
+  const errors = cur?.errors ?? 0;
+  const marks = useMemo(() => chartMarks(timeline, workload.history, chartWindowS(workload.history)), [timeline, workload.history]);
   return (
-    <div className={`workload workload-${variant}`} data-testid="workload" ref={root}>
+    <div
+      className={`workload workload-${variant}${errors > 0 ? ' has-errors' : ''}`}
+      data-testid="workload"
+      data-ops={plainNumber(ops)}
+      data-errors={plainNumber(errors)}
+    >
       <div className="wl-head">
-        {workload.current ? (
+        {cur ? (
           <>
-            <span className="wl-ops" />
+            <span className="wl-ops">{opsText(ops)}</span>
             <span className="wl-unit">ops/s</span>
           </>
         ) : (
@@ -305,15 +279,14 @@ export function WorkloadPanel({
       <div className="wl-sub">
         {/* The latency says what it is and over which window ("mean, last 5 s"); a point
             without a label is the simulator's own windowed p99. */}
-        <span data-testid="workload-latency">
-          <span className="wl-lat-label" /> <b className="wl-lat" />
+        <span data-testid="workload-latency" data-label={cur?.latency?.label ?? 'p99'}>
+          {cur?.latency?.label ?? 'p99'} <b className="wl-lat">{latencyText(cur?.latency ? cur.latency.ms : (cur?.p99Ms ?? null))}</b>
         </span>
         <span className="wl-err">
-          errors <b />
-          /s
+          errors <b>{rateText(errors)}</b>/s
         </span>
       </div>
-      <WorkloadChart workload={workload} timeline={timeline} follow={follow} />
+      <WorkloadChart workload={workload} marks={marks} />
     </div>
   );
 }

@@ -67,32 +67,11 @@ export interface TikvCardModel extends NodeView {
 export type TikvFigures = Pick<TikvCardModel, 'opsPerSec' | 'lastHeartbeatMs'>;
 const FIGURES: ReadonlySet<string> = new Set<keyof TikvFigures>(['opsPerSec', 'lastHeartbeatMs']);
 
-/** A shallow compare of two objects that skips the keys in `skip`. Pure. */
-function sameExcept<T extends object>(a: T, b: T, skip: ReadonlySet<string>): boolean {
-  if (a === b) return true;
-  const keys = Object.keys(a) as (keyof T & string)[];
-  if (keys.length !== Object.keys(b).length) return false;
-  return keys.every((k) => skip.has(k) || Object.is(a[k], b[k]));
-}
-
 /** Two card models that differ at most in their per-second figures (a shallow compare). Pure. */
 export function sameButFigures(a: TikvCardModel, b: TikvCardModel): boolean {
-  return sameExcept(a, b, FIGURES);
-}
-
-const NOTHING: ReadonlySet<string> = new Set();
-const ROW_FIGURES: ReadonlySet<string> = new Set<keyof TikvStoreRow>(['opsPerSec', 'lastHeartbeatMs']);
-
-function sameRows<T extends object>(a: readonly T[], b: readonly T[], skip: ReadonlySet<string>): boolean {
-  return a === b || (a.length === b.length && a.every((x, i) => sameExcept(x, b[i]!, skip)));
-}
-
-/**
- * Two snapshots draw the same map but for the stores' per-second figures (ops/s, heartbeat),
- * which the cards paint themselves: the map need not render again. Pure.
- */
-export function sameMapShape(a: Pick<ClusterSnapshot, 'pd' | 'tikv' | 'regionCount'>, b: Pick<ClusterSnapshot, 'pd' | 'tikv' | 'regionCount'>): boolean {
-  return a.regionCount === b.regionCount && sameRows(a.pd, b.pd, NOTHING) && sameRows(a.tikv, b.tikv, ROW_FIGURES);
+  const keys = Object.keys(a) as (keyof TikvCardModel)[];
+  if (keys.length !== Object.keys(b).length) return false;
+  return keys.every((k) => FIGURES.has(k) || Object.is(a[k], b[k]));
 }
 
 export interface PdCardModel extends NodeView {

@@ -1,6 +1,6 @@
 // Workload chart data: the last WINDOW seconds of history as x = seconds before the newest
 // point (−90 … 0) and y = ops/s, oldest first, for uPlot.
-import type { WorkloadSample, WorkloadSeries } from '../../../shared/cluster';
+import type { WorkloadSample } from '../../../shared/cluster';
 import type { TimelineEvent } from '../../../shared/show';
 import { FAULT_WORDS, type FaultKind } from '../../../shared/vocabulary';
 
@@ -76,13 +76,4 @@ export function chartMarks(
 function faultLabel(kind: FaultKind, node: string | null): string {
   const past = kind in FAULT_WORDS ? FAULT_WORDS[kind].past : 'hit';
   return node ? `${past} ${node}` : past;
-}
-
-/**
- * Two workloads draw the same panel but for what it paints itself (the figures and the chart's
- * points): whether it runs, and whether it has figures yet. Pure.
- */
-export function sameWorkloadShape(a: WorkloadSeries | null, b: WorkloadSeries | null): boolean {
-  if (a === null || b === null) return a === b;
-  return a.running === b.running && a.source === b.source && (a.current === null) === (b.current === null);
 }

@@ -5,9 +5,8 @@ import { memo, useEffect, useMemo, useRef, useState, type JSX } from 'react';
 import { useAfterPaint } from '../useAfterPaint';
 import type { ClusterSnapshot } from '../../../../shared/cluster';
 import type { Chapter, ShowState } from '../../../../shared/show';
-import { fixedFeeds } from '../../lib/feeds';
-import { clock, useStage } from '../../state';
-import { AudienceStageM, useConnected, useFreezable, workloadRan } from '../Audience';
+import { clock, useServerNow, useStage } from '../../state';
+import { AudienceStageM, useFreezable, workloadRan } from '../Audience';
 import { StageFeed } from '../stageFeed';
 import { StageBox } from '../Slide';
 
@@ -16,9 +15,11 @@ import { StageBox } from '../Slide';
 // memoized by their data). The next preview follows one painted frame later (useAfterPaint).
 export function AudienceMirror(): JSX.Element | null {
   const liveShow = useStage((s) => s.show);
+  const liveCluster = useStage((s) => s.cluster);
+  const now = useServerNow();
+  const connected = useStage((s) => s.bridgeKind === 'electron' || s.connection.state === 'open');
   // The same freeze as the audience window: the mirror shows the frame the audience is shown.
-  const live = useFreezable(liveShow, useStage((s) => workloadRan(s.cluster)));
-  const connected = useConnected();
+  const live = useFreezable(liveShow, liveCluster, now);
   if (!live.show || !liveShow) return null;
   const frozen = liveShow.presenter.frozen;
   return (
@@ -28,8 +29,8 @@ export function AudienceMirror(): JSX.Element | null {
       attrs={{ 'data-blackout': String(live.blackout), 'data-frozen': String(frozen), 'aria-label': 'what the audience sees' }}
     >
       <div className="aud-root">
-        <StageFeed feeds={live.feeds}>
-          <AudienceStageM show={live.show} workloadRan={live.ran} connected={connected} />
+        <StageFeed cluster={live.cluster} now={live.serverNow}>
+          <AudienceStageM show={live.show} workloadRan={workloadRan(live.cluster)} connected={connected} />
         </StageFeed>
         {live.blackout && <div className="blackout" />}
       </div>
@@ -58,11 +59,11 @@ const PreviewFrame = memo(function PreviewFrame({
 }): JSX.Element {
   const offset = useStage((s) => s.clockOffsetMs);
   // The time is read again when the cluster changes, on purpose: the preview does not tick.
-  const feeds = useMemo(() => fixedFeeds(cluster, Date.now() + offset), [cluster, offset]);
+  const now = useMemo(() => Date.now() + offset, [cluster, offset]);
   return (
     <StageBox className="next-preview" testId="next-preview" attrs={{ 'data-step': String(step), 'data-same-chapter': String(sameChapter) }}>
       <div className="aud-root">
-        <StageFeed feeds={feeds}>
+        <StageFeed cluster={cluster} now={now}>
           <AudienceStageM show={show} workloadRan={workloadRan(cluster)} connected={true} chapter={chapter} step={step} preview={true} />
         </StageFeed>
       </div>
