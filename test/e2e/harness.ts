@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import WebSocket from 'ws';
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -126,4 +127,54 @@ export async function markPage(page: Page): Promise<void> {
 
 export async function pageStillMarked(page: Page): Promise<boolean> {
   return page.evaluate(() => (window as unknown as { __stageMark?: number }).__stageMark === 42);
+}
+
+/** The app in browser mode with one page of it open, for a file whose tests share both. */
+export interface WebPage {
+  app: RunningApp;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function openWebPage(args: string[], path = '/', viewport = { width: 1920, height: 1080 }): Promise<WebPage> {
+  const app = await startWeb(args);
+  let browser: Browser | null = null;
+  try {
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport });
+    await page.goto(`${app.url}${path}`);
+    const b = browser;
+    return {
+      app,
+      page,
+      async close() {
+        await b.close();
+        await app.stop();
+      }
+    };
+  } catch (e) {
+    await browser?.close();
+    await app.stop();
+    throw e;
+  }
+}
+
+/** One request over the app's WebSocket, as an outside script sends it; its reply. */
+export async function wsRequest(app: RunningApp, name: string, args: unknown[] = []): Promise<{ ok: boolean; error?: string }> {
+  const ws = new WebSocket(`${app.url.replace(/^http/, 'ws')}/ws`);
+  try {
+    return await new Promise((ok, fail) => {
+      const timer = setTimeout(() => fail(new Error(`${name}: no reply in 30 s`)), 30_000);
+      ws.on('error', fail);
+      ws.on('open', () => ws.send(JSON.stringify({ id: 1, request: name, args })));
+      ws.on('message', (data) => {
+        const f = JSON.parse(String(data)) as { type?: string; id?: number; reply?: { ok: boolean; error?: string } };
+        if (f.type !== 'reply' || f.id !== 1 || !f.reply) return;
+        clearTimeout(timer);
+        ok(f.reply);
+      });
+    });
+  } finally {
+    ws.terminate();
+  }
 }

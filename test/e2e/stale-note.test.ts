@@ -1,60 +1,33 @@
 // The audience's one note about the cluster: while PD has no leader, a map chapter says so
 // quietly with the time since PD last answered, counting up with the page's one-second clock,
 // and it goes away once PD answers again.
-import type { Browser, Page } from 'playwright-core';
-import WebSocket from 'ws';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chapterIndexOf, launchChromium, startWeb, type RunningApp } from './harness';
+import { chapterIndexOf, openWebPage, wsRequest, type WebPage } from './harness';
 
-let app: RunningApp;
-let browser: Browser;
-let page: Page;
-
-/** One request over the app's WebSocket, as an outside script sends it. */
-async function request(name: string, args: unknown[] = []): Promise<{ ok: boolean; error?: string }> {
-  const ws = new WebSocket(`${app.url.replace(/^http/, 'ws')}/ws`);
-  try {
-    return await new Promise((ok, fail) => {
-      const timer = setTimeout(() => fail(new Error(`${name}: no reply`)), 30_000);
-      ws.on('error', fail);
-      ws.on('open', () => ws.send(JSON.stringify({ id: 1, request: name, args })));
-      ws.on('message', (data) => {
-        const f = JSON.parse(String(data)) as { type?: string; id?: number; reply?: { ok: boolean; error?: string } };
-        if (f.type !== 'reply' || f.id !== 1 || !f.reply) return;
-        clearTimeout(timer);
-        ok(f.reply);
-      });
-    });
-  } finally {
-    ws.terminate();
-  }
-}
+let web: WebPage;
+const request = (name: string, args: unknown[] = []): ReturnType<typeof wsRequest> => wsRequest(web.app, name, args);
 
 const note = (): Promise<{ shown: boolean; text: string }> =>
-  page.evaluate(() => {
+  web.page.evaluate(() => {
     const el = document.querySelector<HTMLElement>('.stale-note');
     return { shown: !!el && !el.hidden && el.offsetParent !== null, text: el?.textContent ?? '' };
   });
 
+// PD's real timings: an election takes seconds, long enough to watch the note count.
 beforeAll(async () => {
-  // PD's real timings: an election takes seconds, long enough to watch the note count.
-  app = await startWeb(['--mode', 'sim', '--sim-speed', '1']);
-  browser = await launchChromium();
-  page = await browser.newPage({ viewport: { width: 1920, height: 1080 } });
-  await page.goto(`${app.url}/`);
+  web = await openWebPage(['--mode', 'sim', '--sim-speed', '1']);
 });
 
 afterAll(async () => {
-  await browser?.close();
-  await app?.stop();
+  await web?.close();
 });
 
 describe('the audience stale note', () => {
   it('counts the seconds since PD last answered while PD elects a leader, then goes away', async () => {
-    await expect.poll(() => chapterIndexOf(page), { timeout: 15_000 }).toBe('1 / 8');
-    await page.keyboard.press('PageDown');
-    await expect.poll(() => chapterIndexOf(page), { timeout: 10_000 }).toBe('2 / 8');
-    await page.getByTestId('cluster-node').first().waitFor({ timeout: 15_000 });
+    await expect.poll(() => chapterIndexOf(web.page), { timeout: 15_000 }).toBe('1 / 8');
+    await web.page.keyboard.press('PageDown');
+    await expect.poll(() => chapterIndexOf(web.page), { timeout: 10_000 }).toBe('2 / 8');
+    await web.page.getByTestId('cluster-node').first().waitFor({ timeout: 15_000 });
     expect((await note()).shown).toBe(false);
 
     expect(await request('injectFault', [{ kind: 'kill', target: { type: 'pd-leader' } }])).toMatchObject({ ok: true });
