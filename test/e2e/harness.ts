@@ -4,7 +4,6 @@ import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import WebSocket from 'ws';
 
 export const ROOT = resolve(__dirname, '..', '..');
 export const ARTIFACTS = join(ROOT, 'test-artifacts');
@@ -159,22 +158,3 @@ export async function openWebPage(args: string[], path = '/', viewport = { width
   }
 }
 
-/** One request over the app's WebSocket, as an outside script sends it; its reply. */
-export async function wsRequest(app: RunningApp, name: string, args: unknown[] = []): Promise<{ ok: boolean; error?: string }> {
-  const ws = new WebSocket(`${app.url.replace(/^http/, 'ws')}/ws`);
-  try {
-    return await new Promise((ok, fail) => {
-      const timer = setTimeout(() => fail(new Error(`${name}: no reply in 30 s`)), 30_000);
-      ws.on('error', fail);
-      ws.on('open', () => ws.send(JSON.stringify({ id: 1, request: name, args })));
-      ws.on('message', (data) => {
-        const f = JSON.parse(String(data)) as { type?: string; id?: number; reply?: { ok: boolean; error?: string } };
-        if (f.type !== 'reply' || f.id !== 1 || !f.reply) return;
-        clearTimeout(timer);
-        ok(f.reply);
-      });
-    });
-  } finally {
-    ws.terminate();
-  }
-}

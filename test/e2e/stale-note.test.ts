@@ -2,10 +2,11 @@
 // quietly with the time since PD last answered, counting up with the page's one-second clock,
 // and it goes away once PD answers again.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chapterIndexOf, openWebPage, wsRequest, type WebPage } from './harness';
+import { wsRequest } from '../../scripts/bench/app';
+import { chapterIndexOf, openWebPage, type WebPage } from './harness';
 
 let web: WebPage;
-const request = (name: string, args: unknown[] = []): ReturnType<typeof wsRequest> => wsRequest(web.app, name, args);
+const request = (name: string, args: unknown[] = []): ReturnType<typeof wsRequest> => wsRequest(web.app.url, name, args);
 
 const note = (): Promise<{ shown: boolean; text: string }> =>
   web.page.evaluate(() => {
