@@ -1,7 +1,8 @@
 // The show as events (src/shared/show-parts.ts): each part goes out only when it changed, the
 // small position first, so that a key press reaches the views before anything heavier is
-// compared. The deck is compared by identity (the director keeps its chapter list until a
-// deck reload), the others by their JSON.
+// compared. The deck is compared by identity first (the director keeps its chapter list until a
+// deck reload), then by its JSON: a reload that changed nothing (the watcher's first read, the
+// image check) is not 7 KB to every view and a re-render of every stage. The others by their JSON.
 import type { EventName, EventPayloads } from '../../shared/contract';
 import type { Chapter, ShowState } from '../../shared/show';
 import { deckPart, splitShow, type ShowDeck } from '../../shared/show-parts';
@@ -16,14 +17,17 @@ export interface ShowEvents {
 }
 
 export function createShowEvents(emit: Emit): ShowEvents {
-  let deck: { chapters: readonly Chapter[]; title: string; file: string; part: ShowDeck } | null = null;
+  let deck: { chapters: readonly Chapter[]; title: string; file: string; part: ShowDeck; json: string } | null = null;
   let sentDeck: ShowDeck | null = null;
   let position = '';
   let details = '';
 
   const deckOf: ShowEvents['deck'] = (s, chapters) => {
-    if (!deck || deck.chapters !== chapters || deck.title !== s.deckTitle || deck.file !== s.deckFile)
-      deck = { chapters, title: s.deckTitle, file: s.deckFile, part: deckPart(s.deckTitle, s.deckFile, chapters) };
+    if (!deck || deck.chapters !== chapters || deck.title !== s.deckTitle || deck.file !== s.deckFile) {
+      const part = deckPart(s.deckTitle, s.deckFile, chapters);
+      const json = JSON.stringify(part);
+      deck = { chapters, title: s.deckTitle, file: s.deckFile, part: deck?.json === json ? deck.part : part, json };
+    }
     return deck.part;
   };
 

@@ -33,6 +33,20 @@ describe('show events', () => {
     show.dispose();
   });
 
+  it('sends a deck again only when its content changed, not when the same chapters come as a new list', () => {
+    const { sent, events, show } = setup();
+    const chapters = show.director().chapters;
+    events.publish(show.state(), chapters);
+    sent.length = 0;
+    events.publish(show.state(), chapters.map((c) => ({ ...c })));
+    expect(sent).toEqual([]);
+    const edited = chapters.map((c, i) => (i === 0 ? { ...c, title: `${c.title}!` } : c));
+    events.publish(show.state(), edited);
+    expect(sent.map((s) => s.event)).toEqual(['deck']);
+    expect((sent[0]!.payload as { chapters: { title: string }[] }).chapters[0]!.title).toBe(`${chapters[0]!.title}!`);
+    show.dispose();
+  });
+
   it('puts back the very ShowState that was split', () => {
     const { events, show } = setup();
     show.goTo(5);
