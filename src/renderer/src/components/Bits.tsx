@@ -4,7 +4,7 @@ import { findingText, type Finding, type ShowState } from '../../../shared/show'
 import type { ChapterAction } from '../../../shared/actions';
 import type { Mode } from '../../../shared/cluster';
 import { offsetText } from '../lib/format';
-import { explanationCount, keptExplanations } from '../lib/diagnosis';
+import { explanationCount, explanationRanks, keptExplanations } from '../lib/diagnosis';
 import { renderMarkdown } from '../lib/narration';
 import { actionCaption, timelineRows } from '../lib/show';
 import { StateIcon } from './Icons';
@@ -83,12 +83,12 @@ export function Timeline({ events, max, fitMin = 1 }: { events: ShowState['timel
   const last = all[all.length - 1];
   // Too many rows for the box: shrink a little, then leave out the oldest.
   const fit = useFit<HTMLOListElement>(`${all.length}:${last?.key ?? ''}:${last?.event.text ?? ''}`, fitMin, Math.max(0, all.length - 1));
-  const rows = all.slice(fit.drop);
   if (all.length === 0) return <div className="timeline timeline-empty">Nothing has happened yet.</div>;
+  // Every row is rendered; the oldest give way (hidden) when the box is full (useFit).
   return (
     <ol className="timeline" ref={fit.ref} style={fit.style}>
-      {rows.map((r) => (
-        <li key={r.key} className={`tl-row tl-${r.event.kind}`}>
+      {all.map((r, i) => (
+        <li key={r.key} className={`tl-row tl-${r.event.kind}`} data-fit-rank={i} hidden={i < fit.drop}>
           <span className="tl-time">{offsetText(r.offsetMs)}</span>
           <StateIcon visual={KIND_VISUAL[r.event.kind] ?? 'unknown'} className="tl-icon" />
           <span className="tl-text">{r.event.text}</span>
@@ -115,6 +115,8 @@ export function Diagnosis({ findings, fitMin = 1, variant = 'full' }: { findings
     );
   }
   const kept = keptExplanations(findings, fit.drop);
+  const rank = explanationRanks(findings);
+  // Every explanation is rendered; they give way (hidden) in rank order when the panel is full (useFit).
   return (
     <ul
       className={`diagnosis diagnosis-stage${fit.overflowing ? ' is-clipped' : ''}`}
@@ -126,7 +128,11 @@ export function Diagnosis({ findings, fitMin = 1, variant = 'full' }: { findings
       {findings.map((f, i) => (
         <li key={i} data-kind={f.kind}>
           <span className="dg-lead">{f.headline}</span>
-          {kept[i] && <span className="dg-rest">{f.detail}</span>}
+          {f.detail.length > 0 && (
+            <span className="dg-rest" data-fit-rank={rank[i]} hidden={!kept[i]}>
+              {f.detail}
+            </span>
+          )}
         </li>
       ))}
     </ul>

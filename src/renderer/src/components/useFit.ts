@@ -1,8 +1,14 @@
-// Shrink-to-fit for stage text: when a box's content overflows, step its --fit scale down
-// (never below minScale, which keeps body text at its minimum size), then, if allowed, leave
-// out one more item (the oldest timeline row, a diagnosis line's explanation) and start again
-// from full size. Runs in layout effects, so no flicker.
-import { useEffect, useLayoutEffect, useRef, useState, type CSSProperties, type RefObject } from 'react';
+// Shrink-to-fit for stage text: when a box's content overflows, its --fit scale goes down
+// (never below minScale, which keeps body text at its minimum size) and, if allowed, items are
+// left out (the oldest timeline rows, diagnosis lines' explanations): as few as possible, then as
+// big as fits (lib/fit.ts). Runs in a layout effect, so no flicker.
+//
+// The search lays the box out by writing --fit and the `hidden` of the items (those carrying
+// `data-fit-rank`, left out when their rank is below `drop`) and measuring, not by rendering
+// each try: new text costs one React commit when it must shrink, none when it fits. The
+// component renders every droppable item, hidden by `hidden={rank < fit.drop}`.
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type RefObject } from 'react';
+import { fullSize, settleFit, type FitState } from '../lib/fit';
 
 export interface Fit<T extends HTMLElement> {
   ref: RefObject<T | null>;
@@ -27,8 +33,9 @@ export function useFit<T extends HTMLElement>(contentKey: string, minScale: numb
     };
   }, []);
   const key = `${fontsLoaded ? 1 : 0}:${contentKey}`;
-  const [fit, setFit] = useState({ key, scale: 1, drop: 0, overflowing: false });
-  const current = fit.key === key ? fit : { key, scale: 1, drop: 0, overflowing: false };
+  const [fit, setFit] = useState<FitState>(() => fullSize(key));
+  // New content starts at full size; the same object across renders until it is settled.
+  const current = useMemo(() => (fit.key === key ? fit : fullSize(key)), [fit, key]);
   // A measure forces a layout: it runs when the content (its key), the fit being tried or the
   // box's size changed, not on every render (a cluster tick or the clock re-renders a stage).
   const [box, setBox] = useState(0);
@@ -43,26 +50,26 @@ export function useFit<T extends HTMLElement>(contentKey: string, minScale: numb
     ro.observe(el);
     return () => ro.disconnect();
   }, []);
-  const settled = useRef<{ fit: typeof fit; box: number } | null>(null);
+  const settled = useRef<{ fit: FitState; box: number } | null>(null);
 
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
     if (settled.current && settled.current.fit === current && settled.current.box === box) return;
-    settled.current = { fit: current, box };
-    const over = el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1;
-    if (!over) {
-      if (current !== fit || fit.overflowing) setFit({ ...current, overflowing: false });
-      return;
-    }
-    if (current.scale > minScale + 1e-6) {
-      setFit({ ...current, scale: Math.max(minScale, Math.round((current.scale - 0.05) * 100) / 100) });
-    } else if (current.drop < maxDrop) {
-      // One more item left out, then try again from full size: the least left out, as big as fits.
-      setFit({ ...current, scale: 1, drop: current.drop + 1 });
-    } else if (!current.overflowing || current !== fit) {
-      setFit({ ...current, overflowing: true });
-    }
+    const items = el.querySelectorAll<HTMLElement>('[data-fit-rank]');
+    const layOut = (scale: number, drop: number): void => {
+      el.style.setProperty('--fit', String(scale));
+      for (const item of items) item.hidden = Number(item.dataset.fitRank) < drop;
+    };
+    const next = settleFit(current, minScale, maxDrop, (scale, drop) => {
+      layOut(scale, drop);
+      return el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1;
+    });
+    // The box is left as the next render writes it: React does not write again a value it wrote
+    // last time, so a value tried here would otherwise stay.
+    layOut(next.scale, next.drop);
+    settled.current = { fit: next, box };
+    if (next !== current) setFit(next);
   });
 
   return {

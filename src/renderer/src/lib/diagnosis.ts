@@ -6,16 +6,23 @@ import type { Finding, FindingKind } from '../../../shared/show';
 /** The chapter's punchline (the deck's "line to land"): whether data survived, and why. */
 const PUNCHLINE: ReadonlySet<FindingKind> = new Set(['data', 'quorum']);
 
-/** Which findings keep their explanation when `drop` explanations must give way: the longest go
- *  first (they cost the most room, so as many as possible stay), except the punchline's (data
- *  and its Raft majority), which goes last. */
-export function keptExplanations(findings: readonly Finding[], drop: number): boolean[] {
+/** The order in which explanations give way when the panel is full: each finding's rank (0 goes
+ *  first), or -1 for one without an explanation. The longest go first (they cost the most room,
+ *  so as many as possible stay), except the punchline's (data and its Raft majority), which
+ *  goes last. */
+export function explanationRanks(findings: readonly Finding[]): number[] {
   const order = findings
     .map((f, i) => ({ i, len: f.detail.length, key: PUNCHLINE.has(f.kind) ? 1 : 0 }))
     .filter((x) => x.len > 0)
     .sort((a, b) => a.key - b.key || b.len - a.len || b.i - a.i);
-  const dropped = new Set(order.slice(0, Math.max(0, drop)).map((x) => x.i));
-  return findings.map((f, i) => f.detail.length > 0 && !dropped.has(i));
+  const rank = findings.map(() => -1);
+  order.forEach((x, r) => (rank[x.i] = r));
+  return rank;
+}
+
+/** Which findings keep their explanation when `drop` explanations must give way (explanationRanks). */
+export function keptExplanations(findings: readonly Finding[], drop: number): boolean[] {
+  return explanationRanks(findings).map((r) => r >= Math.max(0, drop));
 }
 
 /** How many explanations there are to give way. */
