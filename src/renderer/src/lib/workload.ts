@@ -1,5 +1,5 @@
 // Workload chart data: the last WINDOW seconds of history as x = seconds before the newest
-// point (−90 … 0) and y = ops/s, oldest first, for uPlot.
+// point (−90 … 0) and y = ops/s, oldest first; the chart's scales, ticks and SVG paths. Pure.
 import type { WorkloadSample } from '../../../shared/cluster';
 import type { TimelineEvent } from '../../../shared/show';
 import { FAULT_WORDS, type FaultKind } from '../../../shared/vocabulary';
@@ -42,6 +42,44 @@ export function chartYMax(ys: readonly number[]): number {
   const padded = top * 1.15;
   const mag = 10 ** Math.floor(Math.log10(padded));
   return Math.ceil(padded / mag) * mag;
+}
+
+/** Ticks on the y axis from 0 to `yMax`: a round step (1, 2, 2.5 or 5 × 10ⁿ) that gives at
+ *  most `most` intervals, so the labels never crowd. */
+export function chartYTicks(yMax: number, most = 5): number[] {
+  if (!(yMax > 0) || !Number.isFinite(yMax)) return [0];
+  const raw = yMax / Math.max(1, most);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 2.5, 5, 10].map((m) => m * mag).find((st) => st >= raw - 1e-9) ?? 10 * mag;
+  const out: number[] = [];
+  for (let v = 0; v <= yMax + step * 1e-6; v += step) out.push(Math.round(v * 1e6) / 1e6);
+  return out;
+}
+
+/** "4k", "2.5k", "800": a y tick's label. */
+export function opsTick(v: number): string {
+  return v >= 1000 ? `${Math.round(v / 100) / 10}k` : String(v);
+}
+
+/** The chart's drawing box: x and y in 0 … CHART_BOX (an SVG viewBox stretched to the plot). */
+export const CHART_BOX = 1000;
+
+/** Where a point sits in the drawing box: x from −windowS … 0, y from 0 … yMax (up). */
+export function chartPoint(x: number, y: number, windowS: number, yMax: number): [number, number] {
+  const px = ((x + windowS) / windowS) * CHART_BOX;
+  const py = (1 - Math.min(1, Math.max(0, y / yMax))) * CHART_BOX;
+  return [Math.round(px * 10) / 10, Math.round(py * 10) / 10];
+}
+
+/** The series as SVG paths: its line, and the area under it down to 0 ('' for no points). */
+export function chartPaths(data: readonly [readonly number[], readonly number[]], windowS: number, yMax: number): { line: string; area: string } {
+  const [xs, ys] = data;
+  if (xs.length === 0) return { line: '', area: '' };
+  const pts = xs.map((x, i) => chartPoint(x, ys[i] ?? 0, windowS, yMax));
+  const line = pts.map(([x, y], i) => `${i === 0 ? 'M' : 'L'}${x} ${y}`).join('');
+  const first = pts[0]!;
+  const last = pts[pts.length - 1]!;
+  return { line, area: `${line}L${last[0]} ${CHART_BOX}L${first[0]} ${CHART_BOX}Z` };
 }
 
 /** A moment marked on the chart: a fault (the cause of the dip) or a restore. */
