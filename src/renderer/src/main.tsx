@@ -18,6 +18,7 @@ import { App } from './App';
 import { pickBridge } from './lib/bridge';
 import { intentToRequest, sendCall, type StageIntent } from '../../shared/keys';
 import { createKeyController, pushSeen } from './lib/keys';
+import { keepFromReact } from './lib/quiet-events';
 import { viewFromLocation } from './lib/route';
 import { startSync } from './lib/store';
 import { browserSocket } from './lib/wsClient';
@@ -120,6 +121,7 @@ window.addEventListener(
 // A stray drag or context menu on stage is never wanted.
 window.addEventListener('dragstart', (e) => e.preventDefault());
 window.addEventListener('contextmenu', (e) => e.preventDefault());
+keepFromReact(window);
 
 const root = document.getElementById('root');
 if (root) {
