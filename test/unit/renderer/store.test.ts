@@ -76,6 +76,18 @@ describe('store sync', () => {
     // A position alone: the details and the deck are the same objects as before.
     expect(store.getState().show?.timeline).toBe(before?.timeline);
     expect(store.getState().show?.chapters).toBe(before?.chapters);
+    // Parts arrive as JSON: what a new one shares with the last stays the same object.
+    const shown = store.getState().show!;
+    const again = JSON.parse(JSON.stringify(splitShow(show({ index: 3, blackout: true }))));
+    api.emit('position', again.position);
+    expect(store.getState().show).toBe(shown);
+    api.emit('details', { ...again.details, presenter: { ...again.details.presenter, frozen: true } });
+    const next = store.getState().show!;
+    expect(next).not.toBe(shown);
+    expect(next.presenter.frozen).toBe(true);
+    expect(next.timeline).toBe(shown.timeline);
+    expect(next.diagnosis).toBe(shown.diagnosis);
+    expect(next.beat).toBe(shown.beat);
     api.emit('log', [{ seq: 1, at: 1, what: 'kill tikv1', outcome: 'ok', detail: null }]);
     expect(store.getState().log).toHaveLength(1);
     stop();

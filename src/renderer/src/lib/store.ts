@@ -121,11 +121,22 @@ export function appendLog(log: ActionLogEntry[], entry: ActionLogEntry): ActionL
   return [...log, entry].slice(-LOG_KEEP);
 }
 
-/** One or more parts arrived: the show is put together again once all three are there. */
+/**
+ * One or more parts arrived: the show is put together again once all three are there. What a
+ * part has in common with the one before stays the same object (keepEqual): a details message for
+ * the talk timer keeps the timeline and the diagnosis, a countdown's tick keeps the chapter, so
+ * the memoized views that show them skip the render. A part equal to the last changes nothing.
+ */
 function setPart(store: StageStore, part: Partial<StageData['parts']>): void {
   if (Object.keys(part).length === 0) return;
   store.setState((s) => {
-    const parts = { ...s.parts, ...part };
+    const was = s.parts;
+    const parts: StageData['parts'] = {
+      deck: 'deck' in part ? keepEqual(was.deck, part.deck ?? null) : was.deck,
+      position: 'position' in part ? keepEqual(was.position, part.position ?? null) : was.position,
+      details: 'details' in part ? keepEqual(was.details, part.details ?? null) : was.details
+    };
+    if (parts.deck === was.deck && parts.position === was.position && parts.details === was.details) return s;
     const { deck, position, details } = parts;
     // A position past a new deck's end waits for that deck: the last good show stays meanwhile.
     const show = deck && position && details ? (composeShow(deck, position, details) ?? s.show) : s.show;
