@@ -4,7 +4,7 @@ import { findingText, type Finding, type ShowState } from '../../../shared/show'
 import type { ChapterAction } from '../../../shared/actions';
 import type { Mode } from '../../../shared/cluster';
 import { offsetText } from '../lib/format';
-import { explanationCount, explanationRanks, keptExplanations } from '../lib/diagnosis';
+import { explanationCount, explanationRanks, keptByRank } from '../lib/diagnosis';
 import { renderMarkdown } from '../lib/narration';
 import { actionCaption, timelineRows } from '../lib/show';
 import { StateIcon } from './Icons';
@@ -103,6 +103,7 @@ export function Timeline({ events, max, fitMin = 1 }: { events: ShowState['timel
  *  way and only the headlines stay. `full` (the presenter): every word, as main wrote it. */
 export function Diagnosis({ findings, fitMin = 1, variant = 'full' }: { findings: Finding[]; fitMin?: number; variant?: 'full' | 'stage' }): JSX.Element {
   const texts = useMemo(() => findings.map(findingText), [findings]);
+  const rank = useMemo(() => explanationRanks(findings), [findings]);
   const fit = useFit<HTMLUListElement>(`${variant}:${texts.join('\n')}`, fitMin, variant === 'stage' ? explanationCount(findings) : 0);
   if (findings.length === 0) return <div className="diagnosis diagnosis-empty">Watching the cluster…</div>;
   if (variant === 'full') {
@@ -114,8 +115,7 @@ export function Diagnosis({ findings, fitMin = 1, variant = 'full' }: { findings
       </ul>
     );
   }
-  const kept = keptExplanations(findings, fit.drop);
-  const rank = explanationRanks(findings);
+  const kept = keptByRank(rank, fit.drop);
   // Every explanation is rendered; they give way (hidden) in rank order when the panel is full (useFit).
   return (
     <ul

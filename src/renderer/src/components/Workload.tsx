@@ -48,12 +48,14 @@ function ChartMarkLine({ mark, windowS }: { mark: ChartMark; windowS: number }):
 
 function WorkloadChart({ workload, marks }: { workload: WorkloadSeries; marks: ChartMark[] }): JSX.Element {
   const windowS = chartWindowS(workload.history);
+  // Where each y tick and x split sits, computed once for the grid and the labels both.
   const chart = useMemo(() => {
     const data = chartData(workload.history, windowS);
     const yMax = chartYMax(data[1]);
-    return { yMax, ticks: chartYTicks(yMax), ...chartPaths(data, windowS, yMax) };
+    const ticks = chartYTicks(yMax).map((v) => ({ v, y: chartPoint(0, v, windowS, yMax)[1] }));
+    const splits = chartSplits(windowS).map((s) => ({ s, x: chartPoint(s, 0, windowS, 1)[0] }));
+    return { ticks, splits, ...chartPaths(data, windowS, yMax) };
   }, [workload.history, windowS]);
-  const splits = chartSplits(windowS);
   const fault = marks.filter((m) => m.kind === 'fault').pop();
   return (
     <div
@@ -65,21 +67,19 @@ function WorkloadChart({ workload, marks }: { workload: WorkloadSeries; marks: C
     >
       <div className="wl-y" aria-hidden="true">
         {chart.ticks.map((t) => (
-          <span key={t} style={{ top: pct(chartPoint(0, t, windowS, chart.yMax)[1]) }}>
-            {opsTick(t)}
+          <span key={t.v} style={{ top: pct(t.y) }}>
+            {opsTick(t.v)}
           </span>
         ))}
       </div>
       <div className="wl-plot" aria-hidden="true">
         <svg viewBox={`0 0 ${CHART_BOX} ${CHART_BOX}`} preserveAspectRatio="none">
-          {chart.ticks.map((t) => {
-            const y = chartPoint(0, t, windowS, chart.yMax)[1];
-            return <line key={`y${t}`} className="wl-grid" x1={0} x2={CHART_BOX} y1={y} y2={y} />;
-          })}
-          {splits.map((s) => {
-            const x = chartPoint(s, 0, windowS, 1)[0];
-            return <line key={`x${s}`} className="wl-grid" x1={x} x2={x} y1={0} y2={CHART_BOX} />;
-          })}
+          {chart.ticks.map((t) => (
+            <line key={`y${t.v}`} className="wl-grid" x1={0} x2={CHART_BOX} y1={t.y} y2={t.y} />
+          ))}
+          {chart.splits.map((t) => (
+            <line key={`x${t.s}`} className="wl-grid" x1={t.x} x2={t.x} y1={0} y2={CHART_BOX} />
+          ))}
           <path className="wl-area" d={chart.area} />
           <path className="wl-line" d={chart.line} />
         </svg>
@@ -88,9 +88,9 @@ function WorkloadChart({ workload, marks }: { workload: WorkloadSeries; marks: C
         ))}
       </div>
       <div className="wl-x" aria-hidden="true">
-        {splits.map((s) => (
-          <span key={s} className={s === 0 ? 'is-now' : s === -windowS ? 'is-first' : undefined} style={{ left: pct(chartPoint(s, 0, windowS, 1)[0]) }}>
-            {xLabel(s)}
+        {chart.splits.map((t) => (
+          <span key={t.s} style={{ left: pct(t.x) }}>
+            {xLabel(t.s)}
           </span>
         ))}
       </div>

@@ -20,9 +20,14 @@ export function explanationRanks(findings: readonly Finding[]): number[] {
   return rank;
 }
 
-/** Which findings keep their explanation when `drop` explanations must give way (explanationRanks). */
+/** Which explanations stay when `drop` must give way, from their ranks (explanationRanks). */
+export function keptByRank(ranks: readonly number[], drop: number): boolean[] {
+  return ranks.map((r) => r >= Math.max(0, drop));
+}
+
+/** Which findings keep their explanation when `drop` explanations must give way. */
 export function keptExplanations(findings: readonly Finding[], drop: number): boolean[] {
-  return explanationRanks(findings).map((r) => r >= Math.max(0, drop));
+  return keptByRank(explanationRanks(findings), drop);
 }
 
 /** How many explanations there are to give way. */
