@@ -6,9 +6,14 @@
 // The search lays the box out by writing --fit and the `hidden` of the items (those carrying
 // `data-fit-rank`, left out when their rank is below `drop`) and measuring, not by rendering
 // each try: new text costs one React commit when it must shrink, none when it fits. The
-// component renders every droppable item, hidden by `hidden={rank < fit.drop}`.
+// component renders every droppable item, hidden by `hidden={rank < fit.drop}`. Content seen
+// before starts from the fit found then (FitMemory), other new content from the box's last fit;
+// a right guess is proved in at most three layouts.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type CSSProperties, type RefObject } from 'react';
-import { fullSize, settleFit, type FitState } from '../lib/fit';
+import { FitMemory, fullSize, settleFit, type FitState } from '../lib/fit';
+
+/** One per page: the mirror and the preview share what they found. */
+const memory = new FitMemory();
 
 export interface Fit<T extends HTMLElement> {
   ref: RefObject<T | null>;
@@ -61,10 +66,22 @@ export function useFit<T extends HTMLElement>(contentKey: string, minScale: numb
       el.style.setProperty('--fit', String(scale));
       for (const item of items) item.hidden = Number(item.dataset.fitRank) < drop;
     };
-    const next = settleFit(current, minScale, maxDrop, (scale, drop) => {
-      layOut(scale, drop);
-      return el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1;
-    });
+    const id = FitMemory.id(current.key, minScale, maxDrop);
+    // New content (at full size) starts from what this content fitted at before, else from what
+    // this box's last content fitted at: a diagnosis or a timeline changes a line at a time.
+    const fresh = current.scale === 1 && current.drop === 0 && !current.overflowing;
+    const hint = (fresh && (memory.recall(id) ?? settled.current?.fit)) || current;
+    const next = settleFit(
+      current,
+      minScale,
+      maxDrop,
+      (scale, drop) => {
+        layOut(scale, drop);
+        return el.scrollHeight > el.clientHeight + 1 || el.scrollWidth > el.clientWidth + 1;
+      },
+      hint
+    );
+    memory.remember(id, next);
     // The box is left as the next render writes it: React does not write again a value it wrote
     // last time, so a value tried here would otherwise stay.
     layOut(next.scale, next.drop);
