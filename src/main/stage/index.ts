@@ -26,7 +26,9 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
   const log = opts.log ?? ((line: string) => console.log(line));
   const listeners = new Set<StageListener>();
   const emit = <E extends EventName>(event: E, payload: EventPayloads[E]): void => listeners.forEach((l) => l(event, payload));
-  const journal = createJournal({ onLog: (_all, added) => emit('logEntry', added) }); // views append it
+  // Views append each log line; it goes out after the show's parts of the same move, so a view
+  // paints the slide before it draws the line (it cost the presenter's key a whole frame).
+  const journal = createJournal({ onLog: (_all, added) => queueMicrotask(() => emit('logEntry', added)) });
   // The show goes out in parts, each only when it changed (src/shared/show-parts.ts).
   const showEvents = createShowEvents(emit);
 

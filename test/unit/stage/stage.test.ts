@@ -38,6 +38,10 @@ describe('createStage', () => {
     expect(s.index).toBe(1);
     // A move sends the small position; the deck went out once, at the first publish.
     expect(events).toContain('position');
+    // ...before the log line of the same move: a view that draws the log (the presenter's) would
+    // otherwise paint a frame for the line first and the slide one frame later.
+    expect(events.indexOf('position')).toBeLessThan(events.indexOf('logEntry'));
+    expect(stage.state().log.at(-1)?.what).toMatch(/chapter 2/);
     expect(stage.state().show.presenter.timer.running).toBe(true);
     // The cluster feed publishes the simulated cluster's three stores.
     for (let i = 0; i < 100 && stage.state().cluster.tikv.length < 3; i++) await new Promise((r) => setTimeout(r, 50));
