@@ -39,7 +39,6 @@ const NO_PROBLEMS: never[] = [];
 export function Presenter(): JSX.Element {
   const show = useStage((s) => s.show);
   const cluster = useStage((s) => s.cluster);
-  const log = useStage((s) => s.log);
   const tab = useUi((s) => s.tab);
   // The tabs follow a frame later: a key press paints "Now · N / M" first, the tab after.
   const tabShow = useAfterPaint(show);
@@ -81,7 +80,7 @@ export function Presenter(): JSX.Element {
             ))}
           </nav>
           <div className="p-tab-body">
-            {tab === 'live' && <LiveTabM show={tabShow ?? show} cluster={cluster} log={log} />}
+            {tab === 'live' && <LiveTabM show={tabShow ?? show} cluster={cluster} />}
             {tab === 'chapters' && <ChaptersTabM show={tabShow ?? show} />}
             {tab === 'chaos' && <ChaosTab show={tabShow ?? show} cluster={cluster} />}
             {tab === 'preflight' && <PreflightTab />}

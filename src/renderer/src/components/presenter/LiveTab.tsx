@@ -4,7 +4,8 @@ import { memo, type JSX } from 'react';
 import type { ClusterSnapshot } from '../../../../shared/cluster';
 import type { ActionLogEntry, ShowState } from '../../../../shared/show';
 import { agoText, wallClockText } from '../../lib/format';
-import { send, useServerNow } from '../../state';
+import { send, useServerNow, useStage } from '../../state';
+import { useAfterPaint } from '../useAfterPaint';
 import { Diagnosis, Timeline } from '../Bits';
 import { Btn } from '../Btn';
 import { ClusterTable } from '../ClusterTable';
@@ -64,14 +65,17 @@ const ClusterTableM = memo(ClusterTable);
 const TickingOpenFaults = memo(function TickingOpenFaults({ show }: { show: ShowState }): JSX.Element | null {
   return <OpenFaults show={show} serverNow={useServerNow()} />;
 });
-const TickingActionLog = memo(function TickingActionLog({ log }: { log: ActionLogEntry[] }): JSX.Element {
+// The log reads the store itself, a painted frame after a change: a move's log line never joins
+// the frame that answers the key, and nothing else on the page renders for it.
+const TickingActionLog = memo(function TickingActionLog(): JSX.Element {
+  const log = useAfterPaint(useStage((s) => s.log));
   return <ActionLog log={log} serverNow={useServerNow()} />;
 });
 const WorkloadPanelM = memo(WorkloadPanel);
 const TimelineM = memo(Timeline);
 const DiagnosisM = memo(Diagnosis);
 
-export function LiveTab({ show, cluster, log }: { show: ShowState; cluster: ClusterSnapshot | null; log: ActionLogEntry[] }): JSX.Element {
+export function LiveTab({ show, cluster }: { show: ShowState; cluster: ClusterSnapshot | null }): JSX.Element {
   return (
     <div className="p-tab p-tab-live">
       <section className="p-card p-cluster">
@@ -103,7 +107,7 @@ export function LiveTab({ show, cluster, log }: { show: ShowState; cluster: Clus
       )}
       <section className="p-card p-logcard">
         <h2 className="p-h">Action log</h2>
-        <TickingActionLog log={log} />
+        <TickingActionLog />
       </section>
     </div>
   );
