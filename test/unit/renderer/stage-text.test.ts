@@ -1,6 +1,6 @@
 // Text the stage shows: diagnosis headlines, notes, per-store rates, chart marks, chaos buttons.
 import { describe, expect, it } from 'vitest';
-import { explanationCount, keptExplanations } from '../../../src/renderer/src/lib/diagnosis';
+import { explanationCount, explanationRanks, keptByRank } from '../../../src/renderer/src/lib/diagnosis';
 import { findingText, type Finding } from '../../../src/shared/show';
 import { compactOpsText } from '../../../src/renderer/src/lib/format';
 import { emphasiseNoteLabels, renderNotes } from '../../../src/renderer/src/lib/narration';
@@ -19,10 +19,11 @@ describe('diagnosis headlines', () => {
       f('recovery', 'tikv2 is back')
     ];
     expect(explanationCount(findings)).toBe(3);
-    expect(keptExplanations(findings, 0)).toEqual([true, true, true, false]);
-    expect(keptExplanations(findings, 1)).toEqual([true, false, true, false]);
-    expect(keptExplanations(findings, 2)).toEqual([false, false, true, false]);
-    expect(keptExplanations(findings, 3)).toEqual([false, false, false, false]);
+    const keptExplanations = (drop: number): boolean[] => keptByRank(explanationRanks(findings), drop);
+    expect(keptExplanations(0)).toEqual([true, true, true, false]);
+    expect(keptExplanations(1)).toEqual([true, false, true, false]);
+    expect(keptExplanations(2)).toEqual([false, false, true, false]);
+    expect(keptExplanations(3)).toEqual([false, false, false, false]);
   });
 
   it('reads a finding as one paragraph for the presenter', () => {

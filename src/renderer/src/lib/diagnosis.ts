@@ -25,11 +25,6 @@ export function keptByRank(ranks: readonly number[], drop: number): boolean[] {
   return ranks.map((r) => r >= Math.max(0, drop));
 }
 
-/** Which findings keep their explanation when `drop` explanations must give way. */
-export function keptExplanations(findings: readonly Finding[], drop: number): boolean[] {
-  return keptByRank(explanationRanks(findings), drop);
-}
-
 /** How many explanations there are to give way. */
 export function explanationCount(findings: readonly Finding[]): number {
   return findings.filter((f) => f.detail.length > 0).length;

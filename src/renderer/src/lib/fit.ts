@@ -18,7 +18,7 @@ export interface FitState {
 /** A fit found before, offered to the search: used only when the layouts prove it right. */
 export type FitHint = Pick<FitState, 'scale' | 'drop' | 'overflowing'>;
 
-export const FIT_STEP = 0.05;
+const FIT_STEP = 0.05;
 
 /** Full size, nothing left out: where every new content starts. */
 export function fullSize(key: string): FitState {
