@@ -30,7 +30,8 @@ document.title = view === 'presenter' ? 'TiKV Stage — presenter' : 'TiKV Stage
 
 const bridge = pickBridge(window, browserSocket(WebSocket));
 bindBridge(bridge);
-startSync(bridge, stageStore, Date.now, clock);
+// The audience never shows the action log, so it does not keep one.
+startSync(bridge, stageStore, { pace: clock, log: view === 'presenter' });
 
 function sendIntent(i: StageIntent): void {
   const total = stageStore.getState().show?.total ?? (i.type === 'goto' ? i.index + 1 : 1);

@@ -64,7 +64,7 @@ describe('store sync', () => {
     const api = fakeApi();
     const bridge: Bridge = pickBridge({ api, location: { protocol: 'file:', host: '' } }, noSocket);
     const store = createStageStore();
-    const stop = startSync(bridge, store, () => cluster().now - 250);
+    const stop = startSync(bridge, store, { now: () => cluster().now - 250 });
     await Promise.resolve();
     await Promise.resolve();
     expect(api.asked).toEqual(['getState']);
@@ -95,12 +95,39 @@ describe('store sync', () => {
     expect(store.getState().show?.index).toBe(3);
   });
 
+  it('keeps no action log in a view that does not show one (the audience)', async () => {
+    const api = fakeApi();
+    const line = { seq: 1, at: 1, what: 'kill tikv1', outcome: 'ok' as const, detail: null };
+    const asked = api.request;
+    // getState brings a log too: it must not be kept either.
+    api.request = ((name: RequestName) =>
+      name === 'getState'
+        ? Promise.resolve({ ok: true, value: { show: show(), cluster: cluster(), log: [line], deck: deckOf(show()) } })
+        : asked(name as 'next')) as StageApi['request'];
+    const bridge: Bridge = pickBridge({ api, location: { protocol: 'file:', host: '' } }, noSocket);
+    const store = createStageStore();
+    startSync(bridge, store, { now: () => cluster().now, log: false });
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(store.getState().show?.index).toBe(2);
+    api.emit('log', [line]);
+    api.emit('logEntry', { ...line, seq: 2 });
+    expect(store.getState().log).toEqual([]);
+    // The same events reach a view that keeps the log.
+    const kept = createStageStore();
+    startSync(bridge, kept, { now: () => cluster().now });
+    await Promise.resolve();
+    await Promise.resolve();
+    api.emit('logEntry', { ...line, seq: 2 });
+    expect(kept.getState().log.map((e) => e.seq)).toEqual([1, 2]);
+  });
+
   it('keeps the unchanged parts of a new snapshot, and the clock offset through jitter', async () => {
     const api = fakeApi();
     const bridge: Bridge = pickBridge({ api, location: { protocol: 'file:', host: '' } }, noSocket);
     const store = createStageStore();
     let local = cluster().now - 250;
-    startSync(bridge, store, () => local);
+    startSync(bridge, store, { now: () => local });
     await Promise.resolve();
     await Promise.resolve();
     const first = store.getState().cluster!;
@@ -129,7 +156,7 @@ describe('store sync', () => {
     const tick = (): void => {
       for (const fn of due.splice(0)) fn();
     };
-    const stop = startSync(bridge, store, () => local, { atNextTick: (fn) => void due.push(fn) });
+    const stop = startSync(bridge, store, { now: () => local, pace: { atNextTick: (fn) => void due.push(fn) } });
     await Promise.resolve();
     await Promise.resolve();
     const first = store.getState().cluster!;
@@ -174,7 +201,7 @@ describe('store sync', () => {
     const bridge: Bridge = pickBridge({ api, location: { protocol: 'file:', host: '' } }, noSocket);
     const store = createStageStore();
     const due: (() => void)[] = [];
-    startSync(bridge, store, () => cluster().now, { atNextTick: (fn) => void due.push(fn) });
+    startSync(bridge, store, { now: () => cluster().now, pace: { atNextTick: (fn) => void due.push(fn) } });
     // Events between getState's question and its answer: they are as new as it, or newer.
     api.emit('position', splitShow(show({ index: 3 })).position);
     const early = JSON.parse(JSON.stringify(cluster())) as ReturnType<typeof cluster>;

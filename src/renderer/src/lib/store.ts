@@ -46,12 +46,19 @@ export interface SnapshotPace {
   atNextTick(fn: () => void): void;
 }
 
-/**
- * Wires a bridge into the store once, at start-up. Returns a function that unwires it. With a
- * pace, a snapshot that only moves figures (isRoutine) is shown at the next tick; any other is
- * shown at once and replaces one still waiting.
- */
-export function startSync(bridge: Bridge, store: StageStore, now: () => number = Date.now, pace?: SnapshotPace): () => void {
+export interface SyncOptions {
+  /** The local clock (Unix ms). */
+  now?: () => number;
+  /** With a pace, a snapshot that only moves figures (isRoutine) is shown at the next tick; any
+   *  other is shown at once and replaces one still waiting. */
+  pace?: SnapshotPace;
+  /** Whether this view keeps the action log (default true). The audience never shows it: its
+   *  200 lines would only grow its heap through the show and cost a copy per move. */
+  log?: boolean;
+}
+
+/** Wires a bridge into the store once, at start-up. Returns a function that unwires it. */
+export function startSync(bridge: Bridge, store: StageStore, { now = Date.now, pace, log = true }: SyncOptions = {}): () => void {
   store.setState({ bridgeKind: bridge.kind, connection: bridge.status() });
   // The offset is measured when a snapshot arrives, not when it is shown.
   const show = (cluster: ClusterSnapshot, offset: number): void =>
@@ -86,8 +93,9 @@ export function startSync(bridge: Bridge, store: StageStore, now: () => number =
     on('position', (position) => setPart(store, { position })),
     on('details', (details) => setPart(store, { details })),
     on('cluster', onCluster),
-    on('log', (log) => store.setState({ log })),
-    on('logEntry', (entry) => store.setState((s) => ({ log: appendLog(s.log, entry) }))),
+    ...(log
+      ? [on('log', (lines) => store.setState({ log: lines })), on('logEntry', (entry) => store.setState((s) => ({ log: appendLog(s.log, entry) })))]
+      : []),
     bridge.onStatus((connection) => store.setState({ connection })),
     () => void (stopped = true)
   ];
@@ -103,7 +111,7 @@ export function startSync(bridge: Bridge, store: StageStore, now: () => number =
       const { position, details } = splitShow(r.value.show);
       setPart(store, { ...(fresh('deck') && { deck: r.value.deck }), ...(fresh('position') && { position }), ...(fresh('details') && { details }) });
       if (fresh('cluster')) onCluster(r.value.cluster);
-      if (fresh('log')) store.setState({ log: r.value.log });
+      if (log && fresh('log')) store.setState({ log: r.value.log });
     });
   }
   return () => {
