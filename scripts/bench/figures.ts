@@ -1,5 +1,6 @@
 // The phases' raw results as the bench's figures, each beside its target (issue 11). Pure.
 import type { Frame } from './browser';
+import type { LiveResults } from './live';
 import type { FaultResults, IdleResults, KeyResults, SoakResults } from './phases';
 import { bytesPerWindow, growthPct, median, p95, type Figure } from './report';
 
@@ -48,13 +49,14 @@ export function bytesFigures(k: KeyResults, i: IdleResults, frames: Record<'audi
 }
 
 export function faultFigures(f: FaultResults, prefix = '', label = ''): Figure[] {
+  const key = (k: string): string => (prefix ? `${prefix}${k[0]!.toUpperCase()}${k.slice(1)}` : k);
   const ratio = f.pdDisconnectedMs / Math.max(1, f.mapShowsKillMs.audience);
   return [
-    { key: `${prefix}mapShowsKillAudienceMs`, label: `${label}countdown end -> audience map shows the kill`, value: f.mapShowsKillMs.audience, unit: 'ms', below: 250, note: f.node },
-    { key: `${prefix}mapShowsKillPresenterMs`, label: `${label}countdown end -> presenter map shows the kill`, value: f.mapShowsKillMs.presenter, unit: 'ms', below: 250 },
-    { key: `${prefix}killRecordedAfterCountdownMs`, label: `${label}countdown end -> kill recorded by main`, value: f.injectedAt - f.countdownEndsAt, unit: 'ms', below: null },
-    { key: `${prefix}pdDisconnectedMs`, label: `${label}countdown end -> map shows PD's Disconnected`, value: f.pdDisconnectedMs, unit: 'ms', below: null },
-    { key: `${prefix}pdOverMapRatio`, label: `${label}PD's Disconnected / map's kill`, value: ratio, unit: 'x', below: null, atLeast: 50 }
+    { key: key('mapShowsKillAudienceMs'), label: `${label}countdown end -> audience map shows the kill`, value: f.mapShowsKillMs.audience, unit: 'ms', below: 250, note: f.node },
+    { key: key('mapShowsKillPresenterMs'), label: `${label}countdown end -> presenter map shows the kill`, value: f.mapShowsKillMs.presenter, unit: 'ms', below: 250 },
+    { key: key('killRecordedAfterCountdownMs'), label: `${label}countdown end -> kill recorded by main`, value: f.injectedAt - f.countdownEndsAt, unit: 'ms', below: null },
+    { key: key('pdDisconnectedMs'), label: `${label}countdown end -> map shows PD's Disconnected`, value: f.pdDisconnectedMs, unit: 'ms', below: null },
+    { key: key('pdOverMapRatio'), label: `${label}PD's Disconnected / map's kill`, value: ratio, unit: 'x', below: null, atLeast: 50 }
   ];
 }
 
@@ -70,5 +72,15 @@ export function soakFigures(s: SoakResults): Figure[] {
     { key: 'soakHeapGrowthAudiencePct', label: `audience heap after GC, growth from loop ${from + 1}`, value: growthPct(tail(s.heap.audience)), unit: '%', below: 5, note: mb(s.heap.audience) },
     { key: 'soakHeapGrowthPresenterPct', label: `presenter heap after GC, growth from loop ${from + 1}`, value: growthPct(tail(s.heap.presenter)), unit: '%', below: 5, note: mb(s.heap.presenter) },
     { key: 'soakServerRssGrowthPct', label: `server RSS, growth from loop ${from + 1}`, value: growthPct(tail(s.rss)), unit: '%', below: 10, note: mb(s.rss) }
+  ];
+}
+
+/** Live mode on the containerized simulator: the same fault figures, and the kill timed from
+ *  Docker's own die event for the container. */
+export function liveFigures(l: LiveResults): Figure[] {
+  return [
+    { key: 'liveDieToMapAudienceMs', label: "live: Docker's die -> audience map shows the kill", value: l.dieToMapMs, unit: 'ms', below: 250, note: l.die.name },
+    { key: 'liveDieToPdDisconnectedMs', label: "live: Docker's die -> map shows PD's Disconnected", value: l.dieToPdMs, unit: 'ms', below: null },
+    ...faultFigures(l.fault, 'live', 'live: ')
   ];
 }

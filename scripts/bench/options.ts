@@ -16,8 +16,10 @@ presenter, prints one table and writes the figures as JSON.
   --heap-snapshots DIR
                      also write each page's heap snapshot after soak loop 2 and after the last
                      loop into DIR (open two in Chromium's DevTools, Memory, Comparison)
-  --live             also measure the fault on the containerized simulator in Docker
-                     (needs TIKV_STAGE_DOCKER_HOST; see src/main/sim/containers/)
+  --live             then measure the fault again in live mode, on the containerized simulator
+                     (src/main/sim/containers/) as project tikvstagebench, from Docker's die
+                     event; needs TIKV_STAGE_DOCKER_HOST, the engine to use (for example
+                     unix:///var/run/docker.sock), and removes the project's containers after
   --help`;
 
 export interface BenchOptions {

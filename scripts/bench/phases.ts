@@ -1,5 +1,6 @@
 // The bench's phases, each driving the two views like a presenter and reading only the
 // probe's records, CDP and /proc: key -> paint, idle cost, the fault on the map, the soak.
+import type { AppState } from '../../src/shared/contract';
 import { cpuSeconds, getState, rssBytes, wsRequest } from './app';
 import { indexText, waitFor, type ProbeChapter, type ViewPage } from './browser';
 
@@ -10,6 +11,15 @@ export interface Views {
   pid: number;
   total: number;
   log(line: string): void;
+}
+
+/** 1-based chapter numbers of the deck's beats. */
+export function beats(s: AppState): { workload: number; fault: number; restore: number } {
+  const find = (ok: (t: string) => boolean): number => s.show.chapters.findIndex((c) => c.action !== null && ok(c.action.type)) + 1;
+  const b = { workload: find((t) => t === 'start-workload'), fault: find((t) => t === 'fault'), restore: find((t) => t === 'restore' || t === 'restore-all') };
+  if (!(b.workload > 1 && b.fault > b.workload && b.restore > b.fault))
+    throw new Error(`the deck needs chapters in this order: start-workload (not first), a fault, a restore; got ${JSON.stringify(b)}`);
+  return b;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((ok) => setTimeout(ok, ms));

@@ -5,25 +5,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
-import type { AppState } from '../../src/shared/contract';
 import { buildApp, buildIsStale, getState, startApp, type RunningApp } from './app';
 import { indexText, launchChromium, openView, waitFor } from './browser';
-import { bytesFigures, faultFigures, idleFigures, keyFigures, soakFigures } from './figures';
+import { bytesFigures, faultFigures, idleFigures, keyFigures, liveFigures, soakFigures } from './figures';
+import { measureLive } from './live';
 import { USAGE, parseOptions, type BenchOptions } from './options';
-import { advanceTo, allRunning, faultOnMap, idleCost, indexOf, keyLatency, soak, type Views } from './phases';
+import { advanceTo, allRunning, beats, faultOnMap, idleCost, indexOf, keyLatency, soak, type Views } from './phases';
 import { table, verdict, type Figure } from './report';
 
 const ROOT = resolve(__dirname, '..', '..');
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
-
-/** 1-based chapter numbers of the deck's beats. */
-function beats(s: AppState): { workload: number; fault: number; restore: number } {
-  const find = (ok: (t: string) => boolean): number => s.show.chapters.findIndex((c) => c.action !== null && ok(c.action.type)) + 1;
-  const b = { workload: find((t) => t === 'start-workload'), fault: find((t) => t === 'fault'), restore: find((t) => t === 'restore' || t === 'restore-all') };
-  if (!(b.workload > 1 && b.fault > b.workload && b.restore > b.fault))
-    throw new Error(`the deck needs chapters in this order: start-workload (not first), a fault, a restore; got ${JSON.stringify(b)}`);
-  return b;
-}
 
 async function measure(o: BenchOptions, app: RunningApp, browser: Browser): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
   const [audience, presenter] = [await openView(browser, app.url, 'audience'), await openView(browser, app.url, 'presenter')];
@@ -87,7 +78,8 @@ async function main(): Promise<number> {
     }
   }
   if (o.build && buildIsStale(ROOT)) buildApp(ROOT, log);
-  if (o.live) log(process.env.TIKV_STAGE_DOCKER_HOST ? 'live mode: not measured by this version of the bench' : 'live mode skipped: TIKV_STAGE_DOCKER_HOST is not set');
+  const engine = process.env.TIKV_STAGE_DOCKER_HOST ?? '';
+  if (o.live && !engine) log('live mode skipped: TIKV_STAGE_DOCKER_HOST is not set (the Docker engine to run the containerized simulator on)');
 
   const startedAt = new Date().toISOString();
   log(`starting the app (sim, --sim-speed ${o.simSpeed}) and chromium ...`);
@@ -96,6 +88,12 @@ async function main(): Promise<number> {
   try {
     browser = await launchChromium();
     const { figures, details } = await measure(o, app, browser);
+    if (o.live && engine) {
+      await app.stop(); // the sim app must not compete with the live one
+      const live = await measureLive(ROOT, engine, browser, o.simSpeed, log);
+      figures.push(...liveFigures(live));
+      details.live = live;
+    }
     const text = table(figures);
     process.stdout.write(`\nTiKV Stage bench: sim mode, --sim-speed ${o.simSpeed}, ${startedAt}\n\n${text}\n\n`);
     const json = {

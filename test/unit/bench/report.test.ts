@@ -1,6 +1,7 @@
-// The bench's pure parts: quantiles, growth, bytes per key, verdicts, flags.
+// The bench's pure parts: quantiles, growth, bytes per key, verdicts, flags, live figures.
 import { describe, expect, it } from 'vitest';
 import { parseOptions } from '../../../scripts/bench/options';
+import { faultFigures, liveFigures } from '../../../scripts/bench/figures';
 import { bytesPerWindow, growthPct, median, p95, table, verdict } from '../../../scripts/bench/report';
 
 describe('bench report', () => {
@@ -46,5 +47,26 @@ describe('bench report', () => {
     expect(ok).toMatchObject({ options: { heapSnapshots: null } });
     expect(parseOptions(['--heap-snapshots', 'snaps'], '/x')).toMatchObject({ ok: true, options: { heapSnapshots: '/x/snaps' } });
     expect(parseOptions(['--heap-snapshots', ' '], '/x')).toMatchObject({ ok: false, error: '--heap-snapshots wants a folder' });
+  });
+});
+
+describe('bench live figures', () => {
+  it("times the kill from Docker's die event and keeps the fault figures apart", () => {
+    const fault = {
+      node: 'tikv1',
+      countdownEndsAt: 10_000,
+      injectedAt: 10_002,
+      mapShowsKillMs: { audience: 80, presenter: 90 },
+      pdDisconnectedMs: 20_080
+    };
+    const figs = liveFigures({ fault, die: { name: 'tikvstagebench-tikv1-1', at: 10_030 }, dieToMapMs: 50, dieToPdMs: 20_050 });
+    const byKey = Object.fromEntries(figs.map((f) => [f.key, f]));
+    expect(byKey.liveDieToMapAudienceMs).toMatchObject({ value: 50, below: 250, note: 'tikvstagebench-tikv1-1' });
+    expect(byKey.liveDieToPdDisconnectedMs?.value).toBe(20_050);
+    // The sim run's keys stay free: every live figure is prefixed and labelled.
+    expect(byKey.liveMapShowsKillAudienceMs?.value).toBe(80);
+    expect(byKey.livePdOverMapRatio?.value).toBeCloseTo(251);
+    expect(figs.every((f) => f.key.startsWith('live') && f.label.startsWith('live: '))).toBe(true);
+    expect(faultFigures(fault).map((f) => f.key)).toContain('mapShowsKillAudienceMs');
   });
 });

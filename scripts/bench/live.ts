@@ -1,0 +1,120 @@
+// `--live`: the fault again, in live mode on the containerized simulator (src/main/sim/containers/)
+// under a project of its own, timed from Docker's own `die` event for the killed container. The
+// engine is TIKV_STAGE_DOCKER_HOST's; the project's containers are removed afterwards.
+import { createServer } from 'node:net';
+import Docker from 'dockerode';
+import type { Browser } from 'playwright-core';
+import { dockerOptions } from '../../src/main/chaos/docker-engine';
+import { containerName, simClusterDown, simClusterUp } from '../../src/main/sim/containers/cluster';
+import { getState, startApp } from './app';
+import { indexText, openView, waitFor } from './browser';
+import { advanceTo, allRunning, beats, faultOnMap, indexOf, type FaultResults, type Views } from './phases';
+
+export const LIVE_PROJECT = 'tikvstagebench';
+
+export interface LiveResults {
+  fault: FaultResults;
+  /** The killed container's `die` event: its name and Docker's own time of it (Unix ms). */
+  die: { name: string; at: number };
+  /** ms from Docker's die event to the painted audience map showing the container exited. */
+  dieToMapMs: number;
+  /** ms from Docker's die event to the painted audience map showing PD's Disconnected. */
+  dieToPdMs: number;
+}
+
+interface DieEvent {
+  name: string;
+  at: number;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((ok, fail) => {
+    const s = createServer();
+    s.once('error', fail);
+    s.listen(0, '127.0.0.1', () => {
+      const p = (s.address() as { port: number }).port;
+      s.close(() => ok(p));
+    });
+  });
+}
+
+/** The project's `die` events, as they come, with Docker's time (timeNano) rather than ours. */
+async function watchDies(docker: Docker, project: string): Promise<{ dies: DieEvent[]; stop(): void }> {
+  const dies: DieEvent[] = [];
+  const stream = await docker.getEvents({
+    filters: { type: ['container'], event: ['die'], label: [`com.docker.compose.project=${project}`] } as Docker.GetEventsOptions['filters']
+  });
+  let rest = '';
+  stream.on('data', (chunk: Buffer) => {
+    const lines = (rest + chunk.toString()).split('\n');
+    rest = lines.pop() ?? '';
+    for (const line of lines.filter(Boolean)) {
+      try {
+        const e = JSON.parse(line) as { timeNano?: number; time?: number; Actor?: { Attributes?: Record<string, string> } };
+        const at = e.timeNano ? e.timeNano / 1e6 : (e.time ?? 0) * 1000;
+        dies.push({ name: e.Actor?.Attributes?.name ?? '', at });
+      } catch {
+        /* a torn line: the next one is whole */
+      }
+    }
+  });
+  return { dies, stop: () => (stream as unknown as { destroy(): void }).destroy() };
+}
+
+export async function measureLive(root: string, engine: string, browser: Browser, simSpeed: number, log: (line: string) => void): Promise<LiveResults> {
+  const docker = new Docker({ ...dockerOptions(engine), timeout: 60_000 });
+  const project = LIVE_PROJECT;
+  await simClusterDown(docker, { project }).catch(() => undefined); // what an interrupted run left
+  log(`live: the containerized simulator as project ${project} (sim speed ${simSpeed}) ...`);
+  const up = await simClusterUp(docker, { project, pdPort: await freePort(), simSpeed, log: (l) => log(`live: ${l}`) });
+  const watch = await watchDies(docker, project);
+  const app = await startApp(root, ['--mode', 'live', '--project', project, '--docker-host', engine, '--pd', up.pdUrl]).catch(async (e: unknown) => {
+    watch.stop();
+    await simClusterDown(docker, { project }).catch(() => undefined);
+    throw e;
+  });
+  const context = { close: async (): Promise<void> => undefined };
+  try {
+    const [audience, presenter] = [await openView(browser, app.url, 'audience'), await openView(browser, app.url, 'presenter')];
+    context.close = async () => {
+      await Promise.all([audience.page.context().close(), presenter.page.context().close()]);
+    };
+    const state = await getState(app.url);
+    const v: Views = { audience, presenter, url: app.url, pid: app.pid, total: state.show.total, log };
+    if (state.show.mode !== 'live') throw new Error(`the app is in ${state.show.mode} mode, not live: ${state.show.modeReason ?? ''}`);
+    const { workload, fault, restore } = beats(state);
+    await waitFor('the audience on chapter 1', () => indexText(audience), (t) => t === indexOf(v, 1), 20_000, 100);
+    // The chapter before the workload's shows the map: the cluster must be whole before the show.
+    await advanceTo(v, audience, workload - 1);
+    await waitFor(
+      'every TiKV store running and Up on the map',
+      () => audience.read<string[]>(`[...document.querySelectorAll('[data-testid="cluster-node"][data-kind="tikv"]')].map((e) => e.getAttribute('data-container') + '/' + e.getAttribute('data-state'))`),
+      (xs) => xs.length > 0 && xs.every((x) => x === 'running/up'),
+      60_000,
+      250
+    );
+    await advanceTo(v, audience, workload);
+    await waitFor('workload ops > 0 (the ycsb container)', () => audience.read<string | null>(`document.querySelector('[data-testid="workload"]')?.getAttribute('data-ops') ?? null`), (x) => Number(x) > 0, 60_000, 250);
+    await advanceTo(v, audience, fault - 1);
+    log('live: the fault beat ...');
+    const f = await faultOnMap(v, simSpeed, fault);
+    const container = containerName(project, f.node);
+    const die = await waitFor(`Docker's die event for ${container}`, async () => watch.dies.find((d) => d.name === container) ?? null, (d) => d !== null, 10_000, 100);
+    log(`live: restore (chapter ${restore}) ...`);
+    await advanceTo(v, audience, restore, 60_000);
+    await waitFor('every TiKV running again', () => allRunning(audience), (x) => x, 60_000, 250);
+    return {
+      fault: f,
+      die: die!,
+      dieToMapMs: f.countdownEndsAt + f.mapShowsKillMs.audience - die!.at,
+      dieToPdMs: f.countdownEndsAt + f.pdDisconnectedMs - die!.at
+    };
+  } catch (e) {
+    throw new Error(`${(e as Error).message}\n--- the live app's output (tail) ---\n${app.output().slice(-3000)}`, { cause: e });
+  } finally {
+    await context.close().catch(() => undefined);
+    await app.stop();
+    watch.stop();
+    await simClusterDown(docker, { project }).catch((e: unknown) => log(`live: could not remove project ${project}: ${(e as Error).message}`));
+  }
+}
