@@ -6,8 +6,8 @@ import Docker from 'dockerode';
 import type { Browser } from 'playwright-core';
 import { dockerOptions } from '../../src/main/chaos/docker-engine';
 import { containerName, simClusterDown, simClusterUp } from '../../src/main/sim/containers/cluster';
-import { getState, startApp } from './app';
-import { indexText, openView, waitFor } from './browser';
+import { getState, startApp, type RunningApp } from './app';
+import { indexText, openView, waitFor, type ViewPage } from './browser';
 import { advanceTo, allRunning, beats, faultOnMap, indexOf, type FaultResults, type Views } from './phases';
 
 export const LIVE_PROJECT = 'tikvstagebench';
@@ -65,23 +65,21 @@ export async function measureLive(root: string, engine: string, browser: Browser
   const docker = new Docker({ ...dockerOptions(engine), timeout: 60_000 });
   const project = LIVE_PROJECT;
   await simClusterDown(docker, { project }).catch(() => undefined); // what an interrupted run left
-  log(`live: the containerized simulator as project ${project} (sim speed ${simSpeed}) ...`);
-  const up = await simClusterUp(docker, { project, pdPort: await freePort(), simSpeed, log: (l) => log(`live: ${l}`) });
-  const watch = await watchDies(docker, project);
-  const app = await startApp(root, ['--mode', 'live', '--project', project, '--docker-host', engine, '--pd', up.pdUrl]).catch(async (e: unknown) => {
-    watch.stop();
-    await simClusterDown(docker, { project }).catch(() => undefined);
-    throw e;
-  });
-  const context = { close: async (): Promise<void> => undefined };
+  let app: RunningApp | null = null;
+  let watch: { dies: DieEvent[]; stop(): void } | null = null;
+  const views: ViewPage[] = [];
   try {
-    const [audience, presenter] = [await openView(browser, app.url, 'audience'), await openView(browser, app.url, 'presenter')];
-    context.close = async () => {
-      await Promise.all([audience.page.context().close(), presenter.page.context().close()]);
-    };
+    log(`live: the containerized simulator as project ${project} (sim speed ${simSpeed}) ...`);
+    const up = await simClusterUp(docker, { project, pdPort: await freePort(), simSpeed, log: (l) => log(`live: ${l}`) });
+    const dies = (watch = await watchDies(docker, project)).dies;
+    app = await startApp(root, ['--mode', 'live', '--project', project, '--docker-host', engine, '--pd', up.pdUrl]);
+    const audience = await openView(browser, app.url, 'audience');
+    views.push(audience);
+    const presenter = await openView(browser, app.url, 'presenter');
+    views.push(presenter);
     const state = await getState(app.url);
     const v: Views = { audience, presenter, url: app.url, pid: app.pid, total: state.show.total, log };
-    if (state.show.mode !== 'live') throw new Error(`the app is in ${state.show.mode} mode, not live: ${state.show.modeReason ?? ''}`);
+    if (state.show.mode !== 'live') throw new Error(`the app is in ${state.show.mode} mode, not live: ${state.show.modeReason}`);
     const { workload, fault, restore } = beats(state);
     await waitFor('the audience on chapter 1', () => indexText(audience), (t) => t === indexOf(v, 1), 20_000, 100);
     // The chapter before the workload's shows the map: the cluster must be whole before the show.
@@ -99,7 +97,7 @@ export async function measureLive(root: string, engine: string, browser: Browser
     log('live: the fault beat ...');
     const f = await faultOnMap(v, simSpeed, fault);
     const container = containerName(project, f.node);
-    const die = await waitFor(`Docker's die event for ${container}`, async () => watch.dies.find((d) => d.name === container) ?? null, (d) => d !== null, 10_000, 100);
+    const die = await waitFor(`Docker's die event for ${container}`, async () => dies.find((d) => d.name === container) ?? null, (d) => d !== null, 10_000, 100);
     log(`live: restore (chapter ${restore}) ...`);
     await advanceTo(v, audience, restore, 60_000);
     await waitFor('every TiKV running again', () => allRunning(audience), (x) => x, 60_000, 250);
@@ -110,11 +108,12 @@ export async function measureLive(root: string, engine: string, browser: Browser
       dieToPdMs: f.countdownEndsAt + f.pdDisconnectedMs - die!.at
     };
   } catch (e) {
-    throw new Error(`${(e as Error).message}\n--- the live app's output (tail) ---\n${app.output().slice(-3000)}`, { cause: e });
+    const tail = app ? `\n--- the live app's output (tail) ---\n${app.output().slice(-3000)}` : '';
+    throw new Error(`live: ${(e as Error).message}${tail}`, { cause: e });
   } finally {
-    await context.close().catch(() => undefined);
-    await app.stop();
-    watch.stop();
+    for (const view of views) await view.page.context().close().catch(() => undefined);
+    await app?.stop();
+    watch?.stop();
     await simClusterDown(docker, { project }).catch((e: unknown) => log(`live: could not remove project ${project}: ${(e as Error).message}`));
   }
 }
