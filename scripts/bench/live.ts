@@ -8,7 +8,7 @@ import { dockerOptions } from '../../src/main/chaos/docker-engine';
 import { containerName, simClusterDown, simClusterUp } from '../../src/main/sim/containers/cluster';
 import { getState, startApp, type RunningApp } from './app';
 import { indexText, openView, waitFor, type ViewPage } from './browser';
-import { advanceTo, allRunning, beats, faultOnMap, indexOf, type FaultResults, type Views } from './phases';
+import { advanceTo, allRunning, beats, faultOnMap, indexOf, workloadOps, type FaultResults, type Views } from './phases';
 
 export const LIVE_PROJECT = 'tikvstagebench';
 
@@ -84,15 +84,9 @@ export async function measureLive(root: string, engine: string, browser: Browser
     await waitFor('the audience on chapter 1', () => indexText(audience), (t) => t === indexOf(v, 1), 20_000, 100);
     // The chapter before the workload's shows the map: the cluster must be whole before the show.
     await advanceTo(v, audience, workload - 1);
-    await waitFor(
-      'every TiKV store running and Up on the map',
-      () => audience.read<string[]>(`[...document.querySelectorAll('[data-testid="cluster-node"][data-kind="tikv"]')].map((e) => e.getAttribute('data-container') + '/' + e.getAttribute('data-state'))`),
-      (xs) => xs.length > 0 && xs.every((x) => x === 'running/up'),
-      60_000,
-      250
-    );
+    await waitFor('every TiKV store running and Up on the map', () => allRunning(audience, true), (x) => x, 60_000, 250);
     await advanceTo(v, audience, workload);
-    await waitFor('workload ops > 0 (the ycsb container)', () => audience.read<string | null>(`document.querySelector('[data-testid="workload"]')?.getAttribute('data-ops') ?? null`), (x) => Number(x) > 0, 60_000, 250);
+    await waitFor('workload ops > 0 (the ycsb container)', () => workloadOps(audience), (x) => x > 0, 60_000, 250);
     await advanceTo(v, audience, fault - 1);
     log('live: the fault beat ...');
     const f = await faultOnMap(v, simSpeed, fault);

@@ -179,6 +179,12 @@ export async function allRunning(page: ViewPage, up = false): Promise<boolean> {
   return nodes.length > 0 && nodes.every(([c, s]) => c === 'running' && (!up || s === 'up'));
 }
 
+/** The workload's ops/s as the page shows it (data-ops), 0 while it shows none. */
+export async function workloadOps(page: ViewPage): Promise<number> {
+  const ops = await page.read<string | null>(`document.querySelector('[data-testid="workload"]')?.getAttribute('data-ops') ?? null`);
+  return Number(ops) || 0;
+}
+
 export interface SoakResults {
   loops: number;
   /** How each loop was re-armed: the resetShow request, or (before it existed) first + injectFault + restoreAll. */

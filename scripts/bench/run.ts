@@ -10,7 +10,7 @@ import { indexText, launchChromium, openView, waitFor } from './browser';
 import { bytesFigures, faultFigures, idleFigures, keyFigures, liveFigures, soakFigures } from './figures';
 import { measureLive } from './live';
 import { USAGE, parseOptions, type BenchOptions } from './options';
-import { advanceTo, allRunning, beats, faultOnMap, idleCost, indexOf, keyLatency, soak, type Views } from './phases';
+import { advanceTo, allRunning, beats, faultOnMap, idleCost, indexOf, keyLatency, soak, workloadOps, type Views } from './phases';
 import { table, verdict, type Figure } from './report';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -25,7 +25,7 @@ async function measure(o: BenchOptions, app: RunningApp, browser: Browser): Prom
 
   log(`to chapter ${b.workload} (the workload starts, the map and chart show) ...`);
   await advanceTo(v, audience, b.workload);
-  await waitFor('workload ops > 0', () => audience.read<string | null>(`document.querySelector('[data-testid="workload"]')?.getAttribute('data-ops') ?? null`), (x) => Number(x) > 0, 30_000, 250);
+  await waitFor('workload ops > 0', () => workloadOps(audience), (x) => x > 0, 30_000, 250);
 
   log(`key -> paint: ${o.presses} presses in each page (chapters ${b.workload - 1} <-> ${b.workload}) ...`);
   const keys = await keyLatency(v, o.presses, b.workload - 1);
