@@ -1,6 +1,7 @@
 // The show as it crosses the bridge: chapters, where we are, what is happening, what happened.
 import type { ChapterAction, FaultKind, FaultSpec } from './actions';
 import type { Mode } from './cluster';
+import { formatDuration } from './duration';
 
 /** Special live content a chapter shows beside its narration. */
 export type ChapterPanel = 'none' | 'timeline' | 'diagnosis' | 'workload';
@@ -109,11 +110,32 @@ export interface Finding {
   headline: string;
   /** The explanation, one or more full sentences; '' when the headline says it all. */
   detail: string;
+  /** For a finding that waits for something ("Its leaders have not all moved off yet"): the
+   *  fault it counts from. The views add " (12 s since the kill)" and keep it counting, so the
+   *  number neither freezes between main's publishes nor makes main publish every second. */
+  since?: FindingSince;
 }
 
-/** A finding as one paragraph (the presenter's full text, logs). */
-export function findingText(f: Finding): string {
-  return f.detail ? `${f.headline}. ${f.detail}` : `${f.headline}.`;
+export interface FindingSince {
+  /** When the fault hit, Unix ms on main's clock (what snapshot times are in). */
+  at: number;
+  /** The fault's noun: "kill", "pause", "exit". */
+  what: string;
+}
+
+/** The headline as shown at `now` (main's clock, Unix ms): with its live count when it has one
+ *  and `now` is known. `timeScale` tells the count in cluster time (a simulator at speed 5
+ *  still says "12 s"), as the rest of the diagnosis does. */
+export function findingHeadline(f: Finding, now: number | null = null, timeScale = 1): string {
+  if (!f.since || now === null) return f.headline;
+  const k = Number.isFinite(timeScale) && timeScale > 0 ? timeScale : 1;
+  return `${f.headline} (${formatDuration((now - f.since.at) * k)} since the ${f.since.what})`;
+}
+
+/** A finding as one paragraph (the presenter's full text, logs), at `now` as findingHeadline. */
+export function findingText(f: Finding, now: number | null = null, timeScale = 1): string {
+  const head = findingHeadline(f, now, timeScale);
+  return f.detail ? `${head}. ${f.detail}` : `${head}.`;
 }
 
 export interface FaultRecord {

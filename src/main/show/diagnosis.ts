@@ -4,9 +4,10 @@
 // audience must read and an explanation that may give way on a full screen.
 import type { FaultKind } from '../../shared/actions';
 import type { ClusterSnapshot, TikvStoreRow } from '../../shared/cluster';
-import type { FaultRecord, Finding, FindingKind, TimelineEvent, TimelineKind } from '../../shared/show';
+import { formatDuration } from '../../shared/duration';
+import type { FaultRecord, Finding, FindingKind, FindingSince, TimelineEvent, TimelineKind } from '../../shared/show';
 import { FAULT_WORDS } from '../../shared/vocabulary';
-import { BASELINE_MS, formatDuration } from './timeline';
+import { BASELINE_MS } from './timeline';
 
 /** PD's default max-replicas; the snapshot does not carry the configured value. */
 export const REPLICAS = 3;
@@ -18,13 +19,16 @@ interface Subject {
   at: number;
   random: boolean;
   restoredAt: number | null;
+  /** What a finding that waits counts from: the fault, on main's clock (not stretched). */
+  since: FindingSince;
 }
 
 const noun = (k: Subject['kind']): string => (k === 'exit' ? 'exit' : FAULT_WORDS[k].noun);
 
-const finding = (kind: FindingKind, headline: string, detail = ''): Finding => ({ kind, headline, detail });
+const finding = (kind: FindingKind, headline: string, detail = '', since?: FindingSince): Finding =>
+  since ? { kind, headline, detail, since } : { kind, headline, detail };
 
-function subjectOf(timeline: readonly TimelineEvent[], faults: readonly FaultRecord[]): Subject | null {
+function subjectOf(timeline: readonly TimelineEvent[], faults: readonly FaultRecord[]): Omit<Subject, 'since'> | null {
   const applied = faults.filter((f) => f.status !== 'failed').sort((a, b) => a.injectedAt - b.injectedAt);
   const f = applied[applied.length - 1];
   if (f) {
@@ -74,10 +78,12 @@ export function diagnose(
   // Every duration below is a difference of two times: told in cluster time (a simulator at
   // speed 5 still says "leaders moved in 14 s"), by stretching the times around one origin.
   const { timeline, faults, last } = inClusterTime(wallTimeline, wallFaults, wallLast);
-  const s = subjectOf(timeline, faults);
-  if (!s) return [];
+  const found = subjectOf(timeline, faults);
+  if (!found) return [];
+  // The live counts ("12 s since the kill") are the views' to keep: they count on main's clock.
+  const s: Subject = { ...found, since: { at: subjectOf(wallTimeline, wallFaults)?.at ?? found.at, what: noun(found.kind) } };
   if (s.node.startsWith('pd')) return diagnosePd(s, last);
-  const out: Finding[] = [hitFinding(s), leadersFinding(s, timeline, last), ...pdFindings(s, timeline, last)];
+  const out: Finding[] = [hitFinding(s), leadersFinding(s, timeline, last), ...pdFindings(s, timeline)];
   out.push(...majorityFindings(s, faults, last));
   out.push(workloadFinding(s, timeline, last));
   const rec = recoveryFinding(s, timeline, last);
@@ -117,19 +123,10 @@ function leadersFinding(s: Subject, timeline: readonly TimelineEvent[], last: Cl
     return finding('leaders', `Its region leaders moved to ${whom}${gains ? ` (${gains})` : ''} ${formatDuration(moved.at - s.at)} after the ${what}`, why);
   }
   const expect = s.kind === 'pause' || s.kind === 'partition' ? '15–35 s' : '10–20 s';
-  return finding(
-    'leaders',
-    `Its leaders have not all moved off yet${sinceText(s, last)}`,
-    `After a ${what}, Raft elections on the survivors usually take ${expect}.`
-  );
+  return finding('leaders', 'Its leaders have not all moved off yet', `After a ${what}, Raft elections on the survivors usually take ${expect}.`, s.since);
 }
 
-/** " (12 s since the kill)", or '' without a snapshot to measure to. */
-function sinceText(s: Subject, last: ClusterSnapshot | null): string {
-  return last ? ` (${formatDuration(last.now - s.at)} since the ${noun(s.kind)})` : '';
-}
-
-function pdFindings(s: Subject, timeline: readonly TimelineEvent[], last: ClusterSnapshot | null): Finding[] {
+function pdFindings(s: Subject, timeline: readonly TimelineEvent[]): Finding[] {
   const what = noun(s.kind);
   const moved = firstAfter(timeline, 'leaders-moved', s.node, s.at);
   const disc = firstAfter(timeline, 'pd-disconnected', s.node, s.at);
@@ -157,8 +154,9 @@ function pdFindings(s: Subject, timeline: readonly TimelineEvent[], last: Cluste
     out.push(
       finding(
         'pd',
-        `PD has not marked ${s.node} Disconnected yet${sinceText(s, last)}`,
-        'It waits for 20 s without a heartbeat, and heartbeats come every 10 s.'
+        `PD has not marked ${s.node} Disconnected yet`,
+        'It waits for 20 s without a heartbeat, and heartbeats come every 10 s.',
+        s.since
       )
     );
   }
@@ -258,7 +256,7 @@ function workloadFinding(s: Subject, timeline: readonly TimelineEvent[], last: C
     return finding(
       'workload',
       `The workload is still below its level before the ${what}`,
-      `Throughput dipping: ${int(dip.baselineOps)} → ${int(dip.ops)} ops/s (−${drop} %)${last ? `, ${formatDuration(last.now - dip.at)} ago` : ''}.`
+      `Throughput dipping: ${int(dip.baselineOps)} → ${int(dip.ops)} ops/s (−${drop} %), from ${formatDuration(dip.at - s.at)} after the ${what}.`
     );
   }
   const w = last?.workload ?? null;
@@ -268,7 +266,7 @@ function workloadFinding(s: Subject, timeline: readonly TimelineEvent[], last: C
   const since = last ? last.now - s.at : 0;
   return since >= BASELINE_MS
     ? finding('workload', `The workload did not dip measurably (never below 85 % of its level before the ${what})`)
-    : finding('workload', `No workload dip so far (${formatDuration(since)} since the ${what})`);
+    : finding('workload', 'No workload dip so far', '', s.since);
 }
 
 function recoveryFinding(s: Subject, timeline: readonly TimelineEvent[], last: ClusterSnapshot | null): Finding | null {

@@ -4,6 +4,7 @@
 //
 // Times are measured from the fault when the runtime has recorded one (a fault-injected event),
 // else from what Docker saw; a time that cannot be measured is not given.
+import { formatDuration } from '../../shared/duration';
 import type { ClusterSnapshot, ContainerState, PdState, TikvStoreRow, WorkloadSample } from '../../shared/cluster';
 import { pdStateWord } from '../../shared/cluster';
 import type { PlainTimelineKind, TimelineEvent } from '../../shared/show';
@@ -112,15 +113,7 @@ function newStore(): StoreTrack {
 }
 
 const clone = <T>(x: T): T => structuredClone(x);
-const secs = (ms: number): number => Math.max(0, Math.round(ms / 1000));
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
-
-export function formatDuration(ms: number): string {
-  const s = secs(ms);
-  if (s < 120) return `${s} s`;
-  const m = Math.round(s / 60);
-  return m < 120 ? `${m} min` : `${Math.round(m / 60)} h`;
-}
 
 /**
  * Feeds an explicit event (fault-injected, restored) the runtime recorded into the tracker, so

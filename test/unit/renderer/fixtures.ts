@@ -68,7 +68,12 @@ export function show(over: Partial<ShowState> = {}): ShowState {
     ],
     diagnosis: [
       { kind: 'hit', headline: 'tikv1 was killed (docker kill, SIGKILL)', detail: 'The process vanished without a word to its peers.' },
-      { kind: 'leaders', headline: 'Its leaders have not all moved off yet (7 s since the kill)', detail: 'After a kill, Raft elections on the survivors usually take 10–20 s.' },
+      {
+        kind: 'leaders',
+        headline: 'Its leaders have not all moved off yet',
+        detail: 'After a kill, Raft elections on the survivors usually take 10–20 s.',
+        since: { at: T0, what: 'kill' }
+      },
       { kind: 'data', headline: 'No data is lost', detail: 'tikv0 and tikv2 still hold 2 of the 3 replicas of every region, a Raft majority.' }
     ],
     faults: [

@@ -48,8 +48,8 @@ const fault = (over: Partial<FaultRecord> = {}): FaultRecord => ({
   ...over
 });
 
-/** The findings as the presenter reads them, one paragraph each. */
-const said = (fs: Finding[]): string => fs.map(findingText).join('\n');
+/** The findings as the presenter reads them, one paragraph each, at `now` on main's clock. */
+const said = (fs: Finding[], now: number | null = null, timeScale = 1): string => fs.map((f) => findingText(f, now, timeScale)).join('\n');
 
 const rel = (events: TimelineEvent[]): [number, string, string | null, string][] =>
   events.map((e) => [(e.at - T0) / S, e.kind, e.node, e.text]);
@@ -225,11 +225,23 @@ describe('diagnosis', () => {
 
   it('says what has not happened yet, without inventing it', () => {
     const { events, last } = play(T0 + 10 * S);
-    const text = said(diagnose(events, [fault()], last));
+    if (!last) throw new Error('the story has a snapshot at 10 s');
+    const findings = diagnose(events, [fault()], last);
+    const text = said(findings, last.now);
     expect(text).toContain('Its leaders have not all moved off yet (10 s since the kill)');
     expect(text).toContain('PD has not marked tikv1 Disconnected yet (10 s since the kill)');
     expect(text).toContain('The workload is still below its level before the kill');
+    expect(text).toMatch(/Throughput dipping: [\d,]+ → [\d,]+ ops\/s \(−\d+ %\), from \d+ s after the kill\./);
     expect(text).not.toContain('Disconnected 2');
+    // The count is the views' to keep, from the fault on main's clock: the findings themselves do
+    // not change as time passes, so main need not publish them again every second.
+    expect(findings.filter((f) => f.since).map((f) => [f.kind, f.since])).toEqual([
+      ['leaders', { at: T0, what: 'kill' }],
+      ['pd', { at: T0, what: 'kill' }]
+    ]);
+    expect(said(findings, last.now + 5 * S)).toContain('Its leaders have not all moved off yet (15 s since the kill)');
+    expect(said(findings)).toContain('Its leaders have not all moved off yet.');
+    expect(diagnose(events, [fault()], { ...last, now: last.now + 5 * S })).toEqual(findings);
   });
 
   it('explains the recovery once the node is back', () => {
@@ -280,6 +292,11 @@ describe('cluster time (a simulator faster than the wall clock)', () => {
     const f = fault({ injectedAt: T0 });
     const lines = said(diagnose(fast.events, [f], fast.last));
     expect(lines).toMatch(/28 s after the kill/);
+    // A live count too: 10 wall seconds after the kill at speed 2 are 20 s of the cluster's.
+    const early = play(T0 + 10 * S, { snap: (t) => ({ ...storySnapshot(t), timeScale: 2 }) });
+    const since = diagnose(early.events, [f], early.last).find((x) => x.kind === 'leaders');
+    expect(since?.since).toEqual({ at: T0, what: 'kill' });
+    expect(findingText(since!, T0 + 10 * S, 2)).toContain('(20 s since the kill)');
     expect(said(diagnose(real.events, [f], real.last))).toMatch(/14 s after the kill/);
   });
 });

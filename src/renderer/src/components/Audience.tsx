@@ -8,7 +8,7 @@ import { agoText, chapterIndexText } from '../lib/format';
 import { staleNote } from '../lib/mapModel';
 import { chapterPosition, countdownNumber } from '../lib/show';
 import { useServerNow, useStage } from '../state';
-import { Countdown, Diagnosis, ModeBadge, Timeline } from './Bits';
+import { Countdown, LiveDiagnosis, ModeBadge, Timeline } from './Bits';
 import { ClusterMap, MapStrip } from './ClusterMap';
 import { WorkloadPanel } from './Workload';
 import { SlideBody, SlideMarkdown } from './Slide';
@@ -74,7 +74,7 @@ const ClusterMapM = memo(ClusterMap);
 const MapStripM = memo(MapStrip);
 const PanelM = memo(Panel);
 const TimelineM = memo(Timeline);
-const DiagnosisM = memo(Diagnosis);
+const DiagnosisM = memo(LiveDiagnosis);
 /** The stage re-renders when the show changes; the cluster and the clock reach only its leaves. */
 export const AudienceStageM = memo(AudienceStage);
 

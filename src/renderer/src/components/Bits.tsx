@@ -1,6 +1,6 @@
 // Small pieces shared by both views.
 import { useMemo, type JSX } from 'react';
-import { findingText, type Finding, type ShowState } from '../../../shared/show';
+import { findingHeadline, findingText, type Finding, type ShowState } from '../../../shared/show';
 import type { ChapterAction } from '../../../shared/actions';
 import type { Mode } from '../../../shared/cluster';
 import { offsetText } from '../lib/format';
@@ -8,6 +8,7 @@ import { explanationCount, explanationRanks, keptByRank } from '../lib/diagnosis
 import { renderMarkdown } from '../lib/narration';
 import { actionCaption, timelineRows } from '../lib/show';
 import { StateIcon } from './Icons';
+import { useStageClock, useStageCluster } from './stageFeed';
 import { useFit } from './useFit';
 import { useStage } from '../state';
 import type { Visual } from '../lib/mapModel';
@@ -98,11 +99,37 @@ export function Timeline({ events, max, fitMin = 1 }: { events: ShowState['timel
   );
 }
 
+interface DiagnosisProps {
+  findings: Finding[];
+  fitMin?: number;
+  variant?: 'full' | 'stage';
+}
+
+/** The diagnosis as a stage shows it: a finding that waits for something ("Its leaders have not
+ *  all moved off yet") counts how long it has waited, on the stage's clock (StageFeed: main's
+ *  clock, frozen with the audience screen). Only then does the panel follow the clock. */
+export function LiveDiagnosis(props: DiagnosisProps): JSX.Element {
+  return props.findings.some((f) => f.since) ? <CountingDiagnosis {...props} /> : <Diagnosis {...props} />;
+}
+
+function CountingDiagnosis(props: DiagnosisProps): JSX.Element {
+  const now = useStageClock();
+  const timeScale = useStageCluster()?.timeScale ?? 1;
+  return <Diagnosis {...props} now={now > 0 ? now : null} timeScale={timeScale} />;
+}
+
 /** The diagnosis. `stage` (the audience): each line's headline in bold with its explanation
  *  below; when the panel is full the type shrinks (down to fitMin), then the explanations give
- *  way and only the headlines stay. `full` (the presenter): every word, as main wrote it. */
-export function Diagnosis({ findings, fitMin = 1, variant = 'full' }: { findings: Finding[]; fitMin?: number; variant?: 'full' | 'stage' }): JSX.Element {
-  const texts = useMemo(() => findings.map(findingText), [findings]);
+ *  way and only the headlines stay. `full` (the presenter): every word, as main wrote it. With
+ *  `now` (main's clock), a waiting finding's headline says for how long (findingHeadline). */
+export function Diagnosis({
+  findings,
+  fitMin = 1,
+  variant = 'full',
+  now = null,
+  timeScale = 1
+}: DiagnosisProps & { now?: number | null; timeScale?: number }): JSX.Element {
+  const texts = useMemo(() => findings.map((f) => findingText(f, now, timeScale)), [findings, now, timeScale]);
   const rank = useMemo(() => explanationRanks(findings), [findings]);
   const fit = useFit<HTMLUListElement>(`${variant}:${texts.join('\n')}`, fitMin, variant === 'stage' ? explanationCount(findings) : 0);
   if (findings.length === 0) return <div className="diagnosis diagnosis-empty">Watching the cluster…</div>;
@@ -127,7 +154,7 @@ export function Diagnosis({ findings, fitMin = 1, variant = 'full' }: { findings
     >
       {findings.map((f, i) => (
         <li key={i} data-kind={f.kind}>
-          <span className="dg-lead">{f.headline}</span>
+          <span className="dg-lead">{findingHeadline(f, now, timeScale)}</span>
           {f.detail.length > 0 && (
             <span className="dg-rest" data-fit-rank={rank[i]} hidden={!kept[i]}>
               {f.detail}

@@ -1,15 +1,16 @@
 // The presenter's "Live" tab: the cluster in detail, the workload, open faults, the diagnosis
 // (full text), the timeline and the action log.
-import { memo, type JSX } from 'react';
+import { memo, type JSX, type ReactNode } from 'react';
 import type { ClusterSnapshot } from '../../../../shared/cluster';
 import type { ActionLogEntry, ShowState } from '../../../../shared/show';
 import { agoText, wallClockText } from '../../lib/format';
 import { send, useServerNow, useStage } from '../../state';
 import { useAfterPaint } from '../useAfterPaint';
-import { Diagnosis, Timeline } from '../Bits';
+import { LiveDiagnosis, Timeline } from '../Bits';
 import { Btn } from '../Btn';
 import { ClusterTable } from '../ClusterTable';
 import { StateIcon } from '../Icons';
+import { StageFeed } from '../stageFeed';
 import { WorkloadPanel } from '../Workload';
 
 export function ActionLog({ log, serverNow, max = 40 }: { log: ActionLogEntry[]; serverNow: number; max?: number }): JSX.Element {
@@ -73,7 +74,16 @@ const TickingActionLog = memo(function TickingActionLog(): JSX.Element {
 });
 const WorkloadPanelM = memo(WorkloadPanel);
 const TimelineM = memo(Timeline);
-const DiagnosisM = memo(Diagnosis);
+const DiagnosisM = memo(LiveDiagnosis);
+/** Main's clock and the cluster for the diagnosis's live counts: only the finding that counts
+ *  re-renders on the tick (through StageFeed's context), not the card around it. */
+function ClockFeed({ cluster, children }: { cluster: ClusterSnapshot | null; children: ReactNode }): JSX.Element {
+  return (
+    <StageFeed cluster={cluster} now={useServerNow()}>
+      {children}
+    </StageFeed>
+  );
+}
 
 export function LiveTab({ show, cluster }: { show: ShowState; cluster: ClusterSnapshot | null }): JSX.Element {
   return (
@@ -102,7 +112,9 @@ export function LiveTab({ show, cluster }: { show: ShowState; cluster: ClusterSn
       {show.diagnosis.length > 0 && (
         <section className="p-card p-diagnosis">
           <h2 className="p-h">Diagnosis (full text; the audience sees the headlines)</h2>
-          <DiagnosisM findings={show.diagnosis} />
+          <ClockFeed cluster={cluster}>
+            <DiagnosisM findings={show.diagnosis} />
+          </ClockFeed>
         </section>
       )}
       <section className="p-card p-logcard">
