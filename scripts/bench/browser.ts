@@ -15,7 +15,9 @@ export async function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--no-first-run',
-      '--disable-sync'
+      '--disable-sync',
+      // BENCH_CHROMIUM_ARGS reaches the browser only, e.g. "--js-flags=--trace-opt" to see tier-ups.
+      ...(process.env.BENCH_CHROMIUM_ARGS ?? '').split(/\s+/).filter(Boolean)
     ]
   });
 }
