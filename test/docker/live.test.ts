@@ -3,7 +3,6 @@
 // walking the show in real Chromium. Then: exactly one demo TiKV was faulted and started again,
 // every container of the project is running, no bystander saw a single event, and how many
 // milliseconds the map took to show the kill. Last: the ledger survives a SIGKILL of the app.
-import { createServer } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,20 +13,12 @@ import WebSocket from 'ws';
 import { simClusterDown, simClusterUp } from '../../src/main/sim/containers/cluster';
 import { launchChromium, startWeb, type RunningApp } from '../e2e/harness';
 import { cleanup, composeLabels, engineOrSkip, ensureBaseImage, fingerprint, sleeper } from './support';
+import { freePort } from '../unit/cluster/helpers';
 
 const { docker } = engineOrSkip();
 const PROJECT = 'livetest';
 const BYSTANDERS = ['livetest-lookalike', 'tikv1', 'other-tikv1-1'];
 
-async function freePort(): Promise<number> {
-  return new Promise((ok) => {
-    const s = createServer();
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => ok(p));
-    });
-  });
-}
 
 interface Ev {
   action: string;

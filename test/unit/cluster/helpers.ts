@@ -141,7 +141,10 @@ export async function startScriptedPd(script: Script = healthyScript, port = 0):
 /** A port nothing listens on (bound, then released). */
 export async function freePort(): Promise<number> {
   const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => resolve());
+  });
   const port = (s.address() as AddressInfo).port;
   await new Promise<void>((resolve) => s.close(() => resolve()));
   return port;

@@ -1,13 +1,13 @@
 // The simulator's per-process roles (what runs in the containers), here in one process over
 // real sockets on 127.0.0.1: 3 PD members, 3 TiKV stores and the workload. A store "killed"
 // closes its links without a goodbye, as a SIGKILLed process's kernel does.
-import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPdNode, type PdNode } from '../../../src/main/sim/nodes/pd-node';
 import { startTikvNode, type TikvNode } from '../../../src/main/sim/nodes/tikv-node';
 import { startYcsbNode, type YcsbNode } from '../../../src/main/sim/nodes/ycsb-node';
 import { NO_LEADER_TEXT } from '../../../src/main/sim/pd-api/server';
 import { parseYcsbLine } from '../../../src/main/workload/ycsb-parse';
+import { freePort } from '../cluster/helpers';
 
 const SPEED = 20;
 const quiet = (): void => undefined;
@@ -18,17 +18,6 @@ const tikvs = new Map<string, TikvNode>();
 let ycsb: YcsbNode | null = null;
 const lines: string[] = [];
 
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const a = s.address();
-      const port = typeof a === 'object' && a ? a.port : 0;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 const url = (i: number): string => `http://127.0.0.1:${pdPorts[i]}`;
 
