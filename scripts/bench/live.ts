@@ -8,6 +8,7 @@ import { dockerOptions } from '../../src/main/chaos/docker-engine';
 import { containerName, simClusterDown, simClusterUp } from '../../src/main/sim/containers/cluster';
 import { getState, startApp, type RunningApp } from './app';
 import { indexText, openView, waitFor, type ViewPage } from './browser';
+import { takeLiveLock } from './live-lock';
 import { advanceTo, allRunning, beats, faultOnMap, indexOf, workloadOps, type FaultResults, type Views } from './phases';
 
 export const LIVE_PROJECT = 'tikvstagebench';
@@ -64,7 +65,18 @@ async function watchDies(docker: Docker, project: string): Promise<{ dies: DieEv
 export async function measureLive(root: string, engine: string, browser: Browser, simSpeed: number, log: (line: string) => void): Promise<LiveResults> {
   const docker = new Docker({ ...dockerOptions(engine), timeout: 60_000 });
   const project = LIVE_PROJECT;
-  await simClusterDown(docker, { project }).catch(() => undefined); // what an interrupted run left
+  // Before anything is removed: the project's containers may be another run's, mid-measure.
+  const lock = takeLiveLock(engine);
+  try {
+    await simClusterDown(docker, { project }).catch(() => undefined); // what an interrupted run left
+    return await measureLocked(root, docker, engine, browser, simSpeed, log);
+  } finally {
+    lock.release();
+  }
+}
+
+async function measureLocked(root: string, docker: Docker, engine: string, browser: Browser, simSpeed: number, log: (line: string) => void): Promise<LiveResults> {
+  const project = LIVE_PROJECT;
   let app: RunningApp | null = null;
   let watch: { dies: DieEvent[]; stop(): void } | null = null;
   const views: ViewPage[] = [];
