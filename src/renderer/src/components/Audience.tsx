@@ -8,7 +8,7 @@ import { agoText, chapterIndexText } from '../lib/format';
 import { staleNote } from '../lib/mapModel';
 import { chapterPosition, countdownNumber } from '../lib/show';
 import { useServerNow, useStage } from '../state';
-import { Countdown, LiveDiagnosis, ModeBadge, Timeline } from './Bits';
+import { Countdown, Diagnosis, ModeBadge, Timeline } from './Bits';
 import { ClusterMap, MapStrip } from './ClusterMap';
 import { WorkloadPanel } from './Workload';
 import { SlideBody, SlideMarkdown } from './Slide';
@@ -74,7 +74,10 @@ const ClusterMapM = memo(ClusterMap);
 const MapStripM = memo(MapStrip);
 const PanelM = memo(Panel);
 const TimelineM = memo(Timeline);
-const DiagnosisM = memo(LiveDiagnosis);
+// The stage's diagnosis says what has not happened yet without counting the seconds (the
+// presenter's full text counts them, LiveDiagnosis): a count re-rendered and re-fitted the panel
+// every second of a Diagnosis chapter, and measurably added to the page's heap over a long show.
+const DiagnosisM = memo(Diagnosis);
 /** The stage re-renders when the show changes; the cluster and the clock reach only its leaves. */
 export const AudienceStageM = memo(AudienceStage);
 

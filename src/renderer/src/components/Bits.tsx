@@ -105,9 +105,9 @@ interface DiagnosisProps {
   variant?: 'full' | 'stage';
 }
 
-/** The diagnosis as a stage shows it: a finding that waits for something ("Its leaders have not
- *  all moved off yet") counts how long it has waited, on the stage's clock (StageFeed: main's
- *  clock, frozen with the audience screen). Only then does the panel follow the clock. */
+/** The diagnosis with its live counts (the presenter's full text): a finding that waits for
+ *  something ("Its leaders have not all moved off yet") counts how long it has waited, on the
+ *  clock of the StageFeed around it (main's). Only then does the panel follow the clock. */
 export function LiveDiagnosis(props: DiagnosisProps): JSX.Element {
   return props.findings.some((f) => f.since) ? <CountingDiagnosis {...props} /> : <Diagnosis {...props} />;
 }
