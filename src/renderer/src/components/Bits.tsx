@@ -8,9 +8,8 @@ import { explanationCount, explanationRanks, keptByRank } from '../lib/diagnosis
 import { renderMarkdown } from '../lib/narration';
 import { actionCaption, timelineRows } from '../lib/show';
 import { StateIcon } from './Icons';
-import { useStageClock, useStageCluster } from './stageFeed';
 import { useFit } from './useFit';
-import { useStage } from '../state';
+import { useServerNow, useStage } from '../state';
 import type { Visual } from '../lib/mapModel';
 
 export function Markdown({
@@ -106,16 +105,16 @@ interface DiagnosisProps {
 }
 
 /** The diagnosis with its live counts (the presenter's full text): a finding that waits for
- *  something ("Its leaders have not all moved off yet") counts how long it has waited, on the
- *  clock of the StageFeed around it (main's). Only then does the panel follow the clock. */
+ *  something ("Its leaders have not all moved off yet") counts how long it has waited, on main's
+ *  clock. Only while one does is the panel on the one-second clock. */
 export function LiveDiagnosis(props: DiagnosisProps): JSX.Element {
   return props.findings.some((f) => f.since) ? <CountingDiagnosis {...props} /> : <Diagnosis {...props} />;
 }
 
 function CountingDiagnosis(props: DiagnosisProps): JSX.Element {
-  const now = useStageClock();
-  const timeScale = useStageCluster()?.timeScale ?? 1;
-  return <Diagnosis {...props} now={now > 0 ? now : null} timeScale={timeScale} />;
+  const now = useServerNow();
+  const timeScale = useStage((s) => s.cluster?.timeScale ?? 1);
+  return <Diagnosis {...props} now={now} timeScale={timeScale} />;
 }
 
 /** The diagnosis. `stage` (the audience): each line's headline in bold with its explanation

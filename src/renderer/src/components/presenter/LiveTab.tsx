@@ -1,6 +1,6 @@
 // The presenter's "Live" tab: the cluster in detail, the workload, open faults, the diagnosis
 // (full text), the timeline and the action log.
-import { memo, type JSX, type ReactNode } from 'react';
+import { memo, type JSX } from 'react';
 import type { ClusterSnapshot } from '../../../../shared/cluster';
 import type { ActionLogEntry, ShowState } from '../../../../shared/show';
 import { agoText, wallClockText } from '../../lib/format';
@@ -10,7 +10,6 @@ import { LiveDiagnosis, Timeline } from '../Bits';
 import { Btn } from '../Btn';
 import { ClusterTable } from '../ClusterTable';
 import { StateIcon } from '../Icons';
-import { StageFeed } from '../stageFeed';
 import { WorkloadPanel } from '../Workload';
 
 export function ActionLog({ log, serverNow, max = 40 }: { log: ActionLogEntry[]; serverNow: number; max?: number }): JSX.Element {
@@ -74,16 +73,9 @@ const TickingActionLog = memo(function TickingActionLog(): JSX.Element {
 });
 const WorkloadPanelM = memo(WorkloadPanel);
 const TimelineM = memo(Timeline);
+// The full text counts the seconds of a finding that waits (LiveDiagnosis); only then does it
+// follow the clock.
 const DiagnosisM = memo(LiveDiagnosis);
-/** Main's clock and the cluster for the diagnosis's live counts: only the finding that counts
- *  re-renders on the tick (through StageFeed's context), not the card around it. */
-function ClockFeed({ cluster, children }: { cluster: ClusterSnapshot | null; children: ReactNode }): JSX.Element {
-  return (
-    <StageFeed cluster={cluster} now={useServerNow()}>
-      {children}
-    </StageFeed>
-  );
-}
 
 export function LiveTab({ show, cluster }: { show: ShowState; cluster: ClusterSnapshot | null }): JSX.Element {
   return (
@@ -112,9 +104,7 @@ export function LiveTab({ show, cluster }: { show: ShowState; cluster: ClusterSn
       {show.diagnosis.length > 0 && (
         <section className="p-card p-diagnosis">
           <h2 className="p-h">Diagnosis (full text; the audience sees the headlines)</h2>
-          <ClockFeed cluster={cluster}>
-            <DiagnosisM findings={show.diagnosis} />
-          </ClockFeed>
+          <DiagnosisM findings={show.diagnosis} />
         </section>
       )}
       <section className="p-card p-logcard">
