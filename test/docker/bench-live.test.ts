@@ -3,7 +3,7 @@
 // and from the right container, and that the bench's project is gone afterwards: the timings
 // themselves are not judged here.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type Docker from 'dockerode';
@@ -25,21 +25,26 @@ function runBench(out: string): Promise<{ code: number | null; output: string }>
 
 describe.skipIf(!docker)('npm run bench -- --live (short)', () => {
   it("measures the kill in live mode from Docker's die event, then removes its project", async () => {
-    const out = join(mkdtempSync(join(tmpdir(), 'tikv-stage-bench-live-')), 'bench.json');
-    const r = await runBench(out);
-    expect(r.code, r.output).toBe(0);
-    const json = JSON.parse(readFileSync(out, 'utf8')) as {
-      figures: Record<string, number>;
-      details: { live: { die: { name: string }; fault: { node: string } } };
-    };
-    for (const key of ['liveDieToMapAudienceMs', 'liveDieToPdDisconnectedMs', 'liveMapShowsKillAudienceMs', 'livePdOverMapRatio']) {
-      expect(Number.isFinite(json.figures[key]), `${key} = ${String(json.figures[key])}`).toBe(true);
+    const dir = mkdtempSync(join(tmpdir(), 'tikv-stage-bench-live-'));
+    const out = join(dir, 'bench.json');
+    try {
+      const r = await runBench(out);
+      expect(r.code, r.output).toBe(0);
+      const json = JSON.parse(readFileSync(out, 'utf8')) as {
+        figures: Record<string, number>;
+        details: { live: { die: { name: string }; fault: { node: string } } };
+      };
+      for (const key of ['liveDieToMapAudienceMs', 'liveDieToPdDisconnectedMs', 'liveMapShowsKillAudienceMs', 'livePdOverMapRatio']) {
+        expect(Number.isFinite(json.figures[key]), `${key} = ${String(json.figures[key])}`).toBe(true);
+      }
+      // The die event is the killed node's own container, and the map saw the kill after it.
+      expect(json.details.live.die.name).toBe(`${LIVE_PROJECT}-${json.details.live.fault.node}-1`);
+      expect(json.figures.liveDieToMapAudienceMs).toBeGreaterThan(0);
+      expect(r.output).toMatch(/live: Docker's die -> audience map shows the kill/);
+      const left = await (docker as Docker).listContainers({ all: true, filters: { label: [`com.docker.compose.project=${LIVE_PROJECT}`] } });
+      expect(left).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
-    // The die event is the killed node's own container, and the map saw the kill after it.
-    expect(json.details.live.die.name).toBe(`${LIVE_PROJECT}-${json.details.live.fault.node}-1`);
-    expect(json.figures.liveDieToMapAudienceMs).toBeGreaterThan(0);
-    expect(r.output).toMatch(/live: Docker's die -> audience map shows the kill/);
-    const left = await (docker as Docker).listContainers({ all: true, filters: { label: [`com.docker.compose.project=${LIVE_PROJECT}`] } });
-    expect(left).toEqual([]);
   }, 240_000);
 });
