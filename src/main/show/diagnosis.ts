@@ -80,8 +80,10 @@ export function diagnose(
   const { timeline, faults, last } = inClusterTime(wallTimeline, wallFaults, wallLast);
   const found = subjectOf(timeline, faults);
   if (!found) return [];
-  // The live counts ("12 s since the kill") are the views' to keep: they count on main's clock.
-  const s: Subject = { ...found, since: { at: subjectOf(wallTimeline, wallFaults)?.at ?? found.at, what: noun(found.kind) } };
+  // The live counts ("12 s since the kill") are the views' to keep: they count on main's clock,
+  // so from the fault's wall time (the same subject, unless the cluster runs faster than the wall).
+  const wallAt = faults === wallFaults && timeline === wallTimeline ? found.at : (subjectOf(wallTimeline, wallFaults)?.at ?? found.at);
+  const s: Subject = { ...found, since: { at: wallAt, what: noun(found.kind) } };
   if (s.node.startsWith('pd')) return diagnosePd(s, last);
   const out: Finding[] = [hitFinding(s), leadersFinding(s, timeline, last), ...pdFindings(s, timeline)];
   out.push(...majorityFindings(s, faults, last));
