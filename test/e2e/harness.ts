@@ -1,6 +1,6 @@
 // Starts the built app in browser mode (`node out/main/web.js`) and Debian's chromium.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -158,3 +158,25 @@ export async function openWebPage(args: string[], path = '/', viewport = { width
   }
 }
 
+/**
+ * `npm run bench` as a presenter would run it (`tsx scripts/bench/run.ts --no-build …flags`),
+ * writing into a temp folder that is removed afterwards: its exit code, everything it printed,
+ * and the JSON it wrote (null when it wrote none).
+ */
+export async function runBench(flags: string[]): Promise<{ code: number | null; output: string; json: unknown }> {
+  const dir = mkdtempSync(join(tmpdir(), 'tikv-stage-bench-'));
+  const out = join(dir, 'bench.json');
+  try {
+    const proc = spawn(join(ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/bench/run.ts', '--no-build', ...flags, '--out', out], {
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe']
+    });
+    let output = '';
+    proc.stdout!.on('data', (d) => (output += String(d)));
+    proc.stderr!.on('data', (d) => (output += String(d)));
+    const code = await new Promise<number | null>((ok) => proc.once('exit', ok));
+    return { code, output, json: existsSync(out) ? (JSON.parse(readFileSync(out, 'utf8')) as unknown) : null };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
