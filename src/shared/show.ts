@@ -111,8 +111,9 @@ export interface Finding {
   /** The explanation, one or more full sentences; '' when the headline says it all. */
   detail: string;
   /** For a finding that waits for something ("Its leaders have not all moved off yet"): the
-   *  fault it counts from. The views add " (12 s since the kill)" and keep it counting, so the
-   *  number neither freezes between main's publishes nor makes main publish every second. */
+   *  fault it counts from. The presenter's full text adds " (12 s since the kill)" and keeps it
+   *  counting (the stage shows the headline alone), so the number neither freezes between main's
+   *  publishes nor makes main publish every second. */
   since?: FindingSince;
 }
 
