@@ -5,7 +5,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
 
-export async function launchChromium(): Promise<Browser> {
+/** `extra` goes last, after BENCH_CHROMIUM_ARGS (the jitless control soak's `--js-flags`). */
+export async function launchChromium(extra: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     headless: true,
@@ -17,7 +18,8 @@ export async function launchChromium(): Promise<Browser> {
       '--no-first-run',
       '--disable-sync',
       // BENCH_CHROMIUM_ARGS reaches the browser only, e.g. "--js-flags=--trace-opt" to see tier-ups.
-      ...(process.env.BENCH_CHROMIUM_ARGS ?? '').split(/\s+/).filter(Boolean)
+      ...(process.env.BENCH_CHROMIUM_ARGS ?? '').split(/\s+/).filter(Boolean),
+      ...extra
     ]
   });
 }
@@ -68,6 +70,8 @@ export interface ViewPage {
   read<T>(expr: string): Promise<T>;
   /** Pauses or resumes the probe's DOM observer, or clears its records. */
   probe(cmd: 'pause' | 'resume' | 'clear'): Promise<void>;
+  /** Closes the page (its context): it stops following the app. */
+  close(): Promise<void>;
 }
 
 const PROBE = readFileSync(join(__dirname, 'probe.js'), 'utf8');
@@ -128,7 +132,8 @@ export async function openView(browser: Browser, url: string, name: ViewPage['na
     read,
     async probe(cmd) {
       await read(`void window.__bench.${cmd}()`);
-    }
+    },
+    close: () => context.close()
   };
 }
 

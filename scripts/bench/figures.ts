@@ -2,7 +2,7 @@
 import type { Frame } from './browser';
 import type { LiveResults } from './live';
 import type { FaultResults, IdleResults, KeyResults, SoakResults } from './phases';
-import { bytesPerWindow, growthPct, median, p95, type Figure } from './report';
+import { bytesPerWindow, growthPct, median, p95, slopePerLoop, type Figure } from './report';
 
 /** Bytes a key press brings each page: frames other than the cluster's periodic snapshot in the
  *  400 ms after the key, less what such frames bring while idle. */
@@ -60,18 +60,48 @@ export function faultFigures(f: FaultResults, prefix = '', label = ''): Figure[]
   ];
 }
 
-export function soakFigures(s: SoakResults): Figure[] {
-  // From loop 2 to the end (the first loop warms caches up); with fewer than 3 loops, from loop 1.
+/** A soak's samples from loop 2 to the end (the first loop warms caches up); with fewer than 3
+ *  loops, from loop 1. */
+function soakWindow(s: SoakResults): { from: number; growth: (xs: number[]) => number; mb: (xs: number[]) => string } {
   const from = s.loops >= 3 ? 1 : 0;
-  const tail = (xs: number[]): number[] => xs.slice(from);
-  const mb = (xs: number[]): string => xs.length ? `${(xs[from]! / 1e6).toFixed(1)} -> ${(xs.at(-1)! / 1e6).toFixed(1)} MB` : '';
+  return {
+    from,
+    growth: (xs) => growthPct(xs.slice(from)),
+    mb: (xs) => (xs.length ? `${(xs[from]! / 1e6).toFixed(1)} -> ${(xs.at(-1)! / 1e6).toFixed(1)} MB` : '')
+  };
+}
+
+export function soakFigures(s: SoakResults): Figure[] {
+  const { from, growth, mb } = soakWindow(s);
   return [
     { key: 'soakLoops', label: `soak loops (re-armed by ${s.rearm})`, value: s.loops, unit: '', below: null },
     { key: 'soakFaultsSeen', label: 'soak loops whose fault the map showed', value: s.faultsSeen, unit: '', below: null, atLeast: s.loops },
     { key: 'soakLoopSecondsMedian', label: 'soak loop duration, median', value: median(s.loopSeconds), unit: 's', below: null },
-    { key: 'soakHeapGrowthAudiencePct', label: `audience heap after GC, growth from loop ${from + 1}`, value: growthPct(tail(s.heap.audience)), unit: '%', below: 5, note: mb(s.heap.audience) },
-    { key: 'soakHeapGrowthPresenterPct', label: `presenter heap after GC, growth from loop ${from + 1}`, value: growthPct(tail(s.heap.presenter)), unit: '%', below: 5, note: mb(s.heap.presenter) },
-    { key: 'soakServerRssGrowthPct', label: `server RSS, growth from loop ${from + 1}`, value: growthPct(tail(s.rss)), unit: '%', below: 10, note: mb(s.rss) }
+    { key: 'soakHeapGrowthAudiencePct', label: `audience heap after GC, growth from loop ${from + 1}`, value: growth(s.heap.audience), unit: '%', below: 5, note: mb(s.heap.audience) },
+    { key: 'soakHeapGrowthPresenterPct', label: `presenter heap after GC, growth from loop ${from + 1}`, value: growth(s.heap.presenter), unit: '%', below: 5, note: mb(s.heap.presenter) },
+    { key: 'soakServerRssGrowthPct', label: `server RSS, growth from loop ${from + 1}`, value: growth(s.rss), unit: '%', below: 10, note: mb(s.rss) }
+  ];
+}
+
+/**
+ * The control soak, in a Chromium whose V8 generates no code (`--js-flags=--jitless`): there the
+ * heap holds the app's objects and V8's bytecode and feedback, not the machine code its compilers
+ * add as functions get hot over the first dozens of loops. The bytecode and feedback are made in
+ * the first loops too, so what is judged is the slope over the second half: an app that keeps
+ * something from every show grows there; one that does not stays flat.
+ */
+export function jitlessSoakFigures(s: SoakResults): Figure[] {
+  const { from, growth, mb } = soakWindow(s);
+  // The second half of the loops (from loop 1 when there are too few for halves).
+  const half = s.loops >= 4 ? Math.floor(s.loops / 2) : 0;
+  const halfLabel = `loops ${half + 1}-${s.loops}`;
+  const kbPerLoop = (xs: number[]): number => slopePerLoop(xs.slice(half)) / 1000;
+  return [
+    { key: 'jitlessSoakFaultsSeen', label: 'jitless soak: loops whose fault the map showed', value: s.faultsSeen, unit: '', below: null, atLeast: s.loops },
+    { key: 'jitlessHeapGrowthAudiencePct', label: `jitless soak: audience heap after GC, growth from loop ${from + 1}`, value: growth(s.heap.audience), unit: '%', below: null, note: mb(s.heap.audience) },
+    { key: 'jitlessHeapSlopeAudienceKbPerLoop', label: `jitless soak: audience heap after GC, per loop over ${halfLabel}`, value: kbPerLoop(s.heap.audience), unit: 'KB', below: 2 },
+    { key: 'jitlessHeapGrowthPresenterPct', label: `jitless soak: presenter heap after GC, growth from loop ${from + 1}`, value: growth(s.heap.presenter), unit: '%', below: null, note: mb(s.heap.presenter) },
+    { key: 'jitlessHeapSlopePresenterKbPerLoop', label: `jitless soak: presenter heap after GC, per loop over ${halfLabel}`, value: kbPerLoop(s.heap.presenter), unit: 'KB', below: 2 }
   ];
 }
 

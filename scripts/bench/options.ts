@@ -13,6 +13,9 @@ presenter, prints one table and writes the figures as JSON.
   --loops N          whole-show loops of the soak (default 20; 0 skips it)
   --out FILE         where the JSON goes (default bench-results.json)
   --no-build         use out/ as it is (default: build when src/ is newer than out/)
+  --no-jitless-soak  skip the control soak: the same loops again in a chromium whose V8 compiles
+                     no code (--js-flags=--jitless), so that the app's own heap growth shows
+                     apart from V8's compiled code, which grows as functions get hot
   --heap-snapshots DIR
                      also write each page's heap snapshot after soak loop 2 and after the last
                      loop into DIR (open two in Chromium's DevTools, Memory, Comparison)
@@ -30,6 +33,8 @@ export interface BenchOptions {
   out: string;
   build: boolean;
   live: boolean;
+  /** Run the soak again without V8's compilers (see jitlessSoakFigures). */
+  jitlessSoak: boolean;
   /** Where the soak's heap snapshots go, or null for none. */
   heapSnapshots: string | null;
 }
@@ -55,6 +60,7 @@ export function parseOptions(argv: string[], cwd: string): ParsedOptions {
         loops: { type: 'string' },
         out: { type: 'string' },
         'no-build': { type: 'boolean' },
+        'no-jitless-soak': { type: 'boolean' },
         'heap-snapshots': { type: 'string' },
         live: { type: 'boolean' },
         help: { type: 'boolean' }
@@ -83,6 +89,7 @@ export function parseOptions(argv: string[], cwd: string): ParsedOptions {
       out: resolve(cwd, str('out') ?? 'bench-results.json'),
       build: values['no-build'] !== true,
       live: values.live === true,
+      jitlessSoak: values['no-jitless-soak'] !== true,
       heapSnapshots: snaps === undefined ? null : resolve(cwd, snaps)
     }
   };

@@ -16,6 +16,21 @@ export function growthPct(samples: readonly number[]): number {
   return ((samples[samples.length - 1]! - samples[0]!) / samples[0]!) * 100;
 }
 
+/** Least-squares slope of samples taken once a loop: how much they grow per loop. */
+export function slopePerLoop(samples: readonly number[]): number {
+  const n = samples.length;
+  if (n < 2 || !samples.every(Number.isFinite)) return NaN;
+  const mx = (n - 1) / 2;
+  const my = samples.reduce((a, b) => a + b, 0) / n;
+  let num = 0;
+  let den = 0;
+  samples.forEach((y, x) => {
+    num += (x - mx) * (y - my);
+    den += (x - mx) ** 2;
+  });
+  return num / den;
+}
+
 export interface Figure {
   /** Key in bench-results.json. */
   key: string;

@@ -7,10 +7,10 @@ import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { buildApp, buildIsStale, getState, startApp, type RunningApp } from './app';
 import { indexText, launchChromium, openView, waitFor } from './browser';
-import { bytesFigures, faultFigures, idleFigures, keyFigures, liveFigures, soakFigures } from './figures';
+import { bytesFigures, faultFigures, idleFigures, jitlessSoakFigures, keyFigures, liveFigures, soakFigures } from './figures';
 import { measureLive } from './live';
 import { USAGE, parseOptions, type BenchOptions } from './options';
-import { advanceTo, allRunning, beats, faultOnMap, idleCost, indexOf, keyLatency, soak, workloadOps, type Views } from './phases';
+import { advanceTo, allRunning, beats, faultOnMap, idleCost, indexOf, keyLatency, soak, workloadOps, type SoakResults, type Views } from './phases';
 import { table, verdict, type Figure } from './report';
 
 const ROOT = resolve(__dirname, '..', '..');
@@ -54,7 +54,23 @@ async function measure(o: BenchOptions, app: RunningApp, browser: Browser): Prom
     figures.push(...soakFigures(s));
     details.soak = s;
   } else log('soak skipped (--loops 0)');
+  // Closed, the views no longer follow the app: what comes next measures on a quiet machine.
+  await Promise.all([audience.close(), presenter.close()]);
   return { figures, details };
+}
+
+/** The soak again, in a chromium whose V8 compiles no code (see jitlessSoakFigures). */
+async function jitlessSoak(o: BenchOptions, app: RunningApp): Promise<SoakResults> {
+  log(`jitless soak: ${o.loops} loops again in a chromium with --js-flags=--jitless (--no-jitless-soak skips it) ...`);
+  const browser = await launchChromium(['--js-flags=--jitless']);
+  try {
+    const [audience, presenter] = [await openView(browser, app.url, 'audience'), await openView(browser, app.url, 'presenter')];
+    const state = await getState(app.url);
+    const v: Views = { audience, presenter, url: app.url, pid: app.pid, total: state.show.total, log };
+    return await soak(v, o.loops, beats(state), o.simSpeed);
+  } finally {
+    await browser.close().catch(() => undefined);
+  }
 }
 
 async function main(): Promise<number> {
@@ -88,6 +104,11 @@ async function main(): Promise<number> {
   try {
     browser = await launchChromium();
     const { figures, details } = await measure(o, app, browser);
+    if (o.jitlessSoak && o.loops > 0) {
+      const s = await jitlessSoak(o, app);
+      figures.push(...jitlessSoakFigures(s));
+      details.jitlessSoak = s;
+    }
     // A live part that fails keeps the sim run's figures: they are printed and written, and the
     // exit code says the run was not whole.
     let liveFailed = false;

@@ -1,6 +1,7 @@
 // A short run of `npm run bench` (scripts/bench/), so that the bench cannot rot: it must start
-// the app, drive both views through keys, idle, the fault and two soak loops, and write every
-// figure as a finite number. The figures themselves are not judged here (timings are noisy).
+// the app, drive both views through keys, idle, the fault, two soak loops and the jitless
+// control soak's two, and write every figure as a finite number. The figures themselves are not
+// judged here (timings are noisy).
 import { describe, expect, it } from 'vitest';
 import { runBench } from './harness';
 
@@ -22,7 +23,12 @@ const FIGURES = [
   'soakFaultsSeen',
   'soakHeapGrowthAudiencePct',
   'soakHeapGrowthPresenterPct',
-  'soakServerRssGrowthPct'
+  'soakServerRssGrowthPct',
+  'jitlessSoakFaultsSeen',
+  'jitlessHeapGrowthAudiencePct',
+  'jitlessHeapSlopeAudienceKbPerLoop',
+  'jitlessHeapGrowthPresenterPct',
+  'jitlessHeapSlopePresenterKbPerLoop'
 ];
 
 describe('npm run bench (short smoke run)', () => {
@@ -37,8 +43,9 @@ describe('npm run bench (short smoke run)', () => {
     for (const [key, value] of Object.entries(json.figures)) expect(Number.isFinite(value), `${key} = ${String(value)}`).toBe(true);
     // Both soak loops must have shown their fault on the map.
     expect(json.figures.soakFaultsSeen).toBe(2);
+    expect(json.figures.jitlessSoakFaultsSeen).toBe(2);
     // The table went to stdout with a verdict beside each target.
     expect(r.output).toMatch(/key in audience -> audience paint, median/);
     expect(Object.values(json.verdicts).every((v) => ['pass', 'FAIL', ''].includes(v))).toBe(true);
-  }, 120_000);
+  }, 180_000);
 });

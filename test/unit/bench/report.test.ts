@@ -1,8 +1,8 @@
-// The bench's pure parts: quantiles, growth, bytes per key, verdicts, flags, live figures.
+// The bench's pure parts: quantiles, growth and slope, bytes per key, verdicts, flags, soak and live figures.
 import { describe, expect, it } from 'vitest';
 import { parseOptions } from '../../../scripts/bench/options';
-import { faultFigures, liveFigures } from '../../../scripts/bench/figures';
-import { bytesPerWindow, growthPct, median, p95, table, verdict } from '../../../scripts/bench/report';
+import { faultFigures, jitlessSoakFigures, liveFigures, soakFigures } from '../../../scripts/bench/figures';
+import { bytesPerWindow, growthPct, median, p95, slopePerLoop, table, verdict } from '../../../scripts/bench/report';
 
 describe('bench report', () => {
   it('takes nearest-rank quantiles and ignores non-numbers', () => {
@@ -47,6 +47,51 @@ describe('bench report', () => {
     expect(ok).toMatchObject({ options: { heapSnapshots: null } });
     expect(parseOptions(['--heap-snapshots', 'snaps'], '/x')).toMatchObject({ ok: true, options: { heapSnapshots: '/x/snaps' } });
     expect(parseOptions(['--heap-snapshots', ' '], '/x')).toMatchObject({ ok: false, error: '--heap-snapshots wants a folder' });
+    expect(ok).toMatchObject({ options: { jitlessSoak: true } });
+    expect(parseOptions(['--no-jitless-soak'], '/x')).toMatchObject({ ok: true, options: { jitlessSoak: false } });
+  });
+});
+
+describe('bench soak figures', () => {
+  const soak = {
+    loops: 4,
+    rearm: 'resetShow' as const,
+    faultsSeen: 3,
+    loopSeconds: [10, 9, 11, 10],
+    // Loop 1 warms up and is left out: growth is from loop 2 (5.0 MB) to the last.
+    heap: { audience: [4_000_000, 5_000_000, 5_100_000, 5_020_000], presenter: [6_000_000, 6_000_000, 6_000_000, 6_120_000] },
+    rss: [100e6, 100e6, 104e6, 105e6]
+  };
+
+  it('measures growth from loop 2 and marks a loop whose fault was not seen', () => {
+    const byKey = Object.fromEntries(soakFigures(soak).map((f) => [f.key, f]));
+    expect(byKey.soakHeapGrowthAudiencePct?.value).toBeCloseTo(0.4);
+    expect(byKey.soakHeapGrowthAudiencePct?.note).toBe('5.0 -> 5.0 MB');
+    expect(byKey.soakServerRssGrowthPct?.value).toBeCloseTo(5);
+    expect(slopePerLoop([1, 3, 5, 7])).toBeCloseTo(2);
+    expect(slopePerLoop([5])).toBeNaN();
+    expect(verdict(byKey.soakFaultsSeen!)).toBe('FAIL');
+  });
+
+  it("judges the jitless control soak by its slope over the second half of the loops", () => {
+    // Bytecode and feedback are made in the first loops (5.0 -> 5.1 MB), then a flat app...
+    const flat = { ...soak, loops: 6, heap: { audience: [4.9e6, 5.0e6, 5.1e6, 5.1e6, 5.101e6, 5.1e6], presenter: [6e6, 6e6, 6e6, 6e6, 6e6, 6e6] } };
+    let byKey = Object.fromEntries(jitlessSoakFigures(flat).map((f) => [f.key, f]));
+    expect(byKey.jitlessHeapSlopeAudienceKbPerLoop).toMatchObject({ below: 2, label: 'jitless soak: audience heap after GC, per loop over loops 4-6' });
+    expect(byKey.jitlessHeapSlopeAudienceKbPerLoop?.value).toBeCloseTo(0);
+    expect(verdict(byKey.jitlessHeapSlopeAudienceKbPerLoop!)).toBe('pass');
+    expect(byKey.jitlessHeapGrowthAudiencePct?.value).toBeCloseTo(2); // shown, not judged
+    expect(verdict(byKey.jitlessHeapGrowthAudiencePct!)).toBe('');
+    // ... and one that keeps 3 KB from every show.
+    const leaky = { ...flat, heap: { ...flat.heap, presenter: [6e6, 6.003e6, 6.006e6, 6.009e6, 6.012e6, 6.015e6] } };
+    byKey = Object.fromEntries(jitlessSoakFigures(leaky).map((f) => [f.key, f]));
+    expect(byKey.jitlessHeapSlopePresenterKbPerLoop?.value).toBeCloseTo(3);
+    expect(verdict(byKey.jitlessHeapSlopePresenterKbPerLoop!)).toBe('FAIL');
+    expect(verdict(byKey.jitlessSoakFaultsSeen!)).toBe('FAIL'); // 3 of 6
+    const figs = jitlessSoakFigures(soak);
+    // Too few loops for halves: the slope is over them all.
+    expect(figs.find((f) => f.key === 'jitlessHeapSlopeAudienceKbPerLoop')?.label).toMatch(/loops 3-4$/);
+    expect(figs.every((f) => f.key.startsWith('jitless') && f.label.startsWith('jitless soak: '))).toBe(true);
   });
 });
 
