@@ -1,7 +1,8 @@
 // The diagnosis's live counts: a finding that waits for something ("Its leaders have not all moved
 // off yet") says how long since the kill in the presenter's full text, and the number follows the
 // page's clock between main's publishes instead of freezing at the last one. The stage says the
-// same without the number. Once the leaders have moved, the line says when they did.
+// same without the number. Once the leaders have moved, the line says when they did. On the
+// Diagnosis chapter, the presenter's full text is in view without scrolling.
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { wsRequest } from '../../scripts/bench/app';
@@ -43,6 +44,14 @@ describe('the diagnosis after a kill', () => {
     const first = seconds(await fullLine())!;
     expect(await fullLine()).toMatch(new RegExp(`^Its leaders have not all moved off yet \\(${first} s since the kill\\)\\. After a kill`));
     expect(await stageLine()).toBe('Its leaders have not all moved off yet');
+    // On the Diagnosis chapter the full text comes up under the cluster: on a 1440×900 laptop
+    // screen it is all in view, no scrolling (it used to sit below the workload and timeline).
+    const card = await presenter.evaluate(() => {
+      const r = document.querySelector('.p-diagnosis')?.getBoundingClientRect();
+      return r ? { top: r.top, bottom: r.bottom, items: document.querySelectorAll('.p-diagnosis li').length } : null;
+    });
+    expect(card?.items).toBeGreaterThanOrEqual(5);
+    expect(card!.bottom).toBeLessThanOrEqual(900);
     // Nobody presses a key and main has nothing new to say: the number still goes up.
     await expect.poll(async () => seconds(await fullLine()), { timeout: 4_000 }).toBeGreaterThanOrEqual(first + 2);
 

@@ -78,8 +78,11 @@ const TimelineM = memo(Timeline);
 const DiagnosisM = memo(LiveDiagnosis);
 
 export function LiveTab({ show, cluster }: { show: ShowState; cluster: ClusterSnapshot | null }): JSX.Element {
+  // On a Diagnosis chapter its full text is what the presenter reads out: it comes up under the
+  // cluster, above the fold of a laptop screen. Moved by CSS order, so nothing re-mounts.
+  const diagnosisFirst = show.chapter.panel === 'diagnosis';
   return (
-    <div className="p-tab p-tab-live">
+    <div className={`p-tab p-tab-live${diagnosisFirst ? ' p-live-diagnosis-first' : ''}`}>
       <section className="p-card p-cluster">
         <h2 className="p-h">
           Cluster · {cluster ? `${cluster.mode === 'sim' ? 'simulated' : cluster.mode === 'replay' ? 'replay' : 'live'} · PD ${cluster.pdUrl}` : 'no snapshot yet'}
