@@ -51,11 +51,16 @@ export function bytesFigures(k: KeyResults, i: IdleResults, frames: Record<'audi
 export function faultFigures(f: FaultResults, prefix = '', label = ''): Figure[] {
   const key = (k: string): string => (prefix ? `${prefix}${k[0]!.toUpperCase()}${k.slice(1)}` : k);
   const ratio = f.pdDisconnectedMs / Math.max(1, f.mapShowsKillMs.audience);
+  const beforeKill = (f.injectedAt - f.lastHeartbeatAt) / 1000;
+  const beatNote = Number.isFinite(beforeKill) ? `last heartbeat ${beforeKill.toFixed(1)} s before the kill` : 'last heartbeat unknown';
   return [
     { key: key('mapShowsKillAudienceMs'), label: `${label}countdown end -> audience map shows the kill`, value: f.mapShowsKillMs.audience, unit: 'ms', below: 250, note: f.node },
     { key: key('mapShowsKillPresenterMs'), label: `${label}countdown end -> presenter map shows the kill`, value: f.mapShowsKillMs.presenter, unit: 'ms', below: 250 },
     { key: key('killRecordedAfterCountdownMs'), label: `${label}countdown end -> kill recorded by main`, value: f.injectedAt - f.countdownEndsAt, unit: 'ms', below: null },
-    { key: key('pdDisconnectedMs'), label: `${label}countdown end -> map shows PD's Disconnected`, value: f.pdDisconnectedMs, unit: 'ms', below: null },
+    { key: key('pdDisconnectedMs'), label: `${label}countdown end -> map shows PD's Disconnected`, value: f.pdDisconnectedMs, unit: 'ms', below: null, note: beatNote },
+    // PD waits 20 s from the store's last heartbeat, whatever the phase of its 10 s beat at the
+    // kill: this stays near 20 s where the figure above varies (10-20 s, less after a lost beat).
+    { key: key('pdDisconnectedAfterHeartbeatMs'), label: `${label}store's last heartbeat -> map shows PD's Disconnected`, value: f.countdownEndsAt + f.pdDisconnectedMs - f.lastHeartbeatAt, unit: 'ms', below: null },
     { key: key('pdOverMapRatio'), label: `${label}PD's Disconnected / map's kill`, value: ratio, unit: 'x', below: null, atLeast: 50 }
   ];
 }

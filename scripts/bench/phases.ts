@@ -136,6 +136,9 @@ export interface FaultResults {
   mapShowsKillMs: Record<'audience' | 'presenter', number>;
   /** ms from the countdown's end to the painted map showing PD's Disconnected for it. */
   pdDisconnectedMs: number;
+  /** Unix ms of the killed store's last heartbeat PD saw (NaN when PD did not say). PD says
+   *  Disconnected 20 s after it, so it explains a Disconnected that came early or late. */
+  lastHeartbeatAt: number;
 }
 
 async function nodePaint(page: ViewPage, match: (n: { name: string; container: string; state: string }) => boolean, since: number): Promise<{ name: string; paintAt: number } | null> {
@@ -153,7 +156,10 @@ export async function faultOnMap(v: Views, simSpeed: number, faultChapter: numbe
   const seen = await waitFor('the map to show a kill', () => nodePaint(v.audience, exited, since), (x) => x !== null, 20_000, 100);
   const node = seen!.name;
   const far = await waitFor('the presenter map to show the kill', () => nodePaint(v.presenter, (n) => n.name === node && exited(n), since), (x) => x !== null, 10_000, 100);
-  const fault = (await getState(v.url)).show.faults.find((f) => f.node === node && f.status === 'open');
+  const after = await getState(v.url);
+  const fault = after.show.faults.find((f) => f.node === node && f.status === 'open');
+  // A dead store sends no more heartbeats: the one PD saw last came before the kill.
+  const lastHeartbeatAt = after.cluster?.tikv.find((n) => n.name === node)?.lastHeartbeatMs ?? NaN;
   v.log(`  killed ${node}; waiting for PD to say Disconnected ...`);
   const pd = await waitFor(
     "PD's Disconnected on the map",
@@ -167,7 +173,8 @@ export async function faultOnMap(v: Views, simSpeed: number, faultChapter: numbe
     countdownEndsAt: endsAt,
     injectedAt: fault?.injectedAt ?? NaN,
     mapShowsKillMs: { audience: seen!.paintAt - endsAt, presenter: far!.paintAt - endsAt },
-    pdDisconnectedMs: pd!.paintAt - endsAt
+    pdDisconnectedMs: pd!.paintAt - endsAt,
+    lastHeartbeatAt
   };
 }
 

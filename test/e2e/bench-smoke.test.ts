@@ -20,6 +20,7 @@ const FIGURES = [
   'mapShowsKillAudienceMs',
   'mapShowsKillPresenterMs',
   'pdDisconnectedMs',
+  'pdDisconnectedAfterHeartbeatMs',
   'soakFaultsSeen',
   'soakHeapGrowthAudiencePct',
   'soakHeapGrowthPresenterPct',

@@ -102,7 +102,8 @@ describe('bench live figures', () => {
       countdownEndsAt: 10_000,
       injectedAt: 10_002,
       mapShowsKillMs: { audience: 80, presenter: 90 },
-      pdDisconnectedMs: 20_080
+      pdDisconnectedMs: 20_080,
+      lastHeartbeatAt: 2_002 // 8 s before the kill
     };
     const figs = liveFigures({ fault, die: { name: 'tikvstagebench-tikv1-1', at: 10_030 }, dieToMapMs: 50, dieToPdMs: 20_050 });
     const byKey = Object.fromEntries(figs.map((f) => [f.key, f]));
@@ -113,5 +114,9 @@ describe('bench live figures', () => {
     expect(byKey.livePdOverMapRatio?.value).toBeCloseTo(251);
     expect(figs.every((f) => f.key.startsWith('live') && f.label.startsWith('live: '))).toBe(true);
     expect(faultFigures(fault).map((f) => f.key)).toContain('mapShowsKillAudienceMs');
+    // PD's verdict measured from the store's last heartbeat, which explains an early or late one.
+    expect(byKey.livePdDisconnectedAfterHeartbeatMs?.value).toBe(28_078);
+    expect(byKey.livePdDisconnectedMs?.note).toBe('last heartbeat 8.0 s before the kill');
+    expect(faultFigures({ ...fault, lastHeartbeatAt: NaN }).find((f) => f.key === 'pdDisconnectedMs')?.note).toBe('last heartbeat unknown');
   });
 });
