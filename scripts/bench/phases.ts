@@ -156,10 +156,7 @@ export async function faultOnMap(v: Views, simSpeed: number, faultChapter: numbe
   const seen = await waitFor('the map to show a kill', () => nodePaint(v.audience, exited, since), (x) => x !== null, 20_000, 100);
   const node = seen!.name;
   const far = await waitFor('the presenter map to show the kill', () => nodePaint(v.presenter, (n) => n.name === node && exited(n), since), (x) => x !== null, 10_000, 100);
-  const after = await getState(v.url);
-  const fault = after.show.faults.find((f) => f.node === node && f.status === 'open');
-  // A dead store sends no more heartbeats: the one PD saw last came before the kill.
-  const lastHeartbeatAt = after.cluster?.tikv.find((n) => n.name === node)?.lastHeartbeatMs ?? NaN;
+  const fault = (await getState(v.url)).show.faults.find((f) => f.node === node && f.status === 'open');
   v.log(`  killed ${node}; waiting for PD to say Disconnected ...`);
   const pd = await waitFor(
     "PD's Disconnected on the map",
@@ -168,6 +165,9 @@ export async function faultOnMap(v: Views, simSpeed: number, faultChapter: numbe
     60_000 / simSpeed + 20_000,
     250
   );
+  // Read now, not at the kill: the snapshot then was up to a poll old and could miss a heartbeat
+  // that came just before the kill. A dead store sends no more, so the last one PD saw is final.
+  const lastHeartbeatAt = (await getState(v.url)).cluster?.tikv.find((n) => n.name === node)?.lastHeartbeatMs ?? NaN;
   return {
     node,
     countdownEndsAt: endsAt,
