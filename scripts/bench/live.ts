@@ -117,7 +117,7 @@ async function measureLocked(root: string, docker: Docker, engine: string, brows
     const tail = app ? `\n--- the live app's output (tail) ---\n${app.output().slice(-3000)}` : '';
     throw new Error(`live: ${(e as Error).message}${tail}`, { cause: e });
   } finally {
-    for (const view of views) await view.page.context().close().catch(() => undefined);
+    for (const view of views) await view.close().catch(() => undefined);
     await app?.stop();
     watch?.stop();
     await simClusterDown(docker, { project }).catch((e: unknown) => log(`live: could not remove project ${project}: ${(e as Error).message}`));
