@@ -91,9 +91,9 @@ export function soakFigures(s: SoakResults): Figure[] {
 /**
  * The control soak, in a Chromium whose V8 generates no code (`--js-flags=--jitless`): there the
  * heap holds the app's objects and V8's bytecode and feedback, not the machine code its compilers
- * add as functions get hot over the first dozens of loops. The bytecode and feedback are made in
- * the first loops too, so what is judged is the slope over the second half: an app that keeps
- * something from every show grows there; one that does not stays flat.
+ * add as functions get hot over the first dozens of loops. It too grows once in the first loops
+ * (about 60 KB in loop 3 here), so what is judged is the slope over the second half: an app that
+ * keeps something from every show grows there; one that does not stays flat.
  */
 export function jitlessSoakFigures(s: SoakResults): Figure[] {
   const { from, growth, mb } = soakWindow(s);

@@ -74,7 +74,7 @@ describe('bench soak figures', () => {
   });
 
   it("judges the jitless control soak by its slope over the second half of the loops", () => {
-    // Bytecode and feedback are made in the first loops (5.0 -> 5.1 MB), then a flat app...
+    // A one-off step in the first loops (5.0 -> 5.1 MB), then a flat app...
     const flat = { ...soak, loops: 6, heap: { audience: [4.9e6, 5.0e6, 5.1e6, 5.1e6, 5.101e6, 5.1e6], presenter: [6e6, 6e6, 6e6, 6e6, 6e6, 6e6] } };
     let byKey = Object.fromEntries(jitlessSoakFigures(flat).map((f) => [f.key, f]));
     expect(byKey.jitlessHeapSlopeAudienceKbPerLoop).toMatchObject({ below: 2, label: 'jitless soak: audience heap after GC, per loop over loops 4-6' });
