@@ -199,14 +199,14 @@ function majorityFindings(s: Subject, faults: readonly FaultRecord[], last: Clus
       finding(
         'data',
         'No data was lost',
-        `While ${s.node} was out, the other ${MAJORITY} of ${REPLICAS} replicas of every region stayed up, a Raft majority, so every region kept or elected a leader on them and kept committing writes. All ${stores.length} stores are up now${stale}.`
+        `While ${s.node} was out, the other ${MAJORITY} of ${REPLICAS} replicas of every region stayed up, a Raft majority, so every region kept or elected a leader and kept committing writes. All ${stores.length} stores are up now${stale}.`
       )
     ];
   }
   if (up.length >= MAJORITY && (out.length === 1 || stores.length >= REPLICAS + out.length)) {
     const held = stores.length === REPLICAS ? `${up.length} of the ${REPLICAS} replicas of every region` : `at least ${MAJORITY} of the ${REPLICAS} replicas of every region`;
     return [
-      finding('data', 'No data is lost', `${names(up)} still hold ${held}, a Raft majority: every region keeps or elects a leader on them and keeps serving reads and writes${stale}.`)
+      finding('data', 'No data is lost', `${names(up)} still hold ${held}, a Raft majority: each region keeps or elects a leader there${stale}.`)
     ];
   }
   if (up.length < MAJORITY && stores.length <= REPLICAS)

@@ -217,7 +217,7 @@ describe('diagnosis', () => {
     expect(findings[4]).toEqual({
       kind: 'data',
       headline: 'No data is lost',
-      detail: 'tikv0 and tikv2 still hold 2 of the 3 replicas of every region, a Raft majority: every region keeps or elects a leader on them and keeps serving reads and writes.'
+      detail: 'tikv0 and tikv2 still hold 2 of the 3 replicas of every region, a Raft majority: each region keeps or elects a leader there.'
     });
     expect(findings[5]?.headline).toBe('The workload: throughput fell 38 % for 14 s, 0 errors');
     expect(text).toContain('tikv1 is still out');
