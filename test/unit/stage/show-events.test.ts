@@ -47,6 +47,33 @@ describe('show events', () => {
     show.dispose();
   });
 
+  it("does not send the deck on the first move to views that fetched it, but sends one that changed since", () => {
+    const { sent, events, show, publish } = setup();
+    const chapters = show.director().chapters;
+    events.deck(show.state(), chapters); // a view's getState
+    show.goTo(1);
+    publish();
+    expect(sent.map((s) => s.event)).toEqual(['position', 'details']);
+    sent.length = 0;
+    // A second view fetches the same deck; then the deck is edited: both must get the new one.
+    events.deck(show.state(), chapters);
+    const edited = chapters.map((c, i) => (i === 0 ? { ...c, title: `${c.title}!` } : c));
+    events.publish(show.state(), edited);
+    expect(sent.map((s) => s.event)).toEqual(['deck']);
+    show.dispose();
+  });
+
+  it('sends the deck after an edit that came between a view fetching it and the first move', () => {
+    const { sent, events, show } = setup();
+    const chapters = show.director().chapters;
+    events.deck(show.state(), chapters); // view A has the first deck
+    const edited = chapters.map((c, i) => (i === 1 ? { ...c, title: `${c.title}?` } : c));
+    events.deck(show.state(), edited); // view B fetches after the edit
+    events.publish(show.state(), edited);
+    expect(sent.map((s) => s.event)).toContain('deck'); // view A must not keep the old one
+    show.dispose();
+  });
+
   it('puts back the very ShowState that was split', () => {
     const { events, show } = setup();
     show.goTo(5);
