@@ -4,8 +4,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type CDPSession, type Page } from 'playwright-core';
+import { mergeJsFlags } from './options';
 
-/** `extra` goes last, after BENCH_CHROMIUM_ARGS (the jitless control soak's `--js-flags`). */
+/** `extra` goes after BENCH_CHROMIUM_ARGS; their `--js-flags` are merged (mergeJsFlags). */
 export async function launchChromium(extra: readonly string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
@@ -18,8 +19,7 @@ export async function launchChromium(extra: readonly string[] = []): Promise<Bro
       '--no-first-run',
       '--disable-sync',
       // BENCH_CHROMIUM_ARGS reaches the browser only, e.g. "--js-flags=--trace-opt" to see tier-ups.
-      ...(process.env.BENCH_CHROMIUM_ARGS ?? '').split(/\s+/).filter(Boolean),
-      ...extra
+      ...mergeJsFlags([...(process.env.BENCH_CHROMIUM_ARGS ?? '').split(/\s+/).filter(Boolean), ...extra])
     ]
   });
 }

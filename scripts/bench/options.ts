@@ -94,3 +94,12 @@ export function parseOptions(argv: string[], cwd: string): ParsedOptions {
     }
   };
 }
+
+/** Chromium keeps only the last `--js-flags`: V8 flags from BENCH_CHROMIUM_ARGS and the bench's
+ *  own (the jitless soak's) go in one, space-separated as V8 reads them. Pure. */
+export function mergeJsFlags(args: readonly string[]): string[] {
+  const prefix = '--js-flags=';
+  const v8 = args.filter((a) => a.startsWith(prefix)).map((a) => a.slice(prefix.length));
+  const rest = args.filter((a) => !a.startsWith(prefix));
+  return v8.length ? [...rest, `${prefix}${v8.join(' ')}`] : rest;
+}

@@ -1,7 +1,8 @@
 // `npm run bench`: the app in browser mode on the simulated cluster, driven from outside like a
 // presenter in Debian's chromium. Prints one table and writes bench-results.json. It exits 0
 // whatever the figures say (timings are noisy; the table marks each target), 1 when it could
-// not run (or its --live part could not: the sim figures are still written), 2 on bad flags.
+// not run (or its jitless soak or --live part could not: the figures before are still written),
+// 2 on bad flags.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
@@ -102,27 +103,33 @@ async function main(): Promise<number> {
   const app = await startApp(ROOT, ['--mode', 'sim', '--sim-speed', String(o.simSpeed)]);
   let browser: Browser | null = null;
   try {
-    browser = await launchChromium();
-    const { figures, details } = await measure(o, app, browser);
-    if (o.jitlessSoak && o.loops > 0) {
-      const s = await jitlessSoak(o, app);
-      figures.push(...jitlessSoakFigures(s));
-      details.jitlessSoak = s;
-    }
-    // A live part that fails keeps the sim run's figures: they are printed and written, and the
-    // exit code says the run was not whole.
-    let liveFailed = false;
+    const chromium = (browser = await launchChromium());
+    const { figures, details } = await measure(o, app, chromium);
+    // A later part that fails (the jitless soak, the live run) keeps the figures before it: they
+    // are printed and written, and the exit code says the run was not whole.
+    let partFailed = false;
+    const part = async (key: string, name: string, run: () => Promise<void>): Promise<void> => {
+      try {
+        await run();
+      } catch (e) {
+        partFailed = true;
+        details[`${key}Error`] = (e as Error).message;
+        log(`the ${name} part could not run: ${(e as Error).message}`);
+      }
+    };
+    if (o.jitlessSoak && o.loops > 0)
+      await part('jitlessSoak', 'jitless soak', async () => {
+        const s = await jitlessSoak(o, app);
+        figures.push(...jitlessSoakFigures(s));
+        details.jitlessSoak = s;
+      });
     if (o.live && engine) {
       await app.stop(); // the sim app must not compete with the live one
-      try {
-        const live = await measureLive(ROOT, engine, browser, o.simSpeed, log);
+      await part('live', 'live', async () => {
+        const live = await measureLive(ROOT, engine, chromium, o.simSpeed, log);
         figures.push(...liveFigures(live));
         details.live = live;
-      } catch (e) {
-        liveFailed = true;
-        details.liveError = (e as Error).message;
-        log(`the live part could not run: ${(e as Error).message}`);
-      }
+      });
     }
     const text = table(figures);
     process.stdout.write(`\nTiKV Stage bench: sim mode, --sim-speed ${o.simSpeed}, ${startedAt}\n\n${text}\n\n`);
@@ -135,7 +142,7 @@ async function main(): Promise<number> {
     };
     writeFileSync(o.out, `${JSON.stringify(json, null, 2)}\n`);
     log(`wrote ${o.out}`);
-    return liveFailed ? 1 : 0;
+    return partFailed ? 1 : 0;
   } catch (e) {
     log(`could not run: ${(e as Error).stack ?? String(e)}\n--- app output (tail) ---\n${app.output().slice(-3000)}`);
     return 1;

@@ -1,6 +1,6 @@
 // The bench's pure parts: quantiles, growth and slope, bytes per key, verdicts, flags, soak and live figures.
 import { describe, expect, it } from 'vitest';
-import { parseOptions } from '../../../scripts/bench/options';
+import { mergeJsFlags, parseOptions } from '../../../scripts/bench/options';
 import { faultFigures, jitlessSoakFigures, liveFigures, soakFigures } from '../../../scripts/bench/figures';
 import { bytesPerWindow, growthPct, median, p95, slopePerLoop, table, verdict } from '../../../scripts/bench/report';
 
@@ -49,6 +49,9 @@ describe('bench report', () => {
     expect(parseOptions(['--heap-snapshots', ' '], '/x')).toMatchObject({ ok: false, error: '--heap-snapshots wants a folder' });
     expect(ok).toMatchObject({ options: { jitlessSoak: true } });
     expect(parseOptions(['--no-jitless-soak'], '/x')).toMatchObject({ ok: true, options: { jitlessSoak: false } });
+    // Chromium keeps only the last --js-flags: the user's V8 flags survive the jitless soak's.
+    expect(mergeJsFlags(['--a', '--js-flags=--trace-opt', '--js-flags=--jitless'])).toEqual(['--a', '--js-flags=--trace-opt --jitless']);
+    expect(mergeJsFlags(['--a'])).toEqual(['--a']);
   });
 });
 
@@ -89,8 +92,13 @@ describe('bench soak figures', () => {
     expect(verdict(byKey.jitlessHeapSlopePresenterKbPerLoop!)).toBe('FAIL');
     expect(verdict(byKey.jitlessSoakFaultsSeen!)).toBe('FAIL'); // 3 of 6
     const figs = jitlessSoakFigures(soak);
-    // Too few loops for halves: the slope is over them all.
     expect(figs.find((f) => f.key === 'jitlessHeapSlopeAudienceKbPerLoop')?.label).toMatch(/loops 3-4$/);
+    // Too few loops for halves: the slope shows from loop 2, but is not judged.
+    const three = { ...soak, loops: 3, faultsSeen: 3, heap: { audience: [4.0e6, 5.0e6, 5.06e6], presenter: [6e6, 6e6, 6e6] } };
+    const short = jitlessSoakFigures(three).find((f) => f.key === 'jitlessHeapSlopeAudienceKbPerLoop')!;
+    expect(short).toMatchObject({ label: 'jitless soak: audience heap after GC, per loop over loops 2-3', below: null });
+    expect(short.value).toBeCloseTo(60);
+    expect(verdict(short)).toBe('');
     expect(figs.every((f) => f.key.startsWith('jitless') && f.label.startsWith('jitless soak: '))).toBe(true);
   });
 });
@@ -117,6 +125,8 @@ describe('bench live figures', () => {
     // PD's verdict measured from the store's last heartbeat, which explains an early or late one.
     expect(byKey.livePdDisconnectedAfterHeartbeatMs?.value).toBe(28_078);
     expect(byKey.livePdDisconnectedMs?.note).toBe('last heartbeat 8.0 s before the kill');
-    expect(faultFigures({ ...fault, lastHeartbeatAt: NaN }).find((f) => f.key === 'pdDisconnectedMs')?.note).toBe('last heartbeat unknown');
+    const note = (f: Partial<typeof fault>): string | undefined => faultFigures({ ...fault, ...f }).find((x) => x.key === 'pdDisconnectedMs')?.note;
+    expect(note({ lastHeartbeatAt: NaN })).toBe('last heartbeat unknown');
+    expect(note({ injectedAt: NaN })).toBe('kill time unknown');
   });
 });
