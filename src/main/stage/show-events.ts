@@ -10,8 +10,8 @@ import { deckPart, splitShow, type ShowDeck } from '../../shared/show-parts';
 type Emit = <E extends EventName>(event: E, payload: EventPayloads[E]) => void;
 
 export interface ShowEvents {
-  /** The deck part for these chapters (the same object while they do not change), as getState
-   *  hands it to a view. */
+  /** The deck part for these chapters (the same object while they do not change), as the
+   *  state (getState) hands it out. */
   deck(s: Pick<ShowState, 'deckTitle' | 'deckFile'>, chapters: readonly Chapter[]): ShowDeck;
   /** Emits the parts of this state that differ from what was last emitted. */
   publish(s: ShowState, chapters: readonly Chapter[]): void;
@@ -35,9 +35,10 @@ export function createShowEvents(emit: Emit): ShowEvents {
   return {
     deck(s, chapters) {
       const d = deckOf(s, chapters);
-      // Handed out in a view's getState: every view has this deck or a later one before any
-      // event, so the first move does not send it again (7 KB and a re-render of every stage on
-      // the talk's first key). A later deck differs from it, and goes out.
+      // The first deck anyone reads from the state (a view's getState among them) is the
+      // baseline: every view has it or a later one before any event, so the first move does not
+      // send it again (7 KB and a re-render of every stage on the talk's first key). Every later
+      // change goes through publish and differs from it by identity, so it goes out.
       sentDeck ??= d;
       return d;
     },
