@@ -136,12 +136,14 @@ function pdFindings(s: Subject, timeline: readonly TimelineEvent[]): Finding[] {
   const restored = s.restoredAt !== null;
   const out: Finding[] = [];
   if (disc) {
-    const lead = moved && moved.at <= disc.at ? `, ${formatDuration(disc.at - moved.at)} after the leaders had already moved` : '';
+    // Within a second of each other (one snapshot apart), "0 s after" would read oddly.
+    const gap = moved && moved.at <= disc.at ? disc.at - moved.at : null;
+    const lead = gap === null ? '' : gap < 1000 ? ', as the leaders finished moving' : `, ${formatDuration(gap)} after the leaders had already moved`;
     out.push(
       finding(
         'pd',
         `PD marked ${s.node} Disconnected ${formatDuration(disc.at - s.at)} after the ${what}${lead}`,
-        `The lag is by design: a TiKV heartbeats PD every 10 s, and PD waits for 20 s without one, so 20–30 s after a ${what}.`
+        `The lag is by design: a TiKV heartbeats PD every 10 s, and PD waits 20 s from the last one, so 10–20 s after a ${what}.`
       )
     );
   } else if (restored && (s.restoredAt ?? 0) - s.at < 30_000) {

@@ -44,7 +44,7 @@ describe('the built-in deck', () => {
     }
     const notes = deck.chapters.map((c) => c.notes).join('\n');
     expect(notes).toMatch(/10-20 s/); // leaders move
-    expect(notes).toMatch(/20-30 s/); // Disconnected
+    expect(notes).toMatch(/Disconnected 10-20 s after the kill: 20 s after the LAST heartbeat/); // PD's rule, pkg/core/store.go
     expect(notes).toMatch(/30 minutes/); // Down
     expect(notes).toMatch(/10-25 s/); // back Up
     expect(notes).toMatch(/tens of seconds/); // leaders drift back

@@ -212,7 +212,7 @@ describe('diagnosis', () => {
     expect(findings.map((f) => f.kind)).toEqual(['hit', 'leaders', 'pd', 'pd', 'data', 'workload', 'recovery']);
     expect(findings[1]?.headline).toBe('Its region leaders moved to tikv0 and tikv2 (tikv0 +6, tikv2 +6) 14 s after the kill');
     expect(text).toContain('PD marked tikv1 Disconnected 25 s after the kill, 11 s after the leaders had already moved');
-    expect(text).toContain('20 s without one');
+    expect(text).toContain('PD waits 20 s from the last one, so 10–20 s after a kill');
     expect(text).toContain('will not be for 30 min');
     expect(findings[4]).toEqual({
       kind: 'data',
@@ -221,6 +221,16 @@ describe('diagnosis', () => {
     });
     expect(findings[5]?.headline).toBe('The workload: throughput fell 38 % for 14 s, 0 errors');
     expect(text).toContain('tikv1 is still out');
+  });
+
+  it('says PD came as the leaders finished moving when both are seen within a second', () => {
+    const { events, last } = play(T0 + 30 * S);
+    if (!last) throw new Error('the story has a snapshot at 30 s');
+    const moved = events.find((e) => e.kind === 'leaders-moved')!;
+    const close = events.map((e) => (e.kind === 'pd-disconnected' ? { ...e, at: moved.at + 400 } : e));
+    const text = said(diagnose(close, [fault()], last));
+    expect(text).toContain('PD marked tikv1 Disconnected 14 s after the kill, as the leaders finished moving');
+    expect(text).not.toContain('0 s after the leaders');
   });
 
   it('says what has not happened yet, without inventing it', () => {
