@@ -143,7 +143,7 @@ function pdFindings(s: Subject, timeline: readonly TimelineEvent[]): Finding[] {
       finding(
         'pd',
         `PD marked ${s.node} Disconnected ${formatDuration(disc.at - s.at)} after the ${what}${lead}`,
-        `The lag is by design: a TiKV heartbeats PD every 10 s, and PD waits 20 s from the last one, so 10–20 s after a ${what}.`
+        `The lag is by design: a TiKV heartbeats PD every 10 s, and PD waits 20 s from the last one, so about 10–20 s after a ${what}.`
       )
     );
   } else if (restored && (s.restoredAt ?? 0) - s.at < 30_000) {

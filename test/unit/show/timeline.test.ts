@@ -212,7 +212,7 @@ describe('diagnosis', () => {
     expect(findings.map((f) => f.kind)).toEqual(['hit', 'leaders', 'pd', 'pd', 'data', 'workload', 'recovery']);
     expect(findings[1]?.headline).toBe('Its region leaders moved to tikv0 and tikv2 (tikv0 +6, tikv2 +6) 14 s after the kill');
     expect(text).toContain('PD marked tikv1 Disconnected 25 s after the kill, 11 s after the leaders had already moved');
-    expect(text).toContain('PD waits 20 s from the last one, so 10–20 s after a kill');
+    expect(text).toContain('PD waits 20 s from the last one, so about 10–20 s after a kill');
     expect(text).toContain('will not be for 30 min');
     expect(findings[4]).toEqual({
       kind: 'data',
