@@ -6,10 +6,10 @@ import Docker from 'dockerode';
 import type { Browser } from 'playwright-core';
 import { dockerOptions } from '../../src/main/chaos/docker-engine';
 import { containerName, simClusterDown, simClusterUp } from '../../src/main/sim/containers/cluster';
-import { getState, startApp, type RunningApp } from './app';
-import { indexText, openView, waitFor, type ViewPage } from './browser';
+import { startApp, type RunningApp } from './app';
+import { indexText, waitFor, type ViewPage } from './browser';
 import { takeLiveLock } from './live-lock';
-import { advanceTo, allRunning, beats, faultOnMap, indexOf, workloadOps, type FaultResults, type Views } from './phases';
+import { advanceTo, allRunning, beats, faultOnMap, indexOf, openViews, workloadOps, type FaultResults } from './phases';
 
 export const LIVE_PROJECT = 'tikvstagebench';
 
@@ -85,12 +85,9 @@ async function measureLocked(root: string, docker: Docker, engine: string, brows
     const up = await simClusterUp(docker, { project, pdPort: await freePort(), simSpeed, log: (l) => log(`live: ${l}`) });
     const dies = (watch = await watchDies(docker, project)).dies;
     app = await startApp(root, ['--mode', 'live', '--project', project, '--docker-host', engine, '--pd', up.pdUrl]);
-    const audience = await openView(browser, app.url, 'audience');
-    views.push(audience);
-    const presenter = await openView(browser, app.url, 'presenter');
-    views.push(presenter);
-    const state = await getState(app.url);
-    const v: Views = { audience, presenter, url: app.url, pid: app.pid, total: state.show.total, log };
+    const { v, state } = await openViews(browser, app, log);
+    views.push(v.audience, v.presenter);
+    const { audience } = v;
     if (state.show.mode !== 'live') throw new Error(`the app is in ${state.show.mode} mode, not live: ${state.show.modeReason}`);
     const { workload, fault, restore } = beats(state);
     await waitFor('the audience on chapter 1', () => indexText(audience), (t) => t === indexOf(v, 1), 20_000, 100);

@@ -1,8 +1,9 @@
 // The bench's phases, each driving the two views like a presenter and reading only the
 // probe's records, CDP and /proc: key -> paint, idle cost, the fault on the map, the soak.
+import type { Browser } from 'playwright-core';
 import type { AppState } from '../../src/shared/contract';
 import { cpuSeconds, getState, rssBytes, wsRequest } from './app';
-import { indexText, waitFor, type ProbeChapter, type ViewPage } from './browser';
+import { indexText, openView, waitFor, type ProbeChapter, type ViewPage } from './browser';
 
 export interface Views {
   audience: ViewPage;
@@ -11,6 +12,23 @@ export interface Views {
   pid: number;
   total: number;
   log(line: string): void;
+}
+
+/** Both views of the app at `app.url`, opened in `browser`, with the state they start from. A
+ *  view opened before a failure is closed again. */
+export async function openViews(browser: Browser, app: { url: string; pid: number }, log: Views['log']): Promise<{ v: Views; state: AppState }> {
+  const opened: ViewPage[] = [];
+  try {
+    const audience = await openView(browser, app.url, 'audience');
+    opened.push(audience);
+    const presenter = await openView(browser, app.url, 'presenter');
+    opened.push(presenter);
+    const state = await getState(app.url);
+    return { v: { audience, presenter, url: app.url, pid: app.pid, total: state.show.total, log }, state };
+  } catch (e) {
+    for (const p of opened) await p.close().catch(() => undefined);
+    throw e;
+  }
 }
 
 /** 1-based chapter numbers of the deck's beats. */

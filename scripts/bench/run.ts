@@ -6,21 +6,20 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
-import { buildApp, buildIsStale, getState, startApp, type RunningApp } from './app';
-import { indexText, launchChromium, openView, waitFor } from './browser';
+import { buildApp, buildIsStale, startApp, type RunningApp } from './app';
+import { indexText, launchChromium, waitFor } from './browser';
 import { bytesFigures, faultFigures, idleFigures, jitlessSoakFigures, keyFigures, liveFigures, soakFigures } from './figures';
 import { measureLive } from './live';
 import { USAGE, parseOptions, type BenchOptions } from './options';
-import { advanceTo, allRunning, beats, faultOnMap, idleCost, indexOf, keyLatency, soak, workloadOps, type SoakResults, type Views } from './phases';
+import { advanceTo, allRunning, beats, faultOnMap, idleCost, indexOf, keyLatency, openViews, soak, workloadOps, type SoakResults } from './phases';
 import { table, verdict, type Figure } from './report';
 
 const ROOT = resolve(__dirname, '..', '..');
 const log = (line: string): void => void process.stderr.write(`bench: ${line}\n`);
 
 async function measure(o: BenchOptions, app: RunningApp, browser: Browser): Promise<{ figures: Figure[]; details: Record<string, unknown> }> {
-  const [audience, presenter] = [await openView(browser, app.url, 'audience'), await openView(browser, app.url, 'presenter')];
-  const state = await getState(app.url);
-  const v: Views = { audience, presenter, url: app.url, pid: app.pid, total: state.show.total, log };
+  const { v, state } = await openViews(browser, app, log);
+  const { audience, presenter } = v;
   const b = beats(state);
   for (const p of [audience, presenter]) await waitFor(`${p.name} on chapter 1`, () => indexText(p), (t) => t === indexOf(v, 1), 20_000, 100);
 
@@ -65,9 +64,7 @@ async function jitlessSoak(o: BenchOptions, app: RunningApp): Promise<SoakResult
   log(`jitless soak: ${o.loops} loops again in a chromium with --js-flags=--jitless (--no-jitless-soak skips it) ...`);
   const browser = await launchChromium(['--js-flags=--jitless']);
   try {
-    const [audience, presenter] = [await openView(browser, app.url, 'audience'), await openView(browser, app.url, 'presenter')];
-    const state = await getState(app.url);
-    const v: Views = { audience, presenter, url: app.url, pid: app.pid, total: state.show.total, log };
+    const { v, state } = await openViews(browser, app, log);
     return await soak(v, o.loops, beats(state), o.simSpeed);
   } finally {
     await browser.close().catch(() => undefined);
