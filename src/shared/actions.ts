@@ -22,6 +22,16 @@ export const faultSpecSchema = z.strictObject({
 });
 
 export type FaultSpec = z.infer<typeof faultSpecSchema>;
+
+/**
+ * A fault asked for by a view or a script (the `injectFault` request). The majority rule's
+ * opt-in belongs to the deck alone, where the presenter sees it on the slide: a request that
+ * carries it is refused, so no client on the socket can switch the rule off.
+ */
+export const requestedFaultSchema = faultSpecSchema.refine((f) => f.allowQuorumLoss === undefined, {
+  message: 'allowQuorumLoss is not accepted in a request: only a deck slide can opt in ("allow-quorum-loss: true")',
+  path: ['allowQuorumLoss']
+});
 export type FaultTarget = FaultSpec['target'];
 
 export type ChapterAction =

@@ -3,7 +3,7 @@
 // derive their channel names and types from it.
 import { z } from 'zod';
 import type { PreflightReport } from './preflight';
-import { faultSpecSchema } from './actions';
+import { requestedFaultSchema } from './actions';
 import { KEY_ACTIONS, KEY_MODES, TIMER_COMMANDS, type ActionLogEntry, type RecordingSummary, type ShowState } from './show';
 import type { ClusterSnapshot } from './cluster';
 import { splitShow, type ShowDeck, type ShowDetails, type ShowPosition } from './show-parts';
@@ -20,7 +20,8 @@ export const requestArgs = {
   goTo: z.tuple([z.number().int().min(0).max(999)]),
   /** No argument toggles; a boolean sets. */
   blackout: z.tuple([z.boolean().optional()]),
-  injectFault: z.tuple([faultSpecSchema]),
+  /** A fault by hand: the majority rule always applies (the deck's opt-in is not accepted here). */
+  injectFault: z.tuple([requestedFaultSchema]),
   restoreFault: z.tuple([z.string().min(1).max(100)]),
   restoreAll: z.tuple([]),
   /** Restore every open fault and black out the audience at once. */

@@ -25,6 +25,17 @@ describe('contract validation', () => {
     expect(parseRequest('goTo', 'not an array').ok).toBe(false);
   });
 
+  it('refuses the majority rule opt-in in a request: only a deck slide may carry it', () => {
+    for (const allowQuorumLoss of [true, false]) {
+      const r = parseRequest('injectFault', [{ kind: 'kill', target: { type: 'named', name: 'tikv0' }, allowQuorumLoss }]);
+      expect(r).toEqual({
+        ok: false,
+        error:
+          'bad arguments for "injectFault": argument 0.allowQuorumLoss: allowQuorumLoss is not accepted in a request: only a deck slide can opt in ("allow-quorum-loss: true")'
+      });
+    }
+  });
+
   it('names channels once, from the request list', () => {
     expect(REQUEST_NAMES).toContain('restoreAll');
     expect(isRequestName('restoreAll')).toBe(true);
