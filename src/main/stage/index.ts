@@ -63,7 +63,9 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
     }),
     { chapterId: () => show.director().chapters[show.director().index]?.id ?? null, lastFaultNode: () => faults?.all().at(-1)?.node ?? null }
   ); // each beat also goes to the recording
-  let showEpoch = 0;
+  // This run's show starts now: faults restored in an earlier run stay in the ledger, not in the
+  // show's list (nor its diagnosis); one still open is always listed, whenever it began.
+  let showEpoch = Date.now();
   const show = createShow({
     deck: deck.deck,
     executor: { run: (action) => actions.run(action, { notify: false }) }, // the runtime reports failures itself
