@@ -12,7 +12,10 @@
 //   down or running. After done or failed the presenter moves on: a failure is a presenter
 //   notice, never a trap. prev is always allowed.
 // - autoAdvance moves on N s after the action finished well (or after entering, with no action).
-//   It does not fire after a failed action: the presenter decides.
+//   It does not fire after a failed action: the presenter decides. A fault chapter it reaches is
+//   armed, not started: no fault fires without a press (the deck cannot chain one in at launch).
+// - Restore all, Panic and a reset stand the show down: a countdown under way is stopped (its
+//   beat armed again) and a pending autoAdvance dropped, so nothing fires behind them.
 // - The index clamps at both ends. A deck reload keeps the position by chapter id, and never
 //   fires an action by itself.
 // - Only the presenter fires beats: the first chapter's action is `armed` at launch (and the
@@ -59,7 +62,9 @@ export type DirectorEvent =
   | { type: 'actionFinished'; chapterId: string; ok: boolean; message: string }
   | { type: 'deckReplaced'; deck: { chapters: readonly Chapter[] } }
   /** Run the show again: the first chapter, every beat re-armed, as at launch (nothing fires). */
-  | { type: 'reset' };
+  | { type: 'reset' }
+  /** Restore all, Panic or a reset: stop a countdown under way and any autoAdvance; `by` names who, for the notice. */
+  | { type: 'standDown'; by: string };
 
 export type DirectorEffect =
   /** Run the chapter's action now, and feed actionFinished back. */
@@ -161,6 +166,9 @@ export function reduce(s: DirectorState, e: DirectorEvent, now: number): Transit
     case 'reset':
       // A fresh show on the same deck: the first chapter's beat is armed, as at launch.
       return createDirector({ chapters: s.chapters }, now);
+    case 'standDown':
+      next = standDown(s, e.by, fx);
+      break;
   }
   return finish(next, fx);
 }
@@ -223,7 +231,8 @@ function setBeat(s: DirectorState, id: string, beat: BeatState): DirectorState {
   return { ...s, beats: { ...s.beats, [id]: beat } };
 }
 
-function move(s: DirectorState, target: number, now: number, fx: DirectorEffect[]): DirectorState {
+/** `auto`: autoAdvance moves, not the presenter (a fault chapter it reaches is armed). */
+function move(s: DirectorState, target: number, now: number, fx: DirectorEffect[], by: { auto?: boolean } = {}): DirectorState {
   const to = Math.min(Math.max(target, 0), s.chapters.length - 1);
   if (to === s.index) return s;
   if (to > s.index) {
@@ -236,7 +245,7 @@ function move(s: DirectorState, target: number, now: number, fx: DirectorEffect[
       }
     }
   }
-  return enter(leave(s), to, now, fx);
+  return enter(leave(s), to, now, fx, { armFaults: by.auto === true });
 }
 
 /** Leaving the current chapter cancels its pending countdown (the action is not fired). */
@@ -247,13 +256,15 @@ function leave(s: DirectorState): DirectorState {
   return { ...out, autoAdvanceAt: null };
 }
 
-function enter(s0: DirectorState, index: number, now: number, fx: DirectorEffect[], opts: { arm?: boolean } = {}): DirectorState {
+/** `arm`: every action waits for a press (launch); `armFaults`: a fault does (autoAdvance). */
+function enter(s0: DirectorState, index: number, now: number, fx: DirectorEffect[], opts: { arm?: boolean; armFaults?: boolean } = {}): DirectorState {
   const ch = s0.chapters[index];
   if (!ch) return s0;
   let s: DirectorState = { ...s0, index, step: 0, enteredAt: now, autoAdvanceAt: null };
   fx.push({ type: 'entered', chapterId: ch.id, index });
   const beat = beatOf(s, ch.id);
-  if (ch.action !== null && !s.fired.includes(ch.id)) return opts.arm ? arm(s, ch) : start(s, ch, now, fx);
+  if (ch.action !== null && !s.fired.includes(ch.id))
+    return opts.arm || (opts.armFaults && ch.action.type === 'fault') ? arm(s, ch) : start(s, ch, now, fx);
   if (ch.autoAdvance !== null && (ch.action === null || beat.phase === 'done'))
     s = { ...s, autoAdvanceAt: now + ch.autoAdvance * 1000 };
   return s;
@@ -302,9 +313,18 @@ function tick(s: DirectorState, now: number, fx: DirectorEffect[]): DirectorStat
   if (s.autoAdvanceAt !== null && now >= s.autoAdvanceAt) {
     const cleared: DirectorState = { ...s, autoAdvanceAt: null };
     if (s.index >= s.chapters.length - 1) return cleared;
-    return move(cleared, s.index + 1, now, fx);
+    return move(cleared, s.index + 1, now, fx, { auto: true });
   }
   return s;
+}
+
+/** Stops a countdown under way (its beat waits for the presenter again) and any autoAdvance. */
+function standDown(s: DirectorState, by: string, fx: DirectorEffect[]): DirectorState {
+  const ch = currentChapter(s);
+  const out: DirectorState = s.autoAdvanceAt === null ? s : { ...s, autoAdvanceAt: null };
+  if (beatOf(s, ch.id).phase !== 'countdown') return out;
+  fx.push({ type: 'notice', text: `${ch.title}: ${by} stopped the countdown; ${actionPhrase(ch.action)} did not fire. Press Next to start it again.` });
+  return arm(out, ch);
 }
 
 function finished(s: DirectorState, id: string, ok: boolean, message: string, now: number, fx: DirectorEffect[]): DirectorState {
@@ -326,9 +346,15 @@ function replaceDeck(s: DirectorState, chapters: readonly Chapter[], fx: Directo
   const found = chapters.findIndex((c) => c.id === cur.id);
   const index = found >= 0 ? found : Math.min(s.index, chapters.length - 1);
   const here = chapters[index];
+  // A fired chapter whose id changed (its title was edited, and the id comes from the title)
+  // is still the one that fired: going back to it must not fire again.
+  const renamed = renamedChapters(s.chapters, chapters, s.fired);
+  const fired = s.fired.map((id) => renamed.get(id) ?? id);
+  const oldBeats: Record<string, BeatState> = { ...s.beats };
+  for (const [from, to] of renamed) if (s.beats[from]) oldBeats[to] = s.beats[from];
   const beats: Record<string, BeatState> = {};
   for (const c of chapters) {
-    const b = s.beats[c.id];
+    const b = oldBeats[c.id];
     if (!b) continue;
     // Only the current chapter may keep a pending countdown, and only if it still has an action.
     const keepCountdown = found >= 0 && c.id === cur.id && c.action !== null;
@@ -340,10 +366,36 @@ function replaceDeck(s: DirectorState, chapters: readonly Chapter[], fx: Directo
     index,
     step: here ? Math.min(found >= 0 ? s.step : 0, stepsOf(here)) : 0,
     beats,
+    fired,
     autoAdvanceAt: found >= 0 && here?.autoAdvance !== null ? s.autoAdvanceAt : null
   };
   // A reload never fires: the chapter on screen with an action not yet fired waits for the presenter.
-  if (here && here.action !== null && !s.fired.includes(here.id) && beatOf(out, here.id).phase === 'none') return arm(out, here);
+  if (here && here.action !== null && !fired.includes(here.id) && beatOf(out, here.id).phase === 'none') return arm(out, here);
+  return out;
+}
+
+/**
+ * Fired chapters that a reloaded deck no longer has by id, mapped to their new ids: the chapter
+ * at the same place with the same action, else the only unfired chapter with that action. Pure.
+ */
+export function renamedChapters(before: readonly Chapter[], after: readonly Chapter[], fired: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const ids = new Set(after.map((c) => c.id));
+  const taken = new Set(fired.filter((id) => ids.has(id)));
+  const key = (c: Chapter | undefined): string | null => (c?.action ? JSON.stringify(c.action) : null);
+  for (const id of fired) {
+    if (ids.has(id)) continue;
+    const i = before.findIndex((c) => c.id === id);
+    const k = key(before[i]);
+    if (i < 0 || k === null) continue;
+    const free = (c: Chapter | undefined): c is Chapter => c !== undefined && !taken.has(c.id) && key(c) === k;
+    const same = after[i];
+    const alike = after.filter(free);
+    const to = free(same) ? same : alike.length === 1 ? alike[0] : undefined;
+    if (!to) continue;
+    out.set(id, to.id);
+    taken.add(to.id);
+  }
   return out;
 }
 

@@ -69,6 +69,11 @@ export interface ShowRuntime {
    * running from before no longer moves any beat when it ends.
    */
   reset(): void;
+  /**
+   * Restore all, Panic or a reset (`by`, for the presenter's notice): a countdown under way
+   * stops without firing (its beat waits for a press again) and no autoAdvance is pending.
+   */
+  standDown(by: string): void;
   timeline(): TimelineEvent[];
   /** The director's state (read-only; for tests and debugging). */
   director(): DirectorState;
@@ -284,6 +289,7 @@ export function createShow(opts: ShowOptions): ShowRuntime {
       notices = [];
       feed({ type: 'reset' });
     },
+    standDown: (by) => feed({ type: 'standDown', by }),
     timeline: () => events,
     director: () => dir,
     dispose() {

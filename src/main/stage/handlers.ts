@@ -23,6 +23,8 @@ export interface HandlerDeps {
   preflight(): Promise<PreflightReport>;
   /** Run the show again (src/main/stage/reset.ts); publishes when done. */
   resetShow(): Promise<void>;
+  /** A reset is under way: moves and faults by hand are refused until it is done. */
+  resetting?(): boolean;
   shell?: { swapDisplays(): void };
   /** Record and replay (src/main/replay): the recordings, and the switch to one mid-show. */
   replay?: { list(): RecordingSummary[]; switchTo(path: string | null, upToDamage: boolean): Promise<void> };
@@ -31,20 +33,32 @@ export interface HandlerDeps {
 export function createHandlers(d: HandlerDeps): Handlers {
   const { show, presenter, publish } = d;
   /** Runs a change, then publishes. */
-  const after = (change: () => void): Promise<ShowState> => {
+  const after = async (change: () => void): Promise<ShowState> => {
     change();
-    return Promise.resolve(publish());
+    return publish();
   };
+  // While a reset waits for the cluster to settle, a move could start a countdown and fire a
+  // fault into the cluster it is restoring: moves wait for the first chapter instead.
+  const held = (what: string): void => {
+    if (d.resetting?.()) throw new Error(`${what} refused: the show is being reset and starts again at the first chapter once the cluster has settled`);
+  };
+  const move = (what: string, change: () => void): Promise<ShowState> =>
+    after(() => {
+      held(what);
+      change();
+    });
   return {
     getState: async () => d.state(),
-    next: () => after(() => show.next()),
-    prev: () => after(() => show.prev()),
-    first: () => after(() => show.first()),
-    last: () => after(() => show.last()),
-    goTo: (i) => after(() => show.goTo(i)),
+    next: () => move('next', () => show.next()),
+    prev: () => move('prev', () => show.prev()),
+    first: () => move('first', () => show.first()),
+    last: () => move('last', () => show.last()),
+    goTo: (i) => move('goTo', () => show.goTo(i)),
     blackout: (on) => after(() => show.blackout(on)),
     injectFault: async (spec) => {
-      const r = await d.actions.run({ type: 'fault', fault: spec });
+      held('injectFault');
+      // The kind and target only: the majority rule's opt-in is the deck's (contract.ts refuses it too).
+      const r = await d.actions.run({ type: 'fault', fault: { kind: spec.kind, target: spec.target } });
       if (!r.ok) throw new Error(r.message);
       return publish();
     },
@@ -56,14 +70,16 @@ export function createHandlers(d: HandlerDeps): Handlers {
       return publish();
     },
     restoreAll: async () => {
+      show.standDown('Restore all'); // a countdown under way must not fire behind it
       const r = await d.actions.run({ type: 'restore-all' });
       const s = publish();
       if (!r.ok) throw new Error(r.message);
       return s;
     },
     panic: async () => {
-      // Black the audience first (instant), then bring every node back.
+      // Black the audience first (instant), stop any countdown, then bring every node back.
       show.blackout(true);
+      show.standDown('Panic');
       publish();
       d.journal.log('panic', 'info', 'audience blacked out; restoring every open fault');
       const r = await d.actions.run({ type: 'restore-all' });

@@ -114,7 +114,8 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
     journal,
     publish,
     state,
-    resetShow: runReset,
+    resetShow: runReset.run,
+    resetting: runReset.running,
     shell: opts.shell,
     replay: replay.control({ chapter: () => show.director().index + 1, openFaults: () => faults?.unresolved() ?? [] }),
     preflight: async () => {

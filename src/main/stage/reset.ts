@@ -25,6 +25,8 @@ export function unsettledReason(s: ClusterSnapshot): string | null {
 
 export interface ResetDeps {
   actions: ActionRunner;
+  /** First of all: stop a countdown or autoAdvance under way, so nothing fires during the reset. */
+  standDown(): void;
   /** The last published cluster snapshot. */
   snapshot(): ClusterSnapshot;
   /** The deck starts the workload itself (so the reset may stop it, as at launch). */
@@ -50,6 +52,7 @@ export async function resetShow(d: ResetDeps): Promise<void> {
   const now = d.now ?? Date.now;
   const sleep = d.sleep ?? ((ms: number) => new Promise<void>((ok) => setTimeout(ok, ms)));
   const problems: string[] = [];
+  d.standDown();
   const restored = await d.actions.run({ type: 'restore-all' }, { notify: false });
   if (!restored.ok) problems.push(`reset: ${restored.message}`);
   if (d.deckStartsWorkload()) {
@@ -78,16 +81,24 @@ export interface ResetParts {
   journal: Journal;
   feed: Pick<ClusterFeed, 'current' | 'clearHistory'>;
   presenter: Pick<PresenterSession, 'reset'>;
-  show: Pick<ShowRuntime, 'reset' | 'director'>;
+  show: Pick<ShowRuntime, 'reset' | 'director' | 'standDown'>;
   markEpoch(at: number): void;
 }
 
-/** resetShow over the stage's parts, one at a time: a second press while one runs waits for the same one. */
-export function showResetter(p: ResetParts): () => Promise<void> {
+export interface ShowResetter {
+  /** A second press while one runs waits for the same one. */
+  run(): Promise<void>;
+  /** A reset is under way: the show holds every move until it is back at the first chapter. */
+  running(): boolean;
+}
+
+/** resetShow over the stage's parts, one at a time. */
+export function showResetter(p: ResetParts): ShowResetter {
   let running: Promise<void> | null = null;
-  return () =>
+  const run = (): Promise<void> =>
     (running ??= resetShow({
       actions: p.actions,
+      standDown: () => p.show.standDown('the reset'),
       snapshot: () => p.feed.current(),
       deckStartsWorkload: () => p.show.director().chapters.some((c) => c.action?.type === 'start-workload'),
       journal: p.journal,
@@ -98,4 +109,5 @@ export function showResetter(p: ResetParts): () => Promise<void> {
         show: () => p.show.reset()
       }
     }).finally(() => (running = null)));
+  return { run, running: () => running !== null };
 }

@@ -6,6 +6,7 @@ import {
   currentChapter,
   nextWakeAt,
   reduce,
+  renamedChapters,
   toShowState,
   type DirectorEffect,
   type DirectorEvent,
@@ -297,10 +298,53 @@ describe('director: autoAdvance, clamping, blackout', () => {
     expect(ok.effects).toContainEqual({ type: 'schedule-tick', at: T + 3000 });
     const moved = reduce(ok.state, tick, T + 3000).state;
     expect(moved.index).toBe(2);
+    expect(beatOf(moved, 'kill').phase).toBe('armed'); // a fault waits for the presenter
+    const started = reduce(moved, next, T + 3500);
+    expect(runs(started.effects)).toHaveLength(1);
 
-    const failed = reduce(moved, { type: 'actionFinished', chapterId: 'kill', ok: false, message: 'boom' }, T + 4000).state;
+    const failed = reduce(started.state, { type: 'actionFinished', chapterId: 'kill', ok: false, message: 'boom' }, T + 4000).state;
     expect(failed.autoAdvanceAt).toBeNull();
     expect(reduce(failed, tick, T + 60_000).state.index).toBe(2);
+  });
+
+  it('a fault chapter reached by autoAdvance is armed, not started: no fault fires at launch', () => {
+    const chain: Chapter[] = [chapter('welcome', { autoAdvance: 10 }), chapter('kill', { action: act('kill-random-tikv'), countdown: 3 }), chapter('end')];
+    const launched = createDirector({ chapters: chain }, T).state;
+    const r = play(launched, [
+      [tick, T + 10_000],
+      [tick, T + 13_000],
+      [tick, T + 60_000]
+    ]);
+    expect(r.state.index).toBe(1);
+    expect(runs(r.effects)).toEqual([]);
+    expect(beatOf(r.state, 'kill')).toMatchObject({ phase: 'armed', message: 'the kill of a random TiKV is armed: press Next to start it' });
+    // The presenter's press is the go.
+    const go = play(r.state, [
+      [next, T + 61_000],
+      [tick, T + 64_000]
+    ]);
+    expect(runs(go.effects)).toEqual([{ type: 'run-action', chapterId: 'kill', action: act('kill-random-tikv') }]);
+  });
+
+  it('standing down stops a countdown (armed again, with a notice) and drops an autoAdvance', () => {
+    const counting = atFault(T);
+    expect(beatOf(counting, 'fault-injection').phase).toBe('countdown');
+    const r = play(counting, [
+      [{ type: 'standDown', by: 'Panic' }, T + 1000],
+      [tick, T + 3000],
+      [tick, T + 9000]
+    ]);
+    expect(runs(r.effects)).toEqual([]);
+    expect(beatOf(r.state, 'fault-injection').phase).toBe('armed');
+    expect(r.effects).toContainEqual({
+      type: 'notice',
+      text: 'Fault Injection: Panic stopped the countdown; the kill of a random TiKV did not fire. Press Next to start it again.'
+    });
+    const auto = createDirector({ chapters: [chapter('intro', { autoAdvance: 5 }), chapter('two')] }, T).state;
+    const down = reduce(auto, { type: 'standDown', by: 'Restore all' }, T + 1000);
+    expect(down.state.autoAdvanceAt).toBeNull();
+    expect(down.effects.filter((e) => e.type === 'notice')).toEqual([]); // nothing was counting down
+    expect(reduce(down.state, tick, T + 6000).state.index).toBe(0);
   });
 
   it('a presenter move cancels a pending autoAdvance', () => {
@@ -355,6 +399,44 @@ describe('director: deck replacement', () => {
       [next, T + 6100]
     ]);
     expect(runs(again.effects)).toEqual([]);
+  });
+
+  it('a fired chapter whose id changed (its title was edited) is still fired: going back does not re-inject', () => {
+    const fired = play(atFault(T), [
+      [tick, T + 3000],
+      [{ type: 'actionFinished', chapterId: 'fault-injection', ok: true, message: 'killed tikv1' }, T + 3100],
+      [next, T + 4000]
+    ]).state;
+    const retitled = deck.chapters.map((c) => (c.id === 'fault-injection' ? { ...c, id: 'fault-injektion', title: 'Fault Injektion' } : c));
+    const r = reduce(fired, { type: 'deckReplaced', deck: { chapters: retitled } }, T + 5000);
+    expect(r.state.fired).toContain('fault-injektion');
+    expect(beatOf(r.state, 'fault-injektion').phase).toBe('done');
+    const back = play(r.state, [
+      [prev, T + 6000],
+      [tick, T + 10_000],
+      [{ type: 'goTo', index: FAULT }, T + 11_000],
+      [tick, T + 15_000]
+    ]);
+    expect(back.state.index).toBe(FAULT);
+    expect(runs(back.effects)).toEqual([]);
+  });
+
+  it('maps a renamed fired chapter by place and action, else by a unique action, never by guess', () => {
+    const kill = act('kill:tikv1');
+    const before = [chapter('a'), chapter('k1', { action: kill }), chapter('b')];
+    // Same place, same action.
+    expect(renamedChapters(before, [chapter('a'), chapter('k1-new', { action: kill }), chapter('b')], ['k1'])).toEqual(new Map([['k1', 'k1-new']]));
+    // Moved (a chapter inserted before it), and the only one with that action.
+    expect(renamedChapters(before, [chapter('new'), chapter('a'), chapter('b'), chapter('k1-new', { action: kill })], ['k1'])).toEqual(
+      new Map([['k1', 'k1-new']])
+    );
+    // Two candidates elsewhere: no mapping rather than a guess.
+    const two = [chapter('x'), chapter('y'), chapter('k2', { action: kill }), chapter('k3', { action: kill })];
+    expect(renamedChapters(before, two, ['k1'])).toEqual(new Map());
+    // Another action at the same place is not the same chapter.
+    expect(renamedChapters(before, [chapter('a'), chapter('p', { action: act('pause:tikv1') })], ['k1'])).toEqual(new Map());
+    // Ids that survive are left alone.
+    expect(renamedChapters(before, before, ['k1'])).toEqual(new Map());
   });
 
   it('clamps when the current chapter is gone, and never fires an action by itself', () => {

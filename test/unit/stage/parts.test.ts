@@ -208,7 +208,7 @@ describe('presenter session', () => {
 });
 
 describe('handlers', () => {
-  function setup(opts: { injectError?: string; shell?: boolean } = {}) {
+  function setup(opts: { injectError?: string; shell?: boolean; resetting?: () => boolean } = {}) {
     const faults = fakeFaults({ injectError: opts.injectError });
     const journal = createJournal({ onLog: () => undefined });
     const runner = createActionRunner({ faults, workload: null, containerNote: null, journal, record: () => undefined });
@@ -230,6 +230,7 @@ describe('handlers', () => {
       state: () => ({ show: show.state(), cluster: undefined as never, log: journal.entries(), deck: deckPart('', '', show.director().chapters) }),
       preflight: async () => preflightUnavailable('sim', 1),
       resetShow: async () => void show.reset(),
+      resetting: opts.resetting,
       shell: opts.shell ? { swapDisplays: () => void swaps.push(1) } : undefined
     });
     return { h, show, faults, swaps, journal };
@@ -255,6 +256,54 @@ describe('handlers', () => {
     const after = await s.h.panic();
     expect(after.blackout).toBe(true);
     expect(s.faults.unresolved()).toEqual([]);
+    s.show.dispose();
+  });
+
+  it('a fault by hand never carries the majority opt-in, whatever the caller passed', async () => {
+    const s = setup();
+    await s.h.injectFault({ kind: 'kill', target: { type: 'named', name: 'tikv0' }, allowQuorumLoss: true });
+    expect(s.faults.records[0]?.spec).toEqual({ kind: 'kill', target: { type: 'named', name: 'tikv0' } });
+    s.show.dispose();
+  });
+
+  // The builtin deck's chapter 4 kills a random TiKV after a 3 s countdown.
+  for (const [name, press] of [
+    ['Panic', (h: ReturnType<typeof setup>['h']) => h.panic()],
+    ['Restore all', (h: ReturnType<typeof setup>['h']) => h.restoreAll()]
+  ] as const) {
+    it(`${name} during a fault countdown stops it: nothing fires behind it, and the beat waits for Next`, async () => {
+      vi.useFakeTimers();
+      try {
+        const s = setup();
+        await s.h.goTo(3);
+        expect(s.show.state().beat.phase).toBe('countdown');
+        await vi.advanceTimersByTimeAsync(1500);
+        await press(s.h);
+        await vi.advanceTimersByTimeAsync(10_000);
+        expect(s.faults.records).toEqual([]);
+        expect(s.show.state().beat.phase).toBe('armed');
+        expect(s.show.state().notices.join(' ')).toContain(`${name} stopped the countdown`);
+        await s.h.next(); // the presenter's press starts it again
+        await vi.advanceTimersByTimeAsync(3500);
+        expect(s.faults.records.map((r) => r.spec.kind)).toEqual(['kill']);
+        s.show.dispose();
+      } finally {
+        vi.useRealTimers();
+      }
+    });
+  }
+
+  it('while a reset runs, moves and faults by hand are refused with a sentence', async () => {
+    let resetting = true;
+    const s = setup({ resetting: () => resetting });
+    await expect(s.h.next()).rejects.toThrow(/^next refused: the show is being reset/);
+    await expect(s.h.goTo(3)).rejects.toThrow(/^goTo refused/);
+    await expect(s.h.injectFault({ kind: 'kill', target: { type: 'random-tikv' } })).rejects.toThrow(/^injectFault refused/);
+    expect(s.show.director().index).toBe(0);
+    expect(s.faults.records).toEqual([]);
+    expect((await s.h.blackout(true)).blackout).toBe(true); // the audience can still be blacked out
+    resetting = false;
+    expect((await s.h.next()).index).toBe(1);
     s.show.dispose();
   });
 

@@ -42,6 +42,7 @@ describe('resetShow', () => {
       run: (settleTimeoutMs = 10_000) =>
         resetShow({
           actions,
+          standDown: () => void steps.push('stand down'),
           snapshot: () => snapshots[Math.min(steps.filter((s) => s === 'poll').length, snapshots.length - 1)]!,
           deckStartsWorkload: () => true,
           journal,
@@ -68,7 +69,7 @@ describe('resetShow', () => {
     await p.run();
     expect(p.faults.unresolved()).toEqual([]);
     expect(p.workload.calls).toEqual(['stop']);
-    expect(p.steps).toEqual(['poll', 'poll', 'epoch', 'history', 'presenter', 'show']);
+    expect(p.steps).toEqual(['stand down', 'poll', 'poll', 'epoch', 'history', 'presenter', 'show']);
     expect(p.journal.notices()).toEqual([]);
     expect(p.journal.entries().at(-1)).toMatchObject({ what: 'show reset', outcome: 'ok' });
   });
