@@ -35,6 +35,7 @@ export interface FaultService {
    */
   inject(spec: FaultSpec): Promise<FaultRecord>;
   restore(id: string): Promise<FaultRecord>;
+  /** Undoes every open fault. An inject still queued is refused; one being applied is undone once it lands. */
   restoreAll(): Promise<RestoreAllResult>;
   /** Every fault of this scope, oldest first. */
   all(): FaultRecord[];
@@ -106,6 +107,8 @@ export function createFaultService(deps: FaultServiceDeps): FaultService {
     injecting = run.catch(() => undefined);
     return run;
   }
+  /** Bumped by every Restore all: an inject asked for before it and still queued is refused. */
+  let restoreAlls = 0;
 
   async function decideAndApply(spec: FaultSpec): Promise<FaultRecord> {
     let processes: NodeProcess[];
@@ -152,11 +155,26 @@ export function createFaultService(deps: FaultServiceDeps): FaultService {
     });
   }
 
+  /** Undoes these faults in parallel (every node back within a couple of seconds of the press). */
+  async function undoEach(open: LedgerRecord[], out: RestoreAllResult): Promise<void> {
+    const results = await Promise.allSettled(open.map((r) => undo(r)));
+    results.forEach((res, i) => {
+      const r = open[i]!;
+      if (res.status === 'fulfilled') out.restored.push(res.value);
+      else out.failed.push({ node: r.node, fault: strip(r), error: `${UNDO_WORD[r.spec.kind]} ${r.node} failed: ${(res.reason as Error).message}` });
+    });
+  }
+
   return {
     async inject(spec: FaultSpec): Promise<FaultRecord> {
       if (spec.kind !== 'kill' && spec.target.type === 'pd-leader')
         throw new Error('refused: only a kill of the PD leader is supported');
-      return exclusive(() => decideAndApply(spec));
+      const asked = restoreAlls;
+      return exclusive(() =>
+        asked === restoreAlls
+          ? decideAndApply(spec)
+          : Promise.reject(new Error('refused: Restore all was pressed after this fault was asked for, so it was not injected'))
+      );
     },
     async restore(id: string): Promise<FaultRecord> {
       const r = records().find((x) => x.id === id);
@@ -169,20 +187,15 @@ export function createFaultService(deps: FaultServiceDeps): FaultService {
       }
     },
     async restoreAll(): Promise<RestoreAllResult> {
-      const open = deps.ledger.unresolved(deps.scope);
-      // In parallel: every node should be back within a couple of seconds of the key press.
-      const results = await Promise.allSettled(open.map((r) => undo(r)));
+      restoreAlls++; // injects still queued are refused
+      const inFlight = injecting; // the one being decided or applied right now, if any
       const out: RestoreAllResult = { restored: [], revived: [], failed: [] };
-      results.forEach((res, i) => {
-        const r = open[i]!;
-        if (res.status === 'fulfilled') out.restored.push(res.value);
-        else
-          out.failed.push({
-            node: r.node,
-            fault: strip(r),
-            error: `${UNDO_WORD[r.spec.kind]} ${r.node} failed: ${(res.reason as Error).message}`
-          });
-      });
+      await undoEach(deps.ledger.unresolved(deps.scope), out);
+      // That inject may open its fault after the list above was taken: undo it too once it lands.
+      await inFlight;
+      const seen = new Set([...out.restored.map((r) => r.id), ...out.failed.map((f) => f.fault?.id)]);
+      const late = deps.ledger.unresolved(deps.scope).filter((r) => !seen.has(r.id));
+      if (late.length) await undoEach(late, out);
       // Then anything still down without a record (a lost ledger line, a hand-made kill).
       try {
         const rev = await deps.driver.reviveAll();

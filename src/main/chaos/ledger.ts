@@ -2,7 +2,7 @@
 // restored after, so a crash or a quit mid-show never leaves a node dead without the app
 // knowing how to bring it back. An append-only JSON-lines file: a torn or unreadable line is
 // never dropped in silence: it is counted, the file is kept aside and a clean one started.
-import { appendFileSync, closeSync, rmSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, rmSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { z } from 'zod';
 import { faultSpecSchema } from '../../shared/contract';
@@ -58,6 +58,23 @@ export function foldLedger(entries: LedgerEntry[]): LedgerRecord[] {
     }
   }
   return [...byId.values()];
+}
+
+/** A live ledger outlives every run: past this many lines it is rewritten at open (see compactLedger). */
+export const COMPACT_OVER_LINES = 2000;
+/** Restored faults kept by a compaction, the newest ones (open and failed faults are always kept). */
+export const COMPACT_KEEP_RESTORED = 200;
+
+/**
+ * The entries worth keeping: every entry of a fault not yet restored, and of the newest
+ * `keepRestored` restored ones; lines about a fault the ledger never opened go. Pure.
+ */
+export function compactLedger(entries: LedgerEntry[], keepRestored = COMPACT_KEEP_RESTORED): LedgerEntry[] {
+  const records = foldLedger(entries);
+  const keep = new Set(records.filter((r) => r.status !== 'restored').map((r) => r.id));
+  const restored = records.filter((r) => r.status === 'restored');
+  for (const r of restored.slice(Math.max(0, restored.length - keepRestored))) keep.add(r.id);
+  return entries.filter((e) => keep.has(e.id));
 }
 
 /** Node names a damaged line still mentions: what the presenter should check by hand. */
@@ -141,6 +158,27 @@ function quarantine(path: string, entries: LedgerEntry[], bad: number, mentioned
   return { lines: bad, movedTo, readable: entries.length, open, mentioned };
 }
 
+/**
+ * Compacts the file through a temporary file and a rename, so a crash leaves either the old
+ * ledger or the new one. If that fails, the old file and every entry stay as they were.
+ */
+function rewrite(path: string, entries: LedgerEntry[]): LedgerEntry[] {
+  const kept = compactLedger(entries);
+  const tmp = `${path}.compact-${process.pid}`;
+  try {
+    writeSynced(tmp, kept.map((e) => JSON.stringify(e) + '\n').join(''), 'w');
+    renameSync(tmp, path);
+    return kept;
+  } catch {
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // the old ledger is untouched either way
+    }
+    return entries;
+  }
+}
+
 export function openLedger(path: string): Ledger {
   mkdirSync(dirname(path), { recursive: true });
   let entries: LedgerEntry[] = [];
@@ -152,6 +190,7 @@ export function openLedger(path: string): Ledger {
     if (parsed.bad > 0) damage = quarantine(path, entries, parsed.bad, parsed.mentioned);
     // A crash mid-write leaves a torn last line: end it, so the next entry starts clean.
     else if (text.length > 0 && !text.endsWith('\n')) appendFileSync(path, '\n');
+    if (!damage && entries.length > COMPACT_OVER_LINES) entries = rewrite(path, entries);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     appendFileSync(path, '');

@@ -1,11 +1,11 @@
-import { mkdtempSync, readFileSync, appendFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, appendFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ChaosDriver } from '../../../src/main/chaos/driver';
 import { fakeDriver } from './fake-driver';
 import { createFaultService } from '../../../src/main/chaos/faults';
-import { openLedger, parseLedger } from '../../../src/main/chaos/ledger';
+import { compactLedger, COMPACT_KEEP_RESTORED, COMPACT_OVER_LINES, openLedger, parseLedger, type LedgerEntry } from '../../../src/main/chaos/ledger';
 
 const tmpLedger = (): string => join(mkdtempSync(join(tmpdir(), 'ledger-')), 'fault-ledger.jsonl');
 
@@ -91,6 +91,30 @@ describe('fault service', () => {
     expect((await svc.restoreAll()).restored).toEqual([]);
   });
 
+  it('Restore all pressed during an inject: the one being applied is undone once it lands, a queued one never runs', async () => {
+    const ledger = openLedger(tmpLedger());
+    const { driver, procs, calls, delay } = fakeDriver();
+    delay(200);
+    const svc = createFaultService({ driver, ledger, scope: 'demo', pdLeader: () => null });
+    const applying = svc.inject({ kind: 'kill', target: { type: 'named', name: 'tikv0' } });
+    while (!calls.includes('kill tikv0')) await new Promise((r) => setTimeout(r, 5)); // written, now applying
+    const queued = svc.inject({ kind: 'pause', target: { type: 'named', name: 'tikv2' } }).then(
+      () => 'injected',
+      (e: Error) => e.message
+    );
+    const res = await svc.restoreAll();
+    await expect(applying).resolves.toMatchObject({ node: 'tikv0' });
+    expect(await queued).toBe('refused: Restore all was pressed after this fault was asked for, so it was not injected');
+    expect(res.restored.map((r) => r.node)).toEqual(['tikv0']);
+    expect(res.failed).toEqual([]);
+    expect(svc.unresolved()).toEqual([]);
+    expect([...procs.values()].every((p) => p.state === 'running')).toBe(true);
+    expect(calls).toEqual(['kill tikv0', 'undo-kill tikv0']);
+    // The next inject, asked after the press, runs as usual.
+    delay(0);
+    await expect(svc.inject({ kind: 'pause', target: { type: 'named', name: 'tikv2' } })).resolves.toMatchObject({ node: 'tikv2' });
+  });
+
   it('survives a restart: a new service on the same ledger sees open faults; scopes stay apart', async () => {
     const path = tmpLedger();
     const { driver } = fakeDriver();
@@ -103,5 +127,37 @@ describe('fault service', () => {
     expect(other.unresolved()).toEqual([]);
     await again.restoreAll();
     expect(createFaultService({ driver, ledger: openLedger(path), scope: 'demo', pdLeader: () => null }).unresolved()).toEqual([]);
+  });
+});
+
+describe('ledger compaction', () => {
+  const open = (id: string, at: number): LedgerEntry => ({ op: 'open', id, spec: { kind: 'kill', target: { type: 'named', name: 'tikv1' } }, node: 'tikv1', scope: 'demo', at });
+  const restored = (id: string, at: number): LedgerEntry => ({ op: 'restored', id, at });
+
+  it('keeps every fault not restored and the newest restored ones; drops lines about unknown faults', () => {
+    const entries: LedgerEntry[] = [];
+    for (let i = 0; i < 5; i++) entries.push(open(`r${i}`, i), restored(`r${i}`, i + 0.5));
+    entries.push(open('still-open', 10), open('half', 11), { op: 'failed', id: 'half', at: 12, error: 'engine hiccup' }, restored('ghost', 13));
+    const kept = compactLedger(entries, 2);
+    expect([...new Set(kept.map((e) => e.id))]).toEqual(['r3', 'r4', 'still-open', 'half']);
+    expect(kept.filter((e) => e.id === 'half').map((e) => e.op)).toEqual(['open', 'failed']);
+  });
+
+  it('rewrites a ledger grown past its limit at open, never losing an open fault', () => {
+    const path = tmpLedger();
+    const lines: LedgerEntry[] = [open('first-still-open', 0)];
+    for (let i = 0; lines.length <= COMPACT_OVER_LINES; i++) lines.push(open(`r${i}`, i + 1), restored(`r${i}`, i + 1.5));
+    writeFileSync(path, lines.map((e) => JSON.stringify(e) + '\n').join(''));
+    const ledger = openLedger(path);
+    expect(ledger.damage()).toBeNull();
+    expect(ledger.unresolved().map((r) => r.id)).toEqual(['first-still-open']);
+    expect(ledger.records()).toHaveLength(COMPACT_KEEP_RESTORED + 1);
+    const onDisk = parseLedger(readFileSync(path, 'utf8'));
+    expect(onDisk.bad).toBe(0);
+    expect(onDisk.entries).toHaveLength(2 * COMPACT_KEEP_RESTORED + 1);
+    expect(readdirSync(join(path, '..'))).toEqual(['fault-ledger.jsonl']); // no temporary file left
+    // Appends go on after the rewrite, and a reopen reads the same faults.
+    ledger.append(open('after', 99_999));
+    expect(openLedger(path).unresolved().map((r) => r.id)).toEqual(['first-still-open', 'after']);
   });
 });
