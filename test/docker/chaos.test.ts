@@ -7,7 +7,7 @@ import { createDockerDriver, type DockerDriver } from '../../src/main/chaos/dock
 import type { NodeProcess } from '../../src/main/chaos/driver';
 import { createFaultService } from '../../src/main/chaos/faults';
 import { openLedger } from '../../src/main/chaos/ledger';
-import { cleanup, composeLabels, engineOrSkip, ensureBaseImage, fingerprint, sleeper, watchBystanders } from './support';
+import { BASE_IMAGE, cleanup, composeLabels, engineOrSkip, ensureBaseImage, fingerprint, sleeper, watchBystanders } from './support';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -160,4 +160,42 @@ describe.skipIf(!docker)('Docker chaos driver (real engine)', () => {
     for (const b of bystanders) expect(await fingerprint(d, b.id)).toEqual(b.before);
     expect(watcher?.events).toEqual([]);
   });
+});
+
+describe.skipIf(!docker)('a graceful stop slower than the request timeout (real engine)', () => {
+  const d = docker as Docker;
+  const SLOW = 'chaosslow';
+  afterAll(async () => cleanup(d, SLOW), 60_000);
+
+  it('waits for the container to exit instead of calling the stop failed', async () => {
+    await cleanup(d, SLOW);
+    await ensureBaseImage(d);
+    const c = await d.createContainer({
+      name: `${SLOW}-tikv0-1`,
+      Image: BASE_IMAGE,
+      // Like TiKV: SIGTERM starts a shutdown that takes a while (here 2.5 s).
+      Entrypoint: ['/usr/local/bin/node', '-e', 'process.on("SIGTERM",()=>setTimeout(()=>process.exit(0),2500));console.log("ready");setInterval(()=>{},1e9)'],
+      Labels: composeLabels(SLOW, 'tikv0'),
+      HostConfig: { NetworkMode: 'none' }
+    });
+    await c.start();
+    // PID 1 ignores a SIGTERM that comes before its handler is in place.
+    await expect.poll(async () => (await c.logs({ stdout: true })).toString(), { timeout: 10_000 }).toContain('ready');
+    const host = process.env.TIKV_STAGE_DOCKER_HOST!;
+    // Requests time out after 1 s here (10 s in the app, against TiKV's 20 s shutdown).
+    const quick = new Dockerode({ ...dockerOptions(host), timeout: 1000 });
+    const slow = createDockerDriver({ docker: quick, streams: new Dockerode(dockerOptions(host)), project: SLOW, stopGraceSeconds: 10 });
+    try {
+      const t0 = Date.now();
+      await slow.apply('stop', 'tikv0');
+      const ms = Date.now() - t0;
+      console.log(`graceful stop answered after ${ms} ms (request timeout 1000 ms)`);
+      expect(ms).toBeGreaterThanOrEqual(2000);
+      const i = await c.inspect();
+      expect(i.State.Status).toBe('exited');
+      expect(i.State.ExitCode).toBe(0); // it finished its own shutdown: no SIGKILL
+    } finally {
+      await slow.close();
+    }
+  }, 60_000);
 });

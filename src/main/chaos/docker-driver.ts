@@ -13,7 +13,7 @@ import { reviveContainers, type Found } from './docker-revive';
 export interface DockerDriverOptions {
   /** Requests (with a timeout). */
   docker: Docker;
-  /** Streams (no idle timeout). */
+  /** Streams, and a graceful stop's long wait (no idle timeout). */
   streams: Docker;
   project: string;
   /** Seconds a graceful stop waits before SIGKILL (TiKV's graceful shutdown needs 20 s). */
@@ -123,7 +123,7 @@ export function createDockerDriver(opts: DockerDriverOptions): DockerDriver {
   };
 
   async function apply(kind: FaultKind, name: string): Promise<void> {
-    await applyFault(docker, await find(name), kind, clusterNetwork, grace, project);
+    await applyFault(docker, await find(name), kind, clusterNetwork, { graceSeconds: grace, slow: opts.streams }, project);
     scheduleRefresh();
   }
 

@@ -14,14 +14,31 @@ async function noopSafe(op: () => Promise<unknown>): Promise<void> {
   }
 }
 
-export async function applyFault(docker: Docker, f: Found, kind: FaultKind, net: () => Promise<Net>, graceSeconds: number, project: string): Promise<void> {
+/** A graceful stop's answer comes when the container has exited: up to its grace, then SIGKILL. */
+export const stopAnswerMs = (graceSeconds: number): number => (graceSeconds + 30) * 1000;
+
+/**
+ * `slow`: a client without the request timeout, for the one call that legitimately answers
+ * late (a graceful stop); it is bounded by stopAnswerMs instead.
+ */
+export async function applyFault(
+  docker: Docker,
+  f: Found,
+  kind: FaultKind,
+  net: () => Promise<Net>,
+  stop: { graceSeconds: number; slow: Docker },
+  project: string
+): Promise<void> {
   const c = docker.getContainer(f.id);
   await noopSafe(async () => {
     switch (kind) {
       case 'kill':
         return c.kill({ signal: 'SIGKILL' });
       case 'stop':
-        return c.stop({ t: graceSeconds });
+        // The request client would give up after 10 s while TiKV takes about 20 s to stop: the
+        // fault would read as failed while it happened, and a Restore all pressed meanwhile
+        // would "start" a container still running, which then exits with no open record.
+        return stop.slow.getContainer(f.id).stop({ t: stop.graceSeconds, abortSignal: AbortSignal.timeout(stopAnswerMs(stop.graceSeconds)) });
       case 'pause':
         return c.pause();
       case 'partition': {
