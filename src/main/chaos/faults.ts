@@ -189,28 +189,41 @@ export function createFaultService(deps: FaultServiceDeps): FaultService {
     async restoreAll(): Promise<RestoreAllResult> {
       restoreAlls++; // injects still queued are refused
       const inFlight = injecting; // the one being decided or applied right now, if any
-      const out: RestoreAllResult = { restored: [], revived: [], failed: [] };
-      await undoEach(deps.ledger.unresolved(deps.scope), out);
-      // That inject may open its fault after the list above was taken: undo it too once it lands.
-      await inFlight;
-      const seen = new Set([...out.restored.map((r) => r.id), ...out.failed.map((f) => f.fault?.id)]);
-      const late = deps.ledger.unresolved(deps.scope).filter((r) => !seen.has(r.id));
-      if (late.length) await undoEach(late, out);
-      // Then anything still down without a record (a lost ledger line, a hand-made kill).
+      // Injects asked from now on wait until this Restore all is done, so it undoes none of them.
+      let done!: () => void;
+      const finished = new Promise<void>((ok) => (done = ok));
+      injecting = injecting.then(() => finished);
       try {
-        const rev = await deps.driver.reviveAll();
-        const restored = new Set(out.restored.map((r) => r.node));
-        out.revived = rev.revived.filter((r) => !restored.has(r.name)).map((r) => ({ node: r.name, was: r.was }));
-        const failedNodes = new Set(out.failed.map((f) => f.node));
-        for (const f of rev.failed)
-          if (!failedNodes.has(f.name)) out.failed.push({ node: f.name, fault: null, error: `bring back ${f.name} failed: ${f.error}` });
-      } catch (e) {
-        out.failed.push({ node: '*', fault: null, error: `checking every node is back failed: ${(e as Error).message}` });
+        return await restoreEverything(inFlight);
+      } finally {
+        done();
       }
-      if (out.revived.length) changed();
-      return out;
     },
     all: () => records().map(strip),
     unresolved: () => deps.ledger.unresolved(deps.scope).map(strip)
   };
+
+  async function restoreEverything(inFlight: Promise<unknown>): Promise<RestoreAllResult> {
+    const out: RestoreAllResult = { restored: [], revived: [], failed: [] };
+    await undoEach(deps.ledger.unresolved(deps.scope), out);
+    // The inject in flight may open its fault after the list above was taken: once it lands,
+    // a fault not seen yet can only be that one (later ones wait, queued ones were refused).
+    await inFlight;
+    const seen = new Set([...out.restored.map((r) => r.id), ...out.failed.map((f) => f.fault?.id)]);
+    const late = deps.ledger.unresolved(deps.scope).filter((r) => !seen.has(r.id));
+    if (late.length) await undoEach(late, out);
+    // Then anything still down without a record (a lost ledger line, a hand-made kill).
+    try {
+      const rev = await deps.driver.reviveAll();
+      const restored = new Set(out.restored.map((r) => r.node));
+      out.revived = rev.revived.filter((r) => !restored.has(r.name)).map((r) => ({ node: r.name, was: r.was }));
+      const failedNodes = new Set(out.failed.map((f) => f.node));
+      for (const f of rev.failed)
+        if (!failedNodes.has(f.name)) out.failed.push({ node: f.name, fault: null, error: `bring back ${f.name} failed: ${f.error}` });
+    } catch (e) {
+      out.failed.push({ node: '*', fault: null, error: `checking every node is back failed: ${(e as Error).message}` });
+    }
+    if (out.revived.length) changed();
+    return out;
+  }
 }

@@ -115,6 +115,51 @@ describe('fault service', () => {
     await expect(svc.inject({ kind: 'pause', target: { type: 'named', name: 'tikv2' } })).resolves.toMatchObject({ node: 'tikv2' });
   });
 
+  it('Restore all pressed while an inject is still deciding (nothing on the ledger yet) undoes it once it lands', async () => {
+    const ledger = openLedger(tmpLedger());
+    const { driver, procs } = fakeDriver();
+    let listed = false;
+    const slowList: ChaosDriver = {
+      ...driver,
+      list: async () => {
+        listed = true;
+        await new Promise((r) => setTimeout(r, 100));
+        return driver.list();
+      }
+    };
+    const svc = createFaultService({ driver: slowList, ledger, scope: 'demo', pdLeader: () => null });
+    const deciding = svc.inject({ kind: 'kill', target: { type: 'named', name: 'tikv0' } });
+    while (!listed) await new Promise((r) => setTimeout(r, 5));
+    expect(ledger.records()).toEqual([]);
+    const res = await svc.restoreAll();
+    await expect(deciding).resolves.toMatchObject({ node: 'tikv0' });
+    expect(res.restored.map((r) => r.node)).toEqual(['tikv0']);
+    expect(procs.get('tikv0')?.state).toBe('running');
+    expect(svc.unresolved()).toEqual([]);
+  });
+
+  it('a fault asked for while Restore all runs waits for it, and is not undone by it', async () => {
+    const ledger = openLedger(tmpLedger());
+    const { driver, procs } = fakeDriver();
+    const slowUndo: ChaosDriver = {
+      ...driver,
+      undo: async (k, n) => {
+        await new Promise((r) => setTimeout(r, 100));
+        return driver.undo(k, n);
+      }
+    };
+    const svc = createFaultService({ driver: slowUndo, ledger, scope: 'demo', pdLeader: () => null });
+    await svc.inject({ kind: 'kill', target: { type: 'named', name: 'tikv0' } });
+    const all = svc.restoreAll();
+    await new Promise((r) => setTimeout(r, 20)); // Restore all is undoing tikv0
+    const later = await svc.inject({ kind: 'pause', target: { type: 'named', name: 'tikv2' } });
+    const res = await all;
+    expect(res.restored.map((r) => r.node)).toEqual(['tikv0']);
+    expect(svc.unresolved().map((r) => r.id)).toEqual([later.id]);
+    expect(procs.get('tikv2')?.state).toBe('paused');
+    expect(procs.get('tikv0')?.state).toBe('running'); // it was back before the pause was decided
+  });
+
   it('survives a restart: a new service on the same ledger sees open faults; scopes stay apart', async () => {
     const path = tmpLedger();
     const { driver } = fakeDriver();
