@@ -2,7 +2,7 @@
 // restored after, so a crash or a quit mid-show never leaves a node dead without the app
 // knowing how to bring it back. An append-only JSON-lines file: a torn or unreadable line is
 // never dropped in silence: it is counted, the file is kept aside and a clean one started.
-import { appendFileSync, closeSync, rmSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, writeSync } from 'node:fs';
+import { appendFileSync, closeSync, rmSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import { z } from 'zod';
 import { faultSpecSchema } from '../../shared/contract';
@@ -160,13 +160,16 @@ function quarantine(path: string, entries: LedgerEntry[], bad: number, mentioned
 
 /**
  * Compacts the file through a temporary file and a rename, so a crash leaves either the old
- * ledger or the new one. If that fails, the old file and every entry stay as they were.
+ * ledger or the new one. If that fails, or the file grew since it was read (another process,
+ * e.g. a second app on the same data folder, appended a fault), the old file and every entry
+ * stay as they were.
  */
-function rewrite(path: string, entries: LedgerEntry[]): LedgerEntry[] {
+function rewrite(path: string, entries: LedgerEntry[], sizeRead: number): LedgerEntry[] {
   const kept = compactLedger(entries);
   const tmp = `${path}.compact-${process.pid}`;
   try {
     writeSynced(tmp, kept.map((e) => JSON.stringify(e) + '\n').join(''), 'w');
+    if (statSync(path).size !== sizeRead) throw new Error('the ledger changed while it was compacted');
     renameSync(tmp, path);
     return kept;
   } catch {
@@ -179,18 +182,28 @@ function rewrite(path: string, entries: LedgerEntry[]): LedgerEntry[] {
   }
 }
 
-export function openLedger(path: string): Ledger {
+export interface LedgerOptions {
+  /** Compact a ledger grown past COMPACT_OVER_LINES (the app's own live ledger; never a reader like preflight). */
+  compact?: boolean;
+}
+
+export function openLedger(path: string, opts: LedgerOptions = {}): Ledger {
   mkdirSync(dirname(path), { recursive: true });
   let entries: LedgerEntry[] = [];
   let damage: LedgerDamage | null = null;
   try {
-    const text = readFileSync(path, 'utf8');
+    const bytes = readFileSync(path);
+    const text = bytes.toString('utf8');
+    let size = bytes.length; // what this process knows of; compaction checks nobody appended since
     const parsed = parseLedger(text);
     entries = parsed.entries;
     if (parsed.bad > 0) damage = quarantine(path, entries, parsed.bad, parsed.mentioned);
     // A crash mid-write leaves a torn last line: end it, so the next entry starts clean.
-    else if (text.length > 0 && !text.endsWith('\n')) appendFileSync(path, '\n');
-    if (!damage && entries.length > COMPACT_OVER_LINES) entries = rewrite(path, entries);
+    else if (text.length > 0 && !text.endsWith('\n')) {
+      appendFileSync(path, '\n');
+      size += 1;
+    }
+    if (opts.compact && !damage && entries.length > COMPACT_OVER_LINES) entries = rewrite(path, entries, size);
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
     appendFileSync(path, '');
@@ -215,9 +228,9 @@ export function openLedger(path: string): Ledger {
  * place) turns chaos off with a reason rather than stopping the show: a fault that could not
  * be recorded must never be injected.
  */
-export function openLedgerSafely(path: string, what = 'the fault ledger'): { ledger: Ledger | null; ledgerError: string | null } {
+export function openLedgerSafely(path: string, what = 'the fault ledger', opts: LedgerOptions = {}): { ledger: Ledger | null; ledgerError: string | null } {
   try {
-    return { ledger: openLedger(path), ledgerError: null };
+    return { ledger: openLedger(path, opts), ledgerError: null };
   } catch (e) {
     return { ledger: null, ledgerError: `${what} ${path} cannot be opened (${(e as Error).message}); faults are off until it can` };
   }

@@ -133,7 +133,7 @@ export async function bootCluster(
     containerNote,
     workload,
     scope: config.project,
-    ...openLedgerSafely(path),
+    ...openLedgerSafely(path, undefined, { compact: true }), // it outlives every run: compact it here only
     async close() {
       await workload?.close();
       await driver?.close();
