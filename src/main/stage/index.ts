@@ -64,7 +64,8 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
     { chapterId: () => show.director().chapters[show.director().index]?.id ?? null, lastFaultNode: () => faults?.all().at(-1)?.node ?? null }
   ); // each beat also goes to the recording
   // This run's show starts now: faults restored in an earlier run stay in the ledger, not in the
-  // show's list (nor its diagnosis); one still open is always listed, whenever it began.
+  // show's list (nor its diagnosis); one not restored (open, or failed and maybe half-applied)
+  // is always listed, whenever it began.
   let showEpoch = Date.now();
   const show = createShow({
     deck: deck.deck,
@@ -73,7 +74,7 @@ export async function createStage(opts: StageOptions): Promise<Stage> {
       mode: cluster.mode,
       modeReason: cluster.modeReason,
       // After a resetShow, the show lists only its own faults (and any still open).
-      faults: (faults?.all() ?? []).filter((f) => f.status === 'open' || f.injectedAt >= showEpoch),
+      faults: (faults?.all() ?? []).filter((f) => f.status !== 'restored' || f.injectedAt >= showEpoch),
       notices: journal.notices(), // PD's own trouble travels with the cluster snapshot (pdError, pdElecting)
       presenter: { ...presenter.extras(), replay: replay.extras() }
     }),
