@@ -46,6 +46,10 @@ export interface DirectorState {
   readonly enteredAt: number;
   /** Unix ms at which the current chapter moves on by itself, or null. */
   readonly autoAdvanceAt: number | null;
+  /** Chapter ids a deck reload changed (old → new): an action's result still finds its chapter. */
+  readonly renamed: Readonly<Record<string, string>>;
+  /** Chapters whose action was running when the show stood down: its end moves nothing on. */
+  readonly stoodDown: readonly string[];
 }
 
 export type DirectorEvent =
@@ -97,7 +101,9 @@ export function createDirector(deck: { chapters: readonly Chapter[] }, now: numb
     fired: [],
     startedAt: now,
     enteredAt: now,
-    autoAdvanceAt: null
+    autoAdvanceAt: null,
+    renamed: {},
+    stoodDown: []
   };
   const fx: DirectorEffect[] = [];
   const state = enter(empty, 0, now, fx, { arm: true });
@@ -152,13 +158,13 @@ export function reduce(s: DirectorState, e: DirectorEvent, now: number): Transit
       break;
     case 'actionStarted': {
       // run-action already set the beat to running; this only repairs a beat left in countdown.
-      const b = s.beats[e.chapterId];
-      if (b && b.phase === 'countdown' && s.fired.includes(e.chapterId))
-        next = setBeat(s, e.chapterId, { ...IDLE_BEAT, phase: 'running', message: b.message });
+      const id = currentId(s, e.chapterId);
+      const b = s.beats[id];
+      if (b && b.phase === 'countdown' && s.fired.includes(id)) next = setBeat(s, id, { ...IDLE_BEAT, phase: 'running', message: b.message });
       break;
     }
     case 'actionFinished':
-      next = finished(s, e.chapterId, e.ok, e.message, now, fx);
+      next = finished(s, currentId(s, e.chapterId), e.ok, e.message, now, fx);
       break;
     case 'deckReplaced':
       next = replaceDeck(s, e.deck.chapters, fx);
@@ -318,10 +324,21 @@ function tick(s: DirectorState, now: number, fx: DirectorEffect[]): DirectorStat
   return s;
 }
 
-/** Stops a countdown under way (its beat waits for the presenter again) and any autoAdvance. */
+/** A chapter's id now, after any deck reloads that renamed it. */
+function currentId(s: DirectorState, id: string): string {
+  let at = id;
+  for (let hops = 0; hops < 64 && s.renamed[at] !== undefined; hops++) at = s.renamed[at]!;
+  return at;
+}
+
+/**
+ * Stops a countdown under way (its beat waits for the presenter again) and any autoAdvance,
+ * including the one an action still running would set when it ends.
+ */
 function standDown(s: DirectorState, by: string, fx: DirectorEffect[]): DirectorState {
   const ch = currentChapter(s);
-  const out: DirectorState = s.autoAdvanceAt === null ? s : { ...s, autoAdvanceAt: null };
+  const running = Object.keys(s.beats).filter((id) => s.beats[id]?.phase === 'running' && !s.stoodDown.includes(id));
+  const out: DirectorState = { ...s, autoAdvanceAt: null, stoodDown: [...s.stoodDown, ...running] };
   if (beatOf(s, ch.id).phase !== 'countdown') return out;
   fx.push({ type: 'notice', text: `${ch.title}: ${by} stopped the countdown; ${actionPhrase(ch.action)} did not fire. Press Next to start it again.` });
   return arm(out, ch);
@@ -332,8 +349,10 @@ function finished(s: DirectorState, id: string, ok: boolean, message: string, no
   if (!ok) fx.push({ type: 'notice', text: `${ch?.title ?? id}: ${actionPhrase(ch?.action ?? null)} failed: ${message}` });
   if (!ch) return s;
   let out = setBeat(s, id, { ...IDLE_BEAT, phase: ok ? 'done' : 'failed', message });
+  const quiet = s.stoodDown.includes(id);
+  if (quiet) out = { ...out, stoodDown: s.stoodDown.filter((x) => x !== id) };
   const current = s.chapters[s.index];
-  if (ok && current?.id === id && ch.autoAdvance !== null) out = { ...out, autoAdvanceAt: now + ch.autoAdvance * 1000 };
+  if (ok && !quiet && current?.id === id && ch.autoAdvance !== null) out = { ...out, autoAdvanceAt: now + ch.autoAdvance * 1000 };
   return out;
 }
 
@@ -352,6 +371,7 @@ function replaceDeck(s: DirectorState, chapters: readonly Chapter[], fx: Directo
   const fired = s.fired.map((id) => renamed.get(id) ?? id);
   const oldBeats: Record<string, BeatState> = { ...s.beats };
   for (const [from, to] of renamed) if (s.beats[from]) oldBeats[to] = s.beats[from];
+  const stoodDown = s.stoodDown.map((id) => renamed.get(id) ?? id);
   const beats: Record<string, BeatState> = {};
   for (const c of chapters) {
     const b = oldBeats[c.id];
@@ -367,6 +387,8 @@ function replaceDeck(s: DirectorState, chapters: readonly Chapter[], fx: Directo
     step: here ? Math.min(found >= 0 ? s.step : 0, stepsOf(here)) : 0,
     beats,
     fired,
+    renamed: { ...s.renamed, ...Object.fromEntries(renamed) },
+    stoodDown,
     autoAdvanceAt: found >= 0 && here?.autoAdvance !== null ? s.autoAdvanceAt : null
   };
   // A reload never fires: the chapter on screen with an action not yet fired waits for the presenter.
@@ -375,13 +397,14 @@ function replaceDeck(s: DirectorState, chapters: readonly Chapter[], fx: Directo
 }
 
 /**
- * Fired chapters that a reloaded deck no longer has by id, mapped to their new ids: the chapter
- * at the same place with the same action, else the only unfired chapter with that action. Pure.
+ * Fired chapters that a reloaded deck no longer has by id, mapped to their new ids: a chapter
+ * new in this deck with the same action, at the same place, else the only one. A fired chapter
+ * that was deleted maps to nothing: a chapter that was there before is never taken for it. Pure.
  */
 export function renamedChapters(before: readonly Chapter[], after: readonly Chapter[], fired: readonly string[]): Map<string, string> {
   const out = new Map<string, string>();
   const ids = new Set(after.map((c) => c.id));
-  const taken = new Set(fired.filter((id) => ids.has(id)));
+  const taken = new Set([...fired.filter((id) => ids.has(id)), ...before.map((c) => c.id)]);
   const key = (c: Chapter | undefined): string | null => (c?.action ? JSON.stringify(c.action) : null);
   for (const id of fired) {
     if (ids.has(id)) continue;

@@ -347,6 +347,21 @@ describe('director: autoAdvance, clamping, blackout', () => {
     expect(reduce(down.state, tick, T + 6000).state.index).toBe(0);
   });
 
+  it('an action still running when the show stands down sets no autoAdvance when it ends', () => {
+    const chapters = [chapter('intro'), chapter('load', { action: act('start-workload'), autoAdvance: 2 }), chapter('kill', { action: act('kill:tikv1') })];
+    const s = play(createDirector({ chapters }, T).state, [
+      [next, T], // the workload start is running
+      [{ type: 'standDown', by: 'Panic' }, T + 200],
+      [{ type: 'actionFinished', chapterId: 'load', ok: true, message: 'workload running' }, T + 300]
+    ]).state;
+    expect(s.index).toBe(1);
+    expect(beatOf(s, 'load').phase).toBe('done');
+    expect(s.autoAdvanceAt).toBeNull();
+    expect(reduce(s, tick, T + 60_000).state.index).toBe(1);
+    // Only that run is quiet: a later one behaves as usual.
+    expect(s.stoodDown).toEqual([]);
+  });
+
   it('a presenter move cancels a pending autoAdvance', () => {
     const s = createDirector({ chapters: auto }, T).state;
     const moved = play(s, [
@@ -421,6 +436,23 @@ describe('director: deck replacement', () => {
     expect(runs(back.effects)).toEqual([]);
   });
 
+  it('an action still running when its chapter is renamed ends on the renamed chapter: nothing stays blocked', () => {
+    const chapters = [chapter('intro'), chapter('stop', { action: act('stop:tikv1'), blocksAdvance: true }), chapter('end')];
+    const running = play(createDirector({ chapters }, T).state, [
+      [next, T],
+      [next, T + 100]
+    ]);
+    expect(runs(running.effects)).toHaveLength(1);
+    const renamed = chapters.map((c) => (c.id === 'stop' ? { ...c, id: 'stop-gracefully', title: 'Stop gracefully' } : c));
+    const reloaded = reduce(running.state, { type: 'deckReplaced', deck: { chapters: renamed } }, T + 1000).state;
+    expect(beatOf(reloaded, 'stop-gracefully').phase).toBe('running');
+    expect(reduce(reloaded, next, T + 2000).state.index).toBe(1); // still blocked while it runs
+    // The runtime reports the end under the id it started with.
+    const done = reduce(reloaded, { type: 'actionFinished', chapterId: 'stop', ok: true, message: 'stopped tikv1' }, T + 20_000).state;
+    expect(beatOf(done, 'stop-gracefully').phase).toBe('done');
+    expect(reduce(done, next, T + 21_000).state.index).toBe(2);
+  });
+
   it('maps a renamed fired chapter by place and action, else by a unique action, never by guess', () => {
     const kill = act('kill:tikv1');
     const before = [chapter('a'), chapter('k1', { action: kill }), chapter('b')];
@@ -430,6 +462,9 @@ describe('director: deck replacement', () => {
     expect(renamedChapters(before, [chapter('new'), chapter('a'), chapter('b'), chapter('k1-new', { action: kill })], ['k1'])).toEqual(
       new Map([['k1', 'k1-new']])
     );
+    // Deleted: a fault chapter that was already in the deck is never taken for it.
+    const deleted = [chapter('a'), chapter('explain'), chapter('k2', { action: kill })];
+    expect(renamedChapters([...before, chapter('k2', { action: kill })], deleted, ['k1'])).toEqual(new Map());
     // Two candidates elsewhere: no mapping rather than a guess.
     const two = [chapter('x'), chapter('y'), chapter('k2', { action: kill }), chapter('k3', { action: kill })];
     expect(renamedChapters(before, two, ['k1'])).toEqual(new Map());

@@ -106,7 +106,10 @@ describe('resetShow through the stage (simulated cluster)', () => {
     expect(stage.state().show.timeline.length).toBeGreaterThan(0);
     expect(stage.state().show.presenter.timer.running).toBe(true);
 
-    const after = await h.resetShow();
+    const resetting = h.resetShow();
+    // While it waits for the cluster, a move could start a countdown: it is refused.
+    await expect(h.next()).rejects.toThrow(/^next refused: the show is being reset/);
+    const after = await resetting;
     expect(after.index).toBe(0);
     expect(after.faults).toEqual([]);
     expect(after.timeline).toEqual([]);
