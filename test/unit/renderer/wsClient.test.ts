@@ -116,11 +116,27 @@ describe('WebSocket StageApi client', () => {
   it('times a request out when no answer comes', async () => {
     const { client, last } = setup({ timeoutMs: 2_000 });
     last().open();
-    const p = client.request('restoreAll');
+    const p = client.request('next');
     vi.advanceTimersByTime(2_001);
     const r = await p;
     expect(r.ok).toBe(false);
-    if (!r.ok) expect(r.error).toMatch(/did not answer "restoreAll" within 2 s/);
+    if (!r.ok) expect(r.error).toMatch(/did not answer "next" within 2 s/);
+  });
+
+  it('gives a graceful stop, and Restore all or Panic waiting for one, time to answer', async () => {
+    const { client, last } = setup({ timeoutMs: 2_000 });
+    last().open();
+    const stop = client.request('injectFault', { kind: 'stop', target: { type: 'named', name: 'tikv1' } });
+    const all = client.request('restoreAll');
+    const panic = client.request('panic');
+    vi.advanceTimersByTime(30_000); // TiKV takes about 20 s to stop
+    for (const name of ['injectFault', 'restoreAll', 'panic']) last().reply(last().lastOf(name).id, { ok: true, value: show() });
+    for (const r of await Promise.all([stop, all, panic])) expect(r.ok).toBe(true);
+    const late = client.request('restoreAll');
+    vi.advanceTimersByTime(100_001);
+    const r = await late;
+    if (!r.ok) expect(r.error).toMatch(/did not answer "restoreAll" within 100 s/);
+    expect(r.ok).toBe(false);
   });
 
   it('delivers events to listeners until they unsubscribe', () => {

@@ -72,8 +72,18 @@ export interface WsStageClient extends StageApi {
   close(): void;
 }
 
-/** Requests that may take longer than the default timeout: resetShow waits for the cluster to settle. */
-const SLOW_REQUESTS: Partial<Record<RequestName, number>> = { resetShow: 180_000 };
+/**
+ * Requests that may take longer than the default timeout: resetShow waits for the cluster to
+ * settle; a graceful stop answers when the node has exited (TiKV: about 20 s, bounded at 70 s),
+ * and Restore all or Panic pressed meanwhile wait for it to land before undoing it.
+ */
+export const SLOW_REQUESTS: Partial<Record<RequestName, number>> = {
+  resetShow: 180_000,
+  injectFault: 100_000,
+  restoreFault: 100_000,
+  restoreAll: 100_000,
+  panic: 100_000
+};
 
 const replySchema = z.union([
   z.object({ ok: z.literal(true), value: z.unknown() }),
