@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { app, BrowserWindow, dialog, ipcMain, Menu, powerSaveBlocker, protocol, screen, session, type Display } from 'electron';
-import { initialKeyTracker, intentToRequest, keyDown, keyTick, keyUp, sendCall, type KeyIntent, type KeyTracker } from '../shared/keys';
+import { initialKeyTracker, intentToRequest, keyDown, keyTick, keysLost, keyUp, sendCall, type KeyIntent, type KeyTracker } from '../shared/keys';
 import { USAGE, parseConfig } from './config';
 import { createLiveDeps } from './live';
 import { builtinDeckPath, resourcesRoot } from './paths';
@@ -78,17 +78,22 @@ function attachKeys(windows: BrowserWindow[], presenterWin: BrowserWindow, stage
     }
   };
   for (const win of windows) {
+    // A key held while the window loses focus is never seen going up: drop the hold, or the
+    // panic gesture would fire (Restore all) after 1.5 s.
+    win.on('blur', () => void (tracker = keysLost(tracker)));
     win.webContents.on('before-input-event', (event, input) => {
       const now = Date.now();
+      // Every release counts, whatever screen has the keys now (a text field that took focus
+      // mid-hold must not leave the blackout key held).
+      if (input.type === 'keyUp') {
+        tracker = keyUp(tracker, input.key);
+        return;
+      }
       const mode = win === presenterWin ? stage.state().show.presenter.keyMode : 'show';
       // The key-learning screen records keys itself (there is no menu, so nothing can reload);
       // a text field gets typing, and only the clicker's page keys and panic still act.
       if (mode === 'capture') return;
       if (mode === 'text' && !['PageDown', 'PageUp'].includes(input.key) && !(input.key === 'Escape' && input.shift)) return;
-      if (input.type === 'keyUp') {
-        tracker = keyUp(tracker, input.key);
-        return;
-      }
       if (input.type !== 'keyDown') return;
       const step = keyDown(
         tracker,

@@ -122,9 +122,21 @@ export function keyDown(t: KeyTracker, k: KeyInput, now: number, keymap: Record<
   return { tracker, intents, handled: intent.type !== 'pass' };
 }
 
-/** A key went up. Pure. */
+const MODIFIERS = new Set(['Shift', 'Control', 'Alt', 'Meta', 'AltGraph', 'CapsLock']);
+
+/**
+ * A key went up. Any key but a modifier ends a held blackout key: its release can come back
+ * as another character (Shift+B let go after Shift is "b"; "." with Shift is ">"), and a hold
+ * that missed its release would fire the panic gesture (Restore all) in the middle of a demo.
+ * Pure.
+ */
 export function keyUp(t: KeyTracker, key: string): KeyTracker {
-  return t.held && t.held.key === key ? { ...t, held: null } : t;
+  return t.held && !MODIFIERS.has(key) ? { ...t, held: null } : t;
+}
+
+/** The window lost the keyboard: a key held now will never be seen going up. Pure. */
+export function keysLost(t: KeyTracker): KeyTracker {
+  return t.held ? { ...t, held: null } : t;
 }
 
 /** Time passed while a key is held: the blackout key held for 1.5 s is the panic gesture. Pure. */

@@ -222,6 +222,23 @@ describe('the packaged shell on the stand-in', () => {
     await until('back', () => audience.display().id === projector.id && audience.isFullScreen() && presenter.display().id === laptop.id);
   });
 
+  it('a blackout key held while the window loses focus, or let go as another character, is no panic', async () => {
+    type Got = { ok: boolean; value?: { show: { blackout: boolean }; log: { what: string }[] } };
+    const state = async (): Promise<NonNullable<Got['value']>> => ((await requestFrom(presenterPage, 'getState')) as Got).value!;
+    const panics = async (): Promise<number> => (await state()).log.filter((l) => l.what === 'panic').length;
+    const before = await panics();
+    // Held, then focus goes elsewhere: the release is never seen.
+    audience.webContents.keyEvent('keyDown', 'b');
+    audience.emit('blur');
+    // Shift+B, Shift let go first: B goes up as "b".
+    presenter.webContents.keyEvent('keyDown', 'B', { shift: true });
+    presenter.webContents.keyEvent('keyUp', 'Shift');
+    presenter.webContents.keyEvent('keyUp', 'b');
+    await new Promise((r) => setTimeout(r, 2000)); // past the 1.5 s panic hold
+    expect(await panics()).toBe(before);
+    if ((await state()).show.blackout) await requestFrom(presenterPage, 'blackout', false);
+  });
+
   it('a second launch brings the presenter window forward (the running copy keeps the lock)', async () => {
     presenter.minimized = true;
     presenter.focused = false;

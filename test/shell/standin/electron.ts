@@ -417,6 +417,10 @@ export function createElectronStandin(opts: StandinOptions) {
       await this.win.page?.typeKey(key, mods, { down: !down, up: !up });
       return down;
     }
+    /** Half a key press as main sees it (a key held down, a release), without the page. */
+    keyEvent(type: 'keyDown' | 'keyUp', key: string, mods: { control?: boolean; meta?: boolean; shift?: boolean; alt?: boolean } = {}): boolean {
+      return this.input(type, key, mods);
+    }
     private input(type: 'keyDown' | 'keyUp', key: string, mods: { control?: boolean; meta?: boolean; shift?: boolean; alt?: boolean }): boolean {
       const e = new StandinEvent();
       const input = {

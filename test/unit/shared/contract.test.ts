@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseAction } from '../../../src/shared/actions';
 import { isRequestName, parseRequest, REQUEST_NAMES, requestChannel } from '../../../src/shared/contract';
-import { initialKeyTracker, keyDown, keyIntent, keyTick, keyUp, PANIC_HOLD_MS } from '../../../src/shared/keys';
+import { initialKeyTracker, keyDown, keyIntent, keysLost, keyTick, keyUp, PANIC_HOLD_MS } from '../../../src/shared/keys';
 
 describe('contract validation', () => {
   it('accepts good arguments', () => {
@@ -121,6 +121,19 @@ describe('key tracker', () => {
     expect(p.intents).toEqual([{ type: 'panic' }]);
     expect(keyTick(p.tracker, 9999).intents).toEqual([]); // once per hold
     expect(keyTick(keyUp(r.tracker, 'b'), 9999).intents).toEqual([]); // released in time
+  });
+  it('a release that comes back as another character still ends the hold: no panic by accident', () => {
+    // Shift+B, Shift let go first: B goes up as "b".
+    const shiftB = keyDown(initialKeyTracker, { key: 'B', shiftKey: true }, 1000).tracker;
+    expect(shiftB.held).not.toBeNull();
+    const shiftUp = keyUp(shiftB, 'Shift');
+    expect(shiftUp.held).not.toBeNull(); // a modifier is not the key
+    expect(keyTick(keyUp(shiftUp, 'b'), 1000 + PANIC_HOLD_MS).intents).toEqual([]);
+    // "." pressed, Shift pressed meanwhile: it goes up as ">".
+    const dot = keyDown(initialKeyTracker, { key: '.' }, 1000).tracker;
+    expect(keyTick(keyUp(dot, '>'), 1000 + PANIC_HOLD_MS).intents).toEqual([]);
+    // Focus lost mid-hold: the release will never be seen.
+    expect(keyTick(keysLost(dot), 1000 + PANIC_HOLD_MS).intents).toEqual([]);
   });
   it('lets the presenter rebind keys', () => {
     expect(keyIntent({ key: 'F13' }).type).toBe('pass');
