@@ -31,6 +31,15 @@ describe('keepEqual', () => {
     expect(keepEqual(null, { a: 1 })).toEqual({ a: 1 });
   });
 
+  it('keeps an own "__proto__" key of a JSON value as a key (the property test found it, rarely)', () => {
+    const prev = JSON.parse('{"x":{"y":1}}') as unknown;
+    const next = JSON.parse('{"x":{"y":1},"__proto__":{"z":2}}') as Record<string, unknown>;
+    const out = keepEqual(prev, next);
+    expect(out).toStrictEqual(next);
+    expect(Object.getPrototypeOf(out)).toBe(Object.prototype);
+    expect(Object.keys(out)).toEqual(['x', '__proto__']);
+  });
+
   it('always equals the new value, and shares only what is equal (property)', () => {
     const json = fc.jsonValue({ maxDepth: 4 });
     fc.assert(

@@ -32,7 +32,9 @@ export function keepEqual<T>(prev: unknown, next: T): T {
       const kept = keepEqual(prev[k], next[k]);
       if (!Object.hasOwn(prev, k) || !Object.is(kept, prev[k])) same = false;
       if (kept !== next[k]) shared = true;
-      out[k] = kept;
+      // JSON may carry an own "__proto__" key; plain assignment would set the prototype instead.
+      if (k === '__proto__') Object.defineProperty(out, k, { value: kept, enumerable: true, writable: true, configurable: true });
+      else out[k] = kept;
     }
     // Nothing shared: the new value itself, not a copy.
     return (same ? prev : shared ? out : next) as T;
