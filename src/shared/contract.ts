@@ -53,7 +53,9 @@ export const requestArgs = {
    * Switch the show to a recording at the current beat: its path (null = this deck's fallback
    * recording), and whether a damaged one plays up to the damage. Never switches back to live.
    */
-  switchToReplay: z.tuple([z.string().min(1).max(4096).nullable(), z.boolean().optional()])
+  switchToReplay: z.tuple([z.string().min(1).max(4096).nullable(), z.boolean().optional()]),
+  /** A view hit an error while drawing and redrew itself: the presenter is told (never the audience). */
+  reportViewError: z.tuple([z.enum(['audience', 'presenter']), z.string().min(1).max(300)])
 } as const;
 
 export type RequestName = keyof typeof requestArgs;
@@ -91,6 +93,7 @@ export interface RequestResults {
   keyMode: ShowState;
   recordings: RecordingSummary[];
   switchToReplay: ShowState;
+  reportViewError: null;
 }
 
 /**

@@ -107,6 +107,16 @@ export function createHandlers(d: HandlerDeps): Handlers {
       await d.replay.switchTo(path, upToDamage === true);
       return publish();
     },
+    reportViewError: async (view, message) => {
+      // The journal keeps one notice per text and a bounded log: a page failing in a loop cannot flood either.
+      const text = `The ${view} page hit an error while drawing and redrew itself: ${message}`;
+      if (!d.journal.notices().includes(text)) {
+        d.journal.notice(text);
+        d.journal.log(`${view} page error`, 'failed', message);
+        publish();
+      }
+      return null;
+    },
     swapDisplays: async () => {
       if (!d.shell) throw new Error('swapping displays is only possible in the desktop app (npm start)');
       d.shell.swapDisplays();

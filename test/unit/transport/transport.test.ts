@@ -42,7 +42,8 @@ function handlers(calls: string[]): Handlers {
     swapDisplays: ok('swapDisplays'),
     keyMode: ok('keyMode'),
     recordings: async () => [],
-    switchToReplay: ok('switchToReplay')
+    switchToReplay: ok('switchToReplay'),
+    reportViewError: async () => null
   };
 }
 

@@ -10,6 +10,7 @@ import { chapterPosition, countdownNumber } from '../lib/show';
 import { useServerNow, useStage } from '../state';
 import { Countdown, Diagnosis, ModeBadge, Timeline } from './Bits';
 import { ClusterMap, MapStrip } from './ClusterMap';
+import { SafePart } from './KeepGoing';
 import { WorkloadPanel } from './Workload';
 import { SlideBody, SlideMarkdown } from './Slide';
 import { StageFeed, useStageClock, useStageCluster } from './stageFeed';
@@ -98,13 +99,17 @@ function StatusNote({ connected, map }: { connected: boolean; map: boolean }): J
 // The stage's leaves that follow the cluster.
 function StageMap({ strip }: { strip: boolean }): JSX.Element | null {
   const cluster = useStageCluster();
-  if (strip) return cluster ? <MapStripM cluster={cluster} /> : null;
-  return cluster ? <ClusterMapM cluster={cluster} /> : <div className="map map-empty" />;
+  if (strip) return cluster ? <SafePart><MapStripM cluster={cluster} /></SafePart> : null;
+  return cluster ? <SafePart><ClusterMapM cluster={cluster} /></SafePart> : <div className="map map-empty" />;
 }
 
 function StagePanel({ side, show, big }: { side: Side; show: ShowState; big: boolean }): JSX.Element {
   const workload = useStageCluster()?.workload ?? null;
-  return <PanelM side={side} show={show} workload={workload} big={big} />;
+  return (
+    <SafePart>
+      <PanelM side={side} show={show} workload={workload} big={big} />
+    </SafePart>
+  );
 }
 
 function Waiting(): JSX.Element {
