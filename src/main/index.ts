@@ -14,6 +14,7 @@ import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appResponse } from './shell/app-prot
 import { appArgs } from './shell/argv';
 import { displayOf, placeWindows, windowBounds } from './shell/displays';
 import { createTrust, type View } from './shell/trust';
+import { mayReload, pageGoneText } from './shell/page-revive';
 import { createStage, type Stage } from './stage';
 import { dispatch } from './transport/dispatch';
 import { attachIpc } from './transport/ipc';
@@ -40,6 +41,18 @@ function guard(win: BrowserWindow): void {
   wc.on('will-frame-navigate', (e) => stopForeign(e, e.url));
   wc.on('will-redirect', (e, url) => stopForeign(e, url ?? e.url));
   wc.on('will-attach-webview', (e) => e.preventDefault());
+}
+
+/** A window whose page process died is reloaded (a few times a minute at most), and the presenter told. */
+function reviveOnCrash(win: BrowserWindow, view: View, report: (message: string) => void): void {
+  let recent: number[] = [];
+  win.webContents.on('render-process-gone', (_e, details) => {
+    if (win.isDestroyed()) return;
+    const r = mayReload(recent, Date.now());
+    recent = r.recent;
+    report(pageGoneText(view, details.reason, r.reload));
+    if (r.reload) win.webContents.reload();
+  });
 }
 
 function createWindow(view: View, display: Display): BrowserWindow {
@@ -223,6 +236,8 @@ async function main(): Promise<void> {
   const audience = createWindow('audience', first.audience);
   const presenterWin = createWindow('presenter', first.presenter);
   const windows = [audience, presenterWin];
+  reviveOnCrash(audience, 'audience', (m) => stage.reportError(m));
+  reviveOnCrash(presenterWin, 'presenter', (m) => stage.reportError(m));
   const live = (): BrowserWindow[] => windows.filter((w) => !w.isDestroyed());
   stage.subscribe((event, payload) =>
     ipc.broadcast(

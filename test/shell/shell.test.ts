@@ -239,6 +239,24 @@ describe('the packaged shell on the stand-in', () => {
     if ((await state()).show.blackout) await requestFrom(presenterPage, 'blackout', false);
   });
 
+  it('reloads a window whose page process died, a few times a minute at most, and tells the presenter', async () => {
+    type Got = { ok: boolean; value?: { show: { notices: string[] } } };
+    const notices = async (): Promise<string> => ((await requestFrom(presenterPage, 'getState')) as Got).value!.show.notices.join('\n');
+    const wc = audience.webContents as unknown as { reloads: number; emit(e: string, ...a: unknown[]): boolean };
+    const gone = (): boolean => wc.emit('render-process-gone', new StandinEvent(), { reason: 'crashed', exitCode: 139 });
+    const before = wc.reloads;
+    gone();
+    expect(wc.reloads).toBe(before + 1);
+    await until('the audience page back', async () => (await chapter(audiencePage)) !== '', 10_000);
+    await until('the presenter told', async () => /audience window's page stopped \(crashed\) and was reloaded/.test(await notices()), 5_000);
+    gone();
+    gone();
+    gone(); // the fourth within a minute: left alone
+    expect(wc.reloads).toBe(before + 3);
+    await until('the presenter told it was left', async () => /stopped \(crashed\) 3 times within a minute/.test(await notices()), 5_000);
+    await until('the audience page back', async () => (await chapter(audiencePage)) !== '', 10_000);
+  });
+
   it('a second launch brings the presenter window forward (the running copy keeps the lock)', async () => {
     presenter.minimized = true;
     presenter.focused = false;

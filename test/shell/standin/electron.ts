@@ -395,6 +395,12 @@ export function createElectronStandin(opts: StandinOptions) {
       });
     }
     private shown = false;
+    /** How many times the shell reloaded this page. */
+    reloads = 0;
+    reload(): void {
+      this.reloads += 1;
+      void this.loadURL(this.getURL());
+    }
     getURL = (): string => this.win.page?.electronUrl() ?? '';
     get mainFrame(): { url: string } {
       return { url: this.getURL() };
