@@ -266,6 +266,19 @@ async function main(): Promise<void> {
 
   const blocker = powerSaveBlocker.start('prevent-display-sleep');
   let quitting = false;
+  // Closing the presenter window ends the show, as quitting does (open faults are restored). The
+  // audience window closes only with the app: an Alt+F4 on the projector must not leave the
+  // room with nothing, and nothing could bring it back.
+  presenterWin.on('close', (e) => {
+    if (quitting) return;
+    e.preventDefault();
+    app.quit();
+  });
+  audience.on('close', (e) => {
+    if (quitting) return;
+    e.preventDefault();
+    stage.reportError('The audience window stays open while the show runs: close this window or quit to end the show');
+  });
   app.on('window-all-closed', () => app.quit());
   app.on('before-quit', (e) => {
     e.preventDefault();

@@ -265,7 +265,18 @@ describe('the packaged shell on the stand-in', () => {
     expect(presenter.focused).toBe(true);
   });
 
-  it('quit restores open faults and exits', async () => {
+  it('the audience window stays open when asked to close mid-show, and says how to end the show', async () => {
+    audience.close();
+    expect(audience.isDestroyed()).toBe(false);
+    type Got = { ok: boolean; value?: { show: { notices: string[] } } };
+    await until(
+      'the presenter told',
+      async () => /audience window stays open while the show runs/.test(((await requestFrom(presenterPage, 'getState')) as Got).value!.show.notices.join('\n')),
+      5_000
+    );
+  });
+
+  it('closing the presenter window restores open faults and exits, as quit does', async () => {
     const injected = await requestFrom(presenterPage, 'injectFault', { kind: 'kill', target: { type: 'named', name: 'tikv1' } });
     expect(injected.ok, injected.error).toBe(true);
     const ledger = join(booted.appData, 'tikv-stage', 'sim-fault-ledger.jsonl');
@@ -278,6 +289,8 @@ describe('the packaged shell on the stand-in', () => {
     expect(opened).toHaveLength(1);
     expect(booted.standin.blockers.size).toBe(1);
 
+    presenter.close();
+    await until('the app exits on its own', () => booted.standin.exitCode() !== null, 20_000);
     const code = await booted.shutdown();
     expect(code).toBe(0);
     expect(entries().filter((e) => e.op === 'restored').map((e) => e.id)).toEqual(opened.map((e) => e.id));
