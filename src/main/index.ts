@@ -11,6 +11,7 @@ import { USAGE, parseConfig } from './config';
 import { createLiveDeps } from './live';
 import { builtinDeckPath, resourcesRoot } from './paths';
 import { APP_SCHEME, APP_SCHEME_PRIVILEGES, appResponse } from './shell/app-protocol';
+import { appMenuTemplate, pagesIgnoreMenuShortcuts } from './shell/app-menu';
 import { appArgs } from './shell/argv';
 import { displayOf, placeWindows, windowBounds } from './shell/displays';
 import { createTrust, type View } from './shell/trust';
@@ -35,7 +36,7 @@ function guard(win: BrowserWindow): void {
   const stopForeign = (e: { preventDefault(): void }, url: string | undefined): void => {
     if (!trust.trusted(url ?? '')) e.preventDefault();
   };
-  wc.setIgnoreMenuShortcuts(true);
+  wc.setIgnoreMenuShortcuts(pagesIgnoreMenuShortcuts(process.platform));
   wc.setWindowOpenHandler(() => ({ action: 'deny' }));
   wc.on('will-navigate', (e, url) => stopForeign(e, url ?? e.url));
   wc.on('will-frame-navigate', (e) => stopForeign(e, e.url));
@@ -209,7 +210,8 @@ async function main(): Promise<void> {
     return;
   }
   await app.whenReady();
-  Menu.setApplicationMenu(null);
+  const menu = appMenuTemplate(process.platform);
+  Menu.setApplicationMenu(menu ? Menu.buildFromTemplate(menu) : null);
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
   session.defaultSession.setPermissionCheckHandler(() => false);
 
