@@ -146,8 +146,10 @@ function placer(audience: BrowserWindow, presenterWin: BrowserWindow): { place()
       [presenterWin, p.presenter, false]
     ] as const) {
       if (win.isDestroyed()) continue;
+      // Already where it belongs: left alone, so a window the presenter moved or sized on its
+      // display does not snap back at every scale or work-area change.
       const onIt = displayOf(win.getBounds(), all)?.id === d.id;
-      if (full && onIt && win.isFullScreen()) continue;
+      if (onIt && win.isFullScreen() === full) continue;
       // Leave full screen before moving, or the window can stay on the old display; go full
       // screen only once on the right one, or it can land on the wrong one.
       if (win.isFullScreen()) win.setFullScreen(false);

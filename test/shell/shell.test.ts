@@ -214,6 +214,15 @@ describe('the packaged shell on the stand-in', () => {
     expect(audience.getBounds()).toEqual(projector.bounds);
   });
 
+  it('leaves the presenter window where the presenter put it when a display changes scale', async () => {
+    const moved = { x: laptop.workArea.x + 60, y: laptop.workArea.y + 40, width: 1200, height: 760 };
+    presenter.setBounds(moved);
+    booted.standin.electron.screen.emit('display-metrics-changed', new StandinEvent(), structuredClone(laptop), ['scaleFactor']);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(presenter.getBounds()).toEqual(moved);
+    expect(audience.isFullScreen() && audience.display().id === projector.id).toBe(true);
+  });
+
   it('swaps displays on request, and back', async () => {
     expect((await requestFrom(presenterPage, 'swapDisplays')).ok).toBe(true);
     await until('swapped', () => audience.display().id === laptop.id && audience.isFullScreen() && presenter.display().id === projector.id);
