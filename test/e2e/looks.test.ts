@@ -163,6 +163,27 @@ describe('looks: both views at 1080p, 4K and 720p', () => {
     await photograph(audience, 'audience', '05-detection', ['slide-title', 'chapter-index', 'mode-badge', 'cluster-node']);
   });
 
+  it('audience: a long host name ends in … inside its card, the leader badge kept', async () => {
+    const { cards, spill } = await audience.evaluate(() => {
+      const out: string[] = [];
+      let n = 0;
+      for (const card of document.querySelectorAll<HTMLElement>('[data-testid="cluster-node"]')) {
+        const name = card.querySelector<HTMLElement>('.node-name');
+        if (!name) continue;
+        n++;
+        const was = name.textContent;
+        name.textContent = 'tikv-0.tikv-peer.tidb-cluster.svc.cluster.local';
+        const c = card.getBoundingClientRect();
+        for (const el of [name, card.querySelector<HTMLElement>('.pd-leader')])
+          if (el && el.getBoundingClientRect().right > c.right + 0.5) out.push(`${el.className} of ${card.dataset.name}`);
+        name.textContent = was; // React does not redraw an unchanged name: put it back
+      }
+      return { cards: n, spill: out };
+    });
+    expect(cards).toBeGreaterThanOrEqual(6);
+    expect(spill).toEqual([]);
+  });
+
   it('audience: Diagnosis fits its panel at every size', async () => {
     await rehearsal(false);
     await audience.keyboard.press('PageDown');
