@@ -170,12 +170,16 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
   const refusal = (req: IncomingMessage): string | null => {
     if (!allowedHost(req.headers.host)) return 'this server only answers to 127.0.0.1 and localhost';
     if (!allowedOrigin(req.headers.origin)) return 'cross-origin requests are not allowed';
+    // A no-cors GET (an <img>, a <script>) from another page carries no Origin, but a browser
+    // says where it came from here: another site, or another port of this machine, is refused.
+    const site = req.headers['sec-fetch-site'];
+    if (site !== undefined && site !== 'same-origin' && site !== 'none') return 'requests from other sites are not answered';
     return null;
   };
 
   async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const no = refusal(req);
-    if (no) return plain(res, req.headers.origin !== undefined && allowedHost(req.headers.host) ? 403 : 421, no);
+    if (no) return plain(res, allowedHost(req.headers.host) ? 403 : 421, no);
     if (req.method !== 'GET' && req.method !== 'HEAD') return plain(res, 405, 'only GET and HEAD', { allow: 'GET, HEAD' });
     // Deck images: the raw (still %-encoded) path, so resolveDeckAsset decodes once and sees `%2e%2e`.
     const rawPath = (req.url ?? '/').split(/[?#]/)[0] ?? '/';

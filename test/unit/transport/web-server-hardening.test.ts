@@ -110,6 +110,12 @@ describe('the web server under malformed input', () => {
     expect(await upgrade(s.port, '/ws', 'origin: https://evil.example\r\n')).toMatch(/^HTTP\/1\.1 403 /);
     expect(await upgrade(s.port, '/ws', 'origin: null\r\n')).toMatch(/^HTTP\/1\.1 403 /);
     expect(await upgrade(s.port, '/ws', `origin: http://127.0.0.1:${s.port}\r\n`)).toMatch(/^HTTP\/1\.1 101 /);
+    // An <img> or <script> of another page sends no Origin, but says where it came from.
+    for (const site of ['cross-site', 'same-site'])
+      for (const path of ['/api/state', '/deck-assets/x.png', '/'])
+        expect(await get(s.port, path, `sec-fetch-site: ${site}\r\n`), `${site} ${path}`).toMatch(/^HTTP\/1\.1 403 /);
+    expect(await get(s.port, '/api/state', 'sec-fetch-site: same-origin\r\n')).toMatch(/^HTTP\/1\.1 200 /);
+    expect(await get(s.port, '/api/state', 'sec-fetch-site: none\r\n')).toMatch(/^HTTP\/1\.1 200 /);
   });
 
   it('answers frames of any shape, and a failing state() is an error reply, not a crash', async () => {
