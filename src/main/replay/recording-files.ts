@@ -1,10 +1,21 @@
 // Recordings on disk: the list under <data-dir>/recordings (header only, for the picker and the
 // preflight), the one to offer for a deck, and loading one into a replay engine.
-import { closeSync, openSync, readFileSync, readSync, readdirSync, statSync } from 'node:fs';
+//
+// A recording may be opened from any path (--replay, or a path a view sends), and both boot and
+// the switch read it synchronously on the main thread: only regular files are read, up to a size
+// cap (like the deck reader, src/main/show/deck-file.ts). A FIFO would block the thread until a
+// writer came; a device such as /dev/zero never ends, and reading it whole aborts the process.
+import { closeSync, constants, fstatSync, openSync, readSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { basename, join } from 'node:path';
-import { headerLine, RECORDINGS_DIR, type HeaderLine } from './recording-format';
+import { headerLine, RECORDINGS_DIR, utcMinute, type HeaderLine } from './recording-format';
 import { parseRecording } from './recording-reader';
 import { createReplayEngine, type ReplayEngine, type ReplayEngineOptions } from './replay-engine';
+
+/** About 0.6 MB an hour of show: 64 MB is days of recording, and still loads in about a second. */
+export const RECORDING_MAX_BYTES = 64 * 1024 * 1024;
+/** How much of a file the listing reads for its header line. */
+const HEADER_MAX_BYTES = 64 * 1024;
+const CHUNK_BYTES = 1024 * 1024;
 
 export interface RecordingEntry {
   path: string;
@@ -13,18 +24,70 @@ export interface RecordingEntry {
   bytes: number;
 }
 
-/** The first line of a file, read without loading the rest. */
-function firstLine(path: string, max = 64 * 1024): string {
-  const fd = openSync(path, 'r');
+function kindOf(s: Stats): string {
+  if (s.isDirectory()) return 'a folder';
+  if (s.isFIFO()) return 'a named pipe (FIFO)';
+  if (s.isSocket()) return 'a socket';
+  if (s.isCharacterDevice() || s.isBlockDevice()) return 'a device';
+  return 'not a regular file';
+}
+
+const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
+
+/** Why a file cannot be a recording (not a regular file, too large), or null. */
+function refusal(s: Stats, maxBytes: number): string | null {
+  if (!s.isFile()) return `it is ${kindOf(s)}, not a recording file`;
+  if (s.size > maxBytes) return `it is ${mb(s.size)} MB; a recording may be at most ${mb(maxBytes)} MB`;
+  return null;
+}
+
+type Bytes = { ok: true; buf: Buffer; size: number } | { ok: false; why: string };
+
+/**
+ * The first `want` bytes of a recording (all of it when it is shorter), or why it cannot be
+ * read. The file is checked before it is opened (opening a FIFO blocks until a writer comes) and
+ * again once open; it is opened with O_NONBLOCK so a file swapped for a FIFO in between still
+ * opens at once. More than `maxBytes` (a file still growing) is an error.
+ */
+function readHead(path: string, want: number, maxBytes: number = RECORDING_MAX_BYTES): Bytes {
+  let fd: number;
   try {
-    const buf = Buffer.alloc(max);
-    const n = readSync(fd, buf, 0, max, 0);
-    const text = buf.subarray(0, n).toString('utf8');
-    const nl = text.indexOf('\n');
-    return nl < 0 ? text : text.slice(0, nl);
+    const bad = refusal(statSync(path), maxBytes);
+    if (bad) return { ok: false, why: bad };
+    fd = openSync(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  } catch (e) {
+    return { ok: false, why: (e as Error).message };
+  }
+  try {
+    const s = fstatSync(fd);
+    const bad = refusal(s, maxBytes);
+    if (bad) return { ok: false, why: bad };
+    const chunks: Buffer[] = [];
+    let len = 0;
+    const limit = Math.min(want, maxBytes + 1);
+    while (len < limit) {
+      const buf = Buffer.alloc(Math.min(CHUNK_BYTES, limit - len));
+      const n = readSync(fd, buf, 0, buf.length, len);
+      if (n === 0) break;
+      chunks.push(buf.subarray(0, n));
+      len += n;
+    }
+    if (len > maxBytes) return { ok: false, why: `it grew past ${mb(maxBytes)} MB while being read` };
+    return { ok: true, buf: Buffer.concat(chunks, len), size: s.size };
+  } catch (e) {
+    return { ok: false, why: (e as Error).message };
   } finally {
     closeSync(fd);
   }
+}
+
+/** The first line of a file, read without loading the rest; null when it cannot be a recording. */
+function firstLine(path: string): { line: string; bytes: number } | null {
+  const r = readHead(path, HEADER_MAX_BYTES);
+  if (!r.ok) return null;
+  const text = r.buf.toString('utf8');
+  const nl = text.indexOf('\n');
+  return { line: nl < 0 ? text : text.slice(0, nl), bytes: r.size };
 }
 
 /** Every readable recording, newest first; files that are not recordings are left out. */
@@ -39,11 +102,14 @@ export function listRecordings(dataDir: string): RecordingEntry[] {
   const out: RecordingEntry[] = [];
   for (const file of names) {
     const path = join(dir, file);
+    // Not a regular file, too large to play, unreadable or not JSON: not a recording to offer.
+    const first = firstLine(path);
+    if (!first) continue;
     try {
-      const h = headerLine.safeParse(JSON.parse(firstLine(path)));
-      if (h.success) out.push({ path, file, header: h.data, bytes: statSync(path).size });
+      const h = headerLine.safeParse(JSON.parse(first.line));
+      if (h.success) out.push({ path, file, header: h.data, bytes: first.bytes });
     } catch {
-      // unreadable or not JSON: not a recording to offer
+      // not JSON
     }
   }
   return out.sort((a, b) => b.header.t - a.header.t);
@@ -62,10 +128,11 @@ export function recordingForDeck(entries: RecordingEntry[], slug: string): DeckR
   const live = mine.find((e) => e.header.mode === 'live');
   const pick = live ?? mine[0];
   if (!pick) return null;
-  const when = new Date(pick.header.t).toISOString().replace('T', ' ').slice(0, 16);
+  const minute = utcMinute(pick.header.t);
+  const when = minute === null ? 'time unknown' : `${minute} UTC`;
   return live
-    ? { entry: pick, level: 'green', text: `a recording of this deck on the real cluster (${when} UTC) can stand in: ${pick.file}` }
-    : { entry: pick, level: 'amber', text: `only a recording from the simulator exists for this deck (${when} UTC): ${pick.file}; record a rehearsal on the real cluster` };
+    ? { entry: pick, level: 'green', text: `a recording of this deck on the real cluster (${when}) can stand in: ${pick.file}` }
+    : { entry: pick, level: 'amber', text: `only a recording from the simulator exists for this deck (${when}): ${pick.file}; record a rehearsal on the real cluster` };
 }
 
 export interface LoadOptions extends Omit<ReplayEngineOptions, 'recording' | 'file' | 'damage'> {
@@ -81,13 +148,9 @@ export type LoadResult =
 /** Reads a recording and makes its replay engine; every refusal is a sentence naming the file. */
 export function loadReplay(path: string, opts: LoadOptions = {}): LoadResult {
   const name = basename(path);
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    return { ok: false, error: `cannot read the recording ${path}: ${(e as Error).message}`, line: null, partial: false };
-  }
-  const read = parseRecording(text, { upToDamage: opts.upToDamage });
+  const bytes = readHead(path, Infinity);
+  if (!bytes.ok) return { ok: false, error: `cannot read the recording ${path}: ${bytes.why}`, line: null, partial: false };
+  const read = parseRecording(bytes.buf.toString('utf8'), { upToDamage: opts.upToDamage });
   if (!read.ok) {
     return { ok: false, error: `the recording ${name} is damaged: ${read.error}`, line: read.line, partial: read.line !== null && read.line > 1 };
   }

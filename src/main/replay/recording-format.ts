@@ -9,6 +9,14 @@ import type { ClusterSnapshot, ContainerState, PdState } from '../../shared/clus
 export const FORMAT_VERSION = 1;
 export const RECORDINGS_DIR = 'recordings';
 
+/**
+ * A PD id as the snapshot carries it: decimal digits (PD's ids are uint64, parsed without loss),
+ * or '' for a node PD does not know. Anything else would reach code that reads ids as numbers.
+ */
+const pdId = z.string().regex(/^\d*$/, 'a decimal id (digits only) or empty');
+/** The last ms of the year 9999: no plausible recording is later (and past 8.64e15, Date cannot print it). */
+export const MAX_RECORDED_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
 const pdState = z.enum(['up', 'disconnected', 'down', 'offline', 'tombstone', 'unknown']);
 const containerState = z.enum(['running', 'exited', 'paused', 'missing', 'unknown']);
 /** Modes a recording can be made in (a replayed show may be recorded too; it never counts as a source). */
@@ -18,7 +26,7 @@ export type RecordedMode = z.infer<typeof recordedMode>;
 // --- the snapshot's core ------------------------------------------------------------------
 
 const tikvCore = z.object({
-  storeId: z.string(),
+  storeId: pdId,
   name: z.string(),
   address: z.string(),
   state: pdState,
@@ -30,7 +38,7 @@ const tikvCore = z.object({
   hb: z.number().nullable()
 });
 const pdCore = z.object({
-  memberId: z.string(),
+  memberId: pdId,
   name: z.string(),
   health: z.boolean().nullable(),
   isLeader: z.boolean(),
@@ -74,8 +82,8 @@ export const headerLine = z.object({
   format: z.number().int().positive(),
   app: z.string(),
   appVersion: z.string(),
-  /** When the recording began (Unix ms). */
-  t: z.number(),
+  /** When the recording began (Unix ms, between 1970 and the year 9999). */
+  t: z.number().min(0).max(MAX_RECORDED_MS),
   mode: recordedMode,
   modeReason: z.string(),
   deck: z.object({ file: z.string().nullable(), title: z.string(), slug: z.string() }),
@@ -139,6 +147,12 @@ export type LoadLine = z.infer<typeof loadLine>;
 export type BeatLine = z.infer<typeof beatLine>;
 export type EndLine = z.infer<typeof endLine>;
 export type RecordingLine = z.infer<typeof recordingLine>;
+
+/** "2026-11-30 09:00" (UTC) for a recorded Unix ms time; null when it is no printable date. Pure, never throws. */
+export function utcMinute(t: number): string | null {
+  const d = new Date(t);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString().replace('T', ' ').slice(0, 16);
+}
 
 // --- snapshot -> core, and deltas ---------------------------------------------------------
 
@@ -242,6 +256,19 @@ export function diffCore(prev: CoreSnapshot, next: CoreSnapshot): Omit<DeltaLine
   if (tikv.rows) out.tikv = tikv.rows;
   if (pd.rows) out.pd = pd.rows;
   return out;
+}
+
+/**
+ * The first row a delta adds (a key the core has not) without every field, or null. The recorder
+ * writes a new row whole; a partial one (a damaged recording) would reach the map without a
+ * name, state or id. Pure.
+ */
+export function incompleteRow(core: CoreSnapshot, d: Pick<DeltaLine, 'tikv' | 'pd'>): string | null {
+  const tikvKeys = new Set(core.tikv.map(tikvKey));
+  for (const [k, p] of Object.entries(d.tikv ?? {})) if (p && !tikvKeys.has(k) && !tikvCore.safeParse(p).success) return `TiKV row "${k.slice(0, 40)}"`;
+  const pdNames = new Set(core.pd.map((r) => r.name));
+  for (const [k, p] of Object.entries(d.pd ?? {})) if (p && !pdNames.has(k) && !pdCore.safeParse(p).success) return `PD row "${k.slice(0, 40)}"`;
+  return null;
 }
 
 const collator = new Intl.Collator('en', { numeric: true });

@@ -6,6 +6,7 @@ import {
   FORMAT_VERSION,
   applyDelta,
   headerLine,
+  incompleteRow,
   recordingLine,
   type BeatLine,
   type ContainerLine,
@@ -88,7 +89,13 @@ export function parseRecording(text: string, opts: ReadOptions = {}): ReadResult
     const j = parseJson(raw);
     const p = j.ok ? recordingLine.safeParse(j.value) : null;
     let why: string | null = !j.ok ? j.why : p && !p.success ? explain(p.error) : null;
-    if (!why && p?.success && p.data.k === 'delta' && !core) why = 'a change before any full snapshot';
+    if (!why && p?.success && p.data.k === 'delta') {
+      if (!core) why = 'a change before any full snapshot';
+      else {
+        const bad = incompleteRow(core, p.data);
+        if (bad) why = `a change that adds the ${bad} without all its fields`;
+      }
+    }
     if (why) {
       const truncated = cut && i === rows.length - 1;
       damage = { line: n, why: truncated ? `cut off mid-line (${why})` : why };

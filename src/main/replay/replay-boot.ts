@@ -5,6 +5,7 @@ import { openFreshLedger, type Ledger } from '../chaos/ledger';
 import type { ChaosDriver } from '../chaos/driver';
 import type { WorkloadSource } from '../workload/source';
 import { loadReplay } from './recording-files';
+import { utcMinute } from './recording-format';
 import type { ReplayEngine } from './replay-engine';
 import { createReplayDriver } from './replay-driver';
 import { createReplayWorkload } from './replay-workload';
@@ -32,9 +33,10 @@ export interface ReplayCluster {
 /** "a recording made on the real cluster on 2026-11-30 09:00 UTC". Pure. */
 export function describeRecording(engine: Pick<ReplayEngine, 'info'>): string {
   const i = engine.info;
-  const when = new Date(i.madeAt).toISOString().replace('T', ' ').slice(0, 16);
+  const minute = utcMinute(i.madeAt);
+  const when = minute === null ? 'at an unknown time' : `on ${minute} UTC`;
   const where = i.madeIn === 'live' ? 'the real cluster' : i.madeIn === 'sim' ? 'the simulated cluster' : 'another replay';
-  return `a recording made on ${where} on ${when} UTC (${basename(i.file)})`;
+  return `a recording made on ${where} ${when} (${basename(i.file)})`;
 }
 
 export interface ReplayBootOptions {
