@@ -3,12 +3,15 @@
 // is consumed (or the socket destroyed), so the keep-alive pool never stalls.
 import { Agent, request, type Dispatcher } from 'undici';
 import {
+  bodyHead,
   excerpt,
   parseHealth,
   parseConfigObject,
   parseMembers,
   parseRegionCount,
   parseStores,
+  stripTags,
+  tagText,
   type ParseResult,
   type PdHealthEntry,
   type PdMembersInfo
@@ -181,7 +184,9 @@ export function electingMessage(detail: string): string {
   return `PD electing a leader: ${detail}`;
 }
 
-function describeStatus(pdUrl: string, path: string, status: number, statusText: string, body: string): PdFailure {
+function describeStatus(pdUrl: string, path: string, status: number, statusText: string, fullBody: string): PdFailure {
+  // Only the head of an error body is read: it may be megabytes, and what it says is at the top.
+  const body = bodyHead(fullBody);
   if (status === 503 && NO_LEADER.test(body)) {
     return { kind: 'no-leader', status, message: electingMessage(`PD at ${pdUrl} has no leader to ask (it answered "redirect finds no leader")`) };
   }
@@ -203,9 +208,9 @@ function describeStatus(pdUrl: string, path: string, status: number, statusText:
   if (/not bootstrapped/i.test(detail)) {
     return { kind: 'http', status, message: `PD at ${pdUrl} says the TiKV cluster is not bootstrapped yet (no TiKV has joined)` };
   }
-  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(detail)?.[1];
+  const title = tagText(detail, 'title');
   if (title !== undefined) detail = title;
-  else if (/^\s*</.test(detail)) detail = detail.replace(/<[^>]*>/g, ' ');
+  else if (/^\s*</.test(detail)) detail = stripTags(detail);
   const short = excerpt(detail, 120);
   const head = `PD at ${pdUrl} answered ${status}${statusText ? ` ${statusText}` : ''} for ${path}`;
   return { kind: 'http', status, message: short ? `${head}: "${short}"` : head };

@@ -45,10 +45,59 @@ function parsePdNumber(text: string): number | bigint {
 
 const EXCERPT_CHARS = 120;
 
+/**
+ * How much of a body an error description looks at. A body may be up to 8 MiB; an error page says
+ * what it is near its top, and scanning only this much keeps every description fast.
+ */
+export const DESCRIBE_SCAN_CHARS = 64 * 1024;
+
+/** The start of a body, as much of it as an error description looks at. */
+export function bodyHead(text: string): string {
+  return text.length > DESCRIBE_SCAN_CHARS ? text.slice(0, DESCRIBE_SCAN_CHARS) : text;
+}
+
 /** A short one-line excerpt of a body for an error message. */
 export function excerpt(text: string, max = EXCERPT_CHARS): string {
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
+  const start = text.trimStart();
+  const cut = start.length > DESCRIBE_SCAN_CHARS;
+  const flat = bodyHead(start).replace(/\s+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max - 1)}…` : cut ? `${flat}…` : flat;
+}
+
+/**
+ * The text of the first `<tag …>text</tag>` (the tag's case ignored), as
+ * /<tag[^>]*>([^<]*)<\/tag>/i finds it, in linear time: that regex takes quadratic time on
+ * "<tag<tag<tag…" with no ">" (80 KB of it took seconds). Pure.
+ */
+export function tagText(html: string, tag: string): string | undefined {
+  const open = new RegExp(`<${tag}`, 'gi');
+  const close = new RegExp(`</${tag}>`, 'iy');
+  for (let m = open.exec(html); m !== null; m = open.exec(html)) {
+    // [^>]* ends at the first '>', so every start before that '>' ends the same way.
+    const gt = html.indexOf('>', m.index + m[0].length);
+    if (gt < 0) return undefined;
+    const lt = html.indexOf('<', gt + 1);
+    if (lt < 0) return undefined;
+    close.lastIndex = lt;
+    if (close.test(html)) return html.slice(gt + 1, lt);
+    open.lastIndex = gt + 1;
+  }
+  return undefined;
+}
+
+/** text.replace(/<[^>]*>/g, ' ') in linear time: that regex is quadratic on "<<<<…" with no ">". Pure. */
+export function stripTags(text: string): string {
+  let out = '';
+  let i = 0;
+  for (;;) {
+    const lt = text.indexOf('<', i);
+    if (lt < 0) break;
+    const gt = text.indexOf('>', lt + 1);
+    if (gt < 0) break; // no tag ends after here: the rest stays as it is
+    out += `${text.slice(i, lt)} `;
+    i = gt + 1;
+  }
+  return out + text.slice(i);
 }
 
 function looksLikeHtml(text: string): boolean {
@@ -56,13 +105,14 @@ function looksLikeHtml(text: string): boolean {
 }
 
 /** Describes a body that is not the JSON we asked for, in plain words. */
-export function describeNonJson(text: string): string {
-  if (text.trim() === '') return 'an empty answer';
+export function describeNonJson(body: string): string {
+  const text = bodyHead(body.trimStart());
+  if (text === '') return 'an empty answer';
   if (looksLikeHtml(text)) {
-    const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1] ?? /<h1[^>]*>([^<]*)<\/h1>/i.exec(text)?.[1];
+    const title = tagText(text, 'title') ?? tagText(text, 'h1');
     return title && title.trim() !== '' ? `an HTML page ("${excerpt(title, 80)}")` : 'an HTML page';
   }
-  return `text that is not JSON ("${excerpt(text, 80)}")`;
+  return `text that is not JSON ("${excerpt(body, 80)}")`;
 }
 
 /**

@@ -53,6 +53,12 @@ export interface PdPollerOptions {
    * Default 10 000 ms.
    */
   healthTimeoutMs?: number;
+  /**
+   * How old the last /health answer may be and still be shown: past it, every member's health is
+   * unknown until /health answers again. Default 2 × max(healthEveryMs, intervalMs) + 3 s (PD
+   * asks a member that is gone for up to 3 s, so one such member makes every /health that slow).
+   */
+  healthMaxAgeMs?: number;
   /** Ceiling of the backoff while PD is not answering. Default 8000 ms. */
   backoffMaxMs?: number;
   /** Relative jitter on backoff delays (0.2 = ±20 %). Default 0.2. */
@@ -192,18 +198,40 @@ export function initialPdView(pdUrl: string): PdView {
   };
 }
 
+/** PD's /health asks each member in turn, with this timeout: one member gone makes it this much slower. */
+const PD_MEMBER_CHECK_MS = 3_000;
+
+/** A /health answer, and when it came (Unix ms, the poller's clock). */
+export interface HealthReading {
+  at: number;
+  entries: PdHealthEntry[];
+}
+
+/**
+ * The health to show now: the last /health answer while it is at most maxAgeMs old, else none
+ * (every member unknown). A /health that keeps failing, or hangs on a paused PD, must not keep
+ * showing a member as healthy beside a fresh map. A clock that went back expires it too. Pure.
+ */
+export function healthNow(reading: HealthReading | null, now: number, maxAgeMs: number): PdHealthEntry[] | null {
+  if (reading === null) return null;
+  const age = now - reading.at;
+  return age >= 0 && age <= maxAgeMs ? reading.entries : null;
+}
+
 /** The options with their defaults filled in. Pure. */
 function pollerSettings(opts: PdPollerOptions) {
   const intervalMs = opts.intervalMs ?? 1_000;
   const requestTimeoutMs = opts.requestTimeoutMs ?? PD_REDIRECT_WAIT_MS + 1_000;
+  const healthEveryMs = opts.healthEveryMs ?? 3_000;
   return {
     pdUrl: normalizePdUrl(opts.pdUrl),
     intervalMs,
-    healthEveryMs: opts.healthEveryMs ?? 3_000,
+    healthEveryMs,
     regionCountEveryMs: opts.regionCountEveryMs ?? 5_000,
     requestTimeoutMs,
     pingTimeoutMs: Math.min(opts.pingTimeoutMs ?? 1_000, requestTimeoutMs),
     healthTimeoutMs: opts.healthTimeoutMs ?? 10_000,
+    healthMaxAgeMs: opts.healthMaxAgeMs ?? 2 * Math.max(healthEveryMs, intervalMs) + PD_MEMBER_CHECK_MS,
     backoffMaxMs: Math.max(opts.backoffMaxMs ?? 8_000, intervalMs),
     jitter: Math.min(Math.max(opts.jitter ?? 0.2, 0), 0.9),
     random: opts.random ?? Math.random,
@@ -226,6 +254,41 @@ function memberClients(pdUrl: string, fallbackUrls: string[], dispatcher: Dispat
   return urls.map((u) => createPdClient({ pdUrl: u, dispatcher, timeoutMs }));
 }
 
+/** A /health in flight, the member it asks, and how to cancel it. */
+interface HealthTask {
+  done: Promise<void>;
+  client: PdClient;
+  abort: AbortController;
+}
+
+/**
+ * Asks one member's /health beside the loop, cancelled when the loop stops or by itself (a
+ * failover). A failed answer is not passed on: the last one stands until it is too old (healthNow).
+ */
+function askHealth(client: PdClient, stop: AbortSignal, timeoutMs: number, onAnswer: (e: PdHealthEntry[]) => void, onDone: (t: HealthTask) => void): HealthTask {
+  const abort = new AbortController();
+  const onStop = (): void => abort.abort(stop.reason);
+  stop.addEventListener('abort', onStop, { once: true });
+  const task: HealthTask = { client, abort, done: Promise.resolve() };
+  task.done = client
+    .health({ signal: abort.signal, timeoutMs })
+    .then((res) => {
+      if (res.ok && !abort.signal.aborted) onAnswer(res.value);
+    })
+    .finally(() => {
+      stop.removeEventListener('abort', onStop);
+      onDone(task);
+    });
+  return task;
+}
+
+/** Cancels a /health asked of another member than `client`; true when it did. */
+function cancelElsewhere(task: HealthTask | null, client: PdClient): boolean {
+  if (task === null || task.client === client) return false;
+  task.abort.abort(new Error('PD member failed over'));
+  return true;
+}
+
 /** Runs a listener; its throw goes to onError, never into the loop. */
 function guarded(fn: () => void, onError: (err: unknown) => void): void {
   try {
@@ -240,12 +303,12 @@ export function createPdPoller(opts: PdPollerOptions): PdPoller {
   const { pdUrl, intervalMs, healthEveryMs, regionCountEveryMs, requestTimeoutMs, pingTimeoutMs, healthTimeoutMs, now, sleep, onListenerError } = settings;
 
   let view: PdView = initialPdView(pdUrl);
-  let health: PdHealthEntry[] | null = null;
+  let health: HealthReading | null = null;
 
   let running = false; // per run (start → stop), like the five below
   let controller: AbortController | null = null;
   let loopDone: Promise<void> | null = null;
-  let healthTask: Promise<void> | null = null;
+  let healthTask: HealthTask | null = null;
   let ownedAgent: Dispatcher | null = null;
   let stopping: Promise<void> | null = null;
 
@@ -255,16 +318,13 @@ export function createPdPoller(opts: PdPollerOptions): PdPoller {
   }
 
   function startHealth(client: PdClient, signal: AbortSignal): void {
-    healthTask = client
-      .health({ signal, timeoutMs: healthTimeoutMs })
-      .then((res) => {
-        if (!res.ok || signal.aborted) return; // keep the last known health
-        health = res.value;
-        publish({ ...view, members: mergeHealth(view.members, health) });
-      })
-      .finally(() => {
-        healthTask = null;
-      });
+    const onAnswer = (entries: PdHealthEntry[]): void => {
+      health = { at: now(), entries };
+      publish({ ...view, members: mergeHealth(view.members, entries) });
+    };
+    healthTask = askHealth(client, signal, healthTimeoutMs, onAnswer, (task) => {
+      if (healthTask === task) healthTask = null;
+    });
   }
 
   /** One round. Returns the failure, or null on success. */
@@ -284,7 +344,7 @@ export function createPdPoller(opts: PdPollerOptions): PdPoller {
         leader: r.members.value.leader,
         regionCount,
         stores: r.stores.value,
-        members: mergeHealth(r.members.value.members, health)
+        members: mergeHealth(r.members.value.members, healthNow(health, now(), settings.healthMaxAgeMs))
       });
       return null;
     }
@@ -330,6 +390,8 @@ export function createPdPoller(opts: PdPollerOptions): PdPoller {
           // once every member has failed in a row.
           at = (at + 1) % clients.length;
           client = clients[at]!;
+          // A /health still waiting on the member left behind (paused: until its timeout) asks the next one now.
+          if (cancelElsewhere(healthTask, client)) healthTask = lastHealthAt = null;
         }
         delay = failures < clients.length ? Math.ceil(intervalMs / 4) : backoffDelay(failures - clients.length + 1, settings);
       } else {
@@ -370,7 +432,7 @@ export function createPdPoller(opts: PdPollerOptions): PdPoller {
       ownedAgent = null;
       stopping = (async () => {
         await loopP;
-        if (healthTask) await healthTask;
+        if (healthTask) await healthTask.done;
         if (agent) await agent.destroy();
         controller = null;
         loopDone = null;

@@ -37,11 +37,18 @@ const PD_NAME = /^pd/i;
 
 const nameCollator = new Intl.Collator('en', { numeric: true });
 
+const DECIMAL = /^\d+$/;
+
 function compareIds(a: string, b: string): number {
   // '' (not known to PD) sorts after real ids.
   if (a === b) return 0;
   if (a === '') return 1;
   if (b === '') return -1;
+  // Ids are decimal strings; anything else (e.g. from a damaged recording) sorts after them as
+  // text: BigInt would throw, on every publish, and freeze the map.
+  const da = DECIMAL.test(a);
+  const db = DECIMAL.test(b);
+  if (!da || !db) return da ? -1 : db ? 1 : a < b ? -1 : a > b ? 1 : 0;
   const x = BigInt(a);
   const y = BigInt(b);
   return x < y ? -1 : x > y ? 1 : 0;

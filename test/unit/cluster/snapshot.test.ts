@@ -215,6 +215,21 @@ describe('buildSnapshot', () => {
     expect(buildSnapshot({ mode: 'live', pd, containers: null, containerNote: null, workload: null, now: TAKEN - 5 }).ageMs).toBe(0);
   });
 
+  it('a store id that is not decimal (a damaged recording) sorts after the real ones instead of throwing', () => {
+    const tikv1 = pdView().stores[1]!;
+    const pd = pdView({
+      stores: [
+        { ...tikv1, storeId: 'x' },
+        { ...tikv1, storeId: '4' },
+        { ...tikv1, storeId: '' },
+        { ...tikv1, storeId: 'b' },
+        { ...tikv1, storeId: '12' }
+      ]
+    });
+    const s = buildSnapshot({ mode: 'replay', pd, containers: null, containerNote: null, workload: null, now: TAKEN });
+    expect(s.tikv.map((n) => n.storeId)).toEqual(['4', '12', 'b', 'x', '']);
+  });
+
   it('does not share arrays with the input view', () => {
     const pd = pdView();
     const s = buildSnapshot({ mode: 'live', pd, containers: null, containerNote: null, workload: null, now: TAKEN });
