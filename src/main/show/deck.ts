@@ -21,7 +21,8 @@
 //
 // parseDeck is pure and collects every error (not just the first), each naming the file, the
 // 1-based line in the FILE and what is wrong, e.g. `deck.md:27: unknown action "explode": ...`.
-import { dirname, resolve } from 'node:path';
+import { realpath } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
 import { isMap, isScalar } from 'yaml';
 import { readDeckText } from './deck-file';
 import { checkLocalImage } from './deck-assets';
@@ -106,8 +107,10 @@ export function splitNotes(body: string): { narration: string; notes: string } {
 
 function dedent(s: string): string {
   const lines = s.replace(/^\s*\n/, '').trimEnd().split('\n');
-  const indents = lines.filter((l) => l.trim() !== '').map((l) => /^[ \t]*/.exec(l)?.[0].length ?? 0);
-  const cut = indents.length ? Math.min(...indents) : 0;
+  // A loop, not Math.min(...indents): spreading 120k+ lines overflows the stack.
+  let cut = Infinity;
+  for (const l of lines) if (l.trim() !== '') cut = Math.min(cut, /^[ \t]*/.exec(l)?.[0].length ?? 0);
+  if (cut === Infinity) cut = 0;
   return lines
     .map((l) => l.slice(cut))
     .join('\n')
@@ -252,28 +255,80 @@ interface PlacedSlide {
   first: boolean;
 }
 
-/** Follows `src:` imports (only the files loadDeck could read inside the deck's folder), skips hidden slides. */
-function placeSlides(slides: SlidevSlide[], file: string, sources: ReadonlyMap<string, string>, chain: string[], sink: Sink): PlacedSlide[] {
-  const out: PlacedSlide[] = [];
+/**
+ * The most chapters a deck may make, its own slides and those its `src:` imports bring in (an
+ * import counts every time it is imported). Far beyond any talk; it stops a file imported many
+ * times over (20 imports of a file that does the same, four deep, would be 160,000 slides).
+ */
+export const DECK_MAX_CHAPTERS = 1000;
+/** The most `src:` slides a deck may follow, each counted every time its file is imported. */
+export const DECK_MAX_IMPORTS = 1000;
+
+/** What placeSlides carries down the imports: the files, each split once, and the running counts. */
+interface Placing {
+  sources: ReadonlyMap<string, string>;
+  refused: ReadonlyMap<string, string>;
+  splits: Map<string, SlidevSlide[]>;
+  sink: Sink;
+  out: PlacedSlide[];
+  imports: number;
+  /** A cap was passed (and reported): nothing more is placed. */
+  over: boolean;
+}
+
+/** Where a slide of the deck file itself is: the `src:` an imported slide came through. */
+type Via = { file: string; line: number } | null;
+
+/** Reports a cap passed, at the slide where it happened (and the deck's own `src:` it came through). */
+function overCap(p: Placing, file: string, line: number, via: Via, what: string): void {
+  p.over = true;
+  const through = via && via.file !== file ? ` (imported through ${basename(via.file)}:${via.line})` : '';
+  p.sink.errors.push({ file, line, message: `${what}${through}` });
+}
+
+/** The slides Slidev shows: not hidden, disabled or blank. */
+function shownSlides(slides: readonly SlidevSlide[]): SlidevSlide[] {
+  return slides.filter((s) => s.frontMatter?.data.hide !== true && s.frontMatter?.data.disabled !== true && !isBlankSlide(s));
+}
+
+/**
+ * Follows `src:` imports (only the files loadDeck could read inside the deck's folder) of shown
+ * slides, and stops at DECK_MAX_CHAPTERS / DECK_MAX_IMPORTS as it goes: each step is a chapter or
+ * an import, so the work is bounded by the caps however the files import each other.
+ */
+function placeSlides(slides: readonly SlidevSlide[], file: string, chain: string[], via: Via, p: Placing): void {
+  const { sink, out } = p;
   for (const slide of slides) {
-    const data = slide.frontMatter?.data ?? {};
-    if (data.hide === true || data.disabled === true || isBlankSlide(slide)) continue;
-    const src = data.src;
+    if (p.over) return;
+    const src = slide.frontMatter?.data.src;
     if (typeof src !== 'string') {
+      if (out.length >= DECK_MAX_CHAPTERS)
+        return overCap(p, file, slide.line, via, `the deck makes more than ${DECK_MAX_CHAPTERS} slides, counting each "src:" import every time it is imported: a deck may make at most ${DECK_MAX_CHAPTERS}`);
       out.push({ slide, file, first: chain.length === 1 && out.length === 0 && slide.index === 0 });
       continue;
     }
+    if (++p.imports > DECK_MAX_IMPORTS)
+      return overCap(p, file, slide.line, via, `the deck has more than ${DECK_MAX_IMPORTS} "src:" imports, counting each every time its file is imported: a deck may have at most ${DECK_MAX_IMPORTS}`);
     const path = importPath(file, src);
-    const text = sources.get(path);
-    if (chain.includes(path)) sink.warnings.push({ file, line: slide.line, message: `src: "${src}" imports itself in a circle: skipped` });
+    const text = p.sources.get(path);
+    const refused = p.refused.get(path);
+    if (refused !== undefined) sink.errors.push({ file, line: slide.line, message: `src: "${src}" is not imported: ${refused}` });
+    else if (chain.includes(path)) sink.warnings.push({ file, line: slide.line, message: `src: "${src}" imports itself in a circle: skipped` });
     else if (text === undefined) sink.warnings.push({ file, line: slide.line, message: `src: "${src}" cannot be read beside the deck: skipped` });
-    else {
-      const split = splitSlidev(text);
-      for (const e of split.errors) sink.errors.push({ file: path, line: e.line, message: e.message });
-      out.push(...placeSlides(split.slides, path, sources, [...chain, path], sink));
-    }
+    else placeSlides(splitOnce(p, path, text), path, [...chain, path], via ?? { file, line: slide.line }, p);
   }
-  return out;
+}
+
+/** An imported file's shown slides, split (and its split errors reported) once however often it is imported. */
+function splitOnce(p: Placing, path: string, text: string): SlidevSlide[] {
+  let slides = p.splits.get(path);
+  if (slides === undefined) {
+    const split = splitSlidev(text);
+    for (const e of split.errors) p.sink.errors.push({ file: path, line: e.line, message: e.message });
+    slides = shownSlides(split.slides);
+    p.splits.set(path, slides);
+  }
+  return slides;
 }
 
 /** The file a `src:` names: `/x.md` from the deck's folder (Slidev's project root), else beside the importing file. */
@@ -282,11 +337,21 @@ export function importPath(from: string, src: string): string {
   return rel.startsWith('/') ? resolve(dirname(from), `.${rel}`) : resolve(dirname(from), rel);
 }
 
-/** Parses a deck file's text. Pure: `file` names the source; `sources` holds the files it imports. */
-export function parseDeck(text: string, file: string, sources: ReadonlyMap<string, string> = new Map()): DeckResult {
+/**
+ * Parses a deck file's text. Pure: `file` names the source; `sources` holds the files it imports
+ * (by importPath), `refused` the imports loadDeck would not read, with why (an error on their slide).
+ */
+export function parseDeck(
+  text: string,
+  file: string,
+  sources: ReadonlyMap<string, string> = new Map(),
+  refused: ReadonlyMap<string, string> = new Map()
+): DeckResult {
   const split = splitSlidev(text);
   const sink: Sink = { errors: split.errors.map((e) => ({ file, ...e })), warnings: [], slidev: isSlidevDeck(split.slides) };
-  const placed = placeSlides(split.slides, file, sources, [resolve(file)], sink);
+  const placing: Placing = { sources, refused, splits: new Map(), sink, out: [], imports: 0, over: false };
+  placeSlides(shownSlides(split.slides), file, [resolve(file)], null, placing);
+  const placed = placing.out;
   if (placed.length === 0 && sink.errors.length === 0)
     sink.errors.push({ file, line: 0, message: 'the deck has no slides: each slide starts with a front-matter block between two "---" lines' });
 
@@ -309,25 +374,40 @@ export function parseDeck(text: string, file: string, sources: ReadonlyMap<strin
   if (sink.errors.length) return { ok: false, errors: sink.errors.sort((a, b) => (a.file === b.file ? a.line - b.line : a.file === file ? -1 : 1)) };
 
   const images: NonNullable<Deck['images']> = [];
-  const chapters = fields.map((f, i) => toChapter(f, i, used, sink, images));
+  const nextId = idAllocator(used);
+  const chapters = fields.map((f, i) => toChapter(f, i, nextId, sink, images));
   const first = fields[0];
   const deckTitle = typeof first?.values.deckTitle === 'string' ? first.values.deckTitle : (chapters[0]?.title ?? file);
   return { ok: true, deck: { title: deckTitle, file, chapters, warnings: sink.warnings, images } };
 }
 
+/**
+ * Hands out derived ids: the base, else base-2, base-3... past every id in `used` (which it adds
+ * to). It remembers how far each base got, so n slides with one title cost O(n), not O(n²): ids
+ * only ever join `used`, so a suffix once taken stays taken.
+ */
+export function idAllocator(used: Map<string, number>): (base: string, line: number) => string {
+  const next = new Map<string, number>();
+  return (base, line) => {
+    let id = base;
+    if (used.has(base)) {
+      let n = next.get(base) ?? 2;
+      while (used.has(`${base}-${n}`)) n++;
+      id = `${base}-${n}`;
+      next.set(base, n + 1);
+    }
+    used.set(id, line);
+    return id;
+  };
+}
+
 /** One checked slide as the chapter that crosses the bridge. */
-function toChapter(f: SlideFields, i: number, used: Map<string, number>, sink: Sink, images: NonNullable<Deck['images']>): Chapter {
+function toChapter(f: SlideFields, i: number, nextId: (base: string, line: number) => string, sink: Sink, images: NonNullable<Deck['images']>): Chapter {
   const v = f.values;
   const slide = f.slide;
   const titled = typeof v.title === 'string';
   const title = titled ? String(v.title) : `Slide ${i + 1}`;
-  let id = typeof v.id === 'string' ? v.id : null;
-  if (id === null) {
-    const base = slugify(title) || `chapter-${i + 1}`;
-    id = base;
-    for (let n = 2; used.has(id); n++) id = `${base}-${n}`;
-    used.set(id, f.line);
-  }
+  const id = typeof v.id === 'string' ? v.id : nextId(slugify(title) || `chapter-${i + 1}`, f.line);
   const warn = (line: number, message: string): void => void sink.warnings.push({ file: f.file, line, message });
   // A slide that opens with its own title as a heading shows it once, as the title.
   let body = slide.content;
@@ -384,7 +464,8 @@ export async function loadDeck(path: string): Promise<DeckResult> {
   try {
     const r = await readDeckText(path);
     if (!r.ok) return fail(r.message);
-    const parsed = parseDeck(r.text, path, await readImports(path, r.text));
+    const imports = await readImports(path, r.text);
+    const parsed = parseDeck(r.text, path, imports.sources, imports.refused);
     if (!parsed.ok) return parsed;
     return { ok: true, deck: await withImageChecks(parsed.deck) };
   } catch (e) {
@@ -402,28 +483,55 @@ function parsedAction(raw: string): ChapterAction | null {
 const IMPORT_DEPTH = 4;
 const IMPORT_FILES = 50;
 
-/** Reads the files a deck imports with `src:`, only inside the deck's folder (lexically here; loadDeck's reader refuses FIFOs and giants). */
-async function readImports(deckFile: string, text: string): Promise<Map<string, string>> {
-  const root = dirname(resolve(deckFile));
-  const sources = new Map<string, string>();
+/** The files a deck imports, by importPath, and the ones refused, with why. */
+interface DeckImports {
+  sources: Map<string, string>;
+  refused: Map<string, string>;
+}
+
+/**
+ * Reads the files a deck imports with `src:`, only inside the deck's folder: the real path, after
+ * symlinks, of each file must lie inside the folder's real path (a `p.md` linked to /etc/passwd
+ * is refused, not shown), and the real file is what is read. loadDeck's reader refuses FIFOs and giants.
+ */
+async function readImports(deckFile: string, text: string): Promise<DeckImports> {
+  const root = await realpath(dirname(resolve(deckFile)));
+  const found: DeckImports = { sources: new Map(), refused: new Map() };
+  const tried = new Set<string>();
   let wave: { file: string; text: string }[] = [{ file: deckFile, text }];
-  for (let depth = 0; depth < IMPORT_DEPTH && wave.length && sources.size < IMPORT_FILES; depth++) {
+  for (let depth = 0; depth < IMPORT_DEPTH && wave.length && found.sources.size < IMPORT_FILES; depth++) {
     const next: { file: string; text: string }[] = [];
     for (const w of wave) {
       for (const s of splitSlidev(w.text).slides) {
         const src = s.frontMatter?.data.src;
         if (typeof src !== 'string') continue;
         const path = importPath(w.file, src);
-        if (sources.has(path) || !isInside(root, path)) continue;
-        const r = await readDeckText(path);
-        if (!r.ok || sources.size >= IMPORT_FILES) continue;
-        sources.set(path, r.text);
-        next.push({ file: path, text: r.text });
+        if (tried.has(path) || found.sources.size >= IMPORT_FILES) continue;
+        tried.add(path);
+        const r = await readImport(root, path);
+        if ('refused' in r) found.refused.set(path, r.refused);
+        else if (r.text !== null) {
+          found.sources.set(path, r.text);
+          next.push({ file: path, text: r.text });
+        }
       }
     }
     wave = next;
   }
-  return sources;
+  return found;
+}
+
+/** One imported file's text (null when it cannot be read: a warning later), or why it is refused. */
+async function readImport(root: string, path: string): Promise<{ text: string | null } | { refused: string }> {
+  let real: string;
+  try {
+    real = await realpath(path);
+  } catch {
+    return { text: null };
+  }
+  if (!isInside(root, real)) return { refused: `it leads outside the deck's folder (to ${real}): only files inside the deck's folder are imported` };
+  const r = await readDeckText(real);
+  return { text: r.ok ? r.text : null };
 }
 
 /** A missing image is a warning (file:line) and its slide shows a placeholder in its place. */
