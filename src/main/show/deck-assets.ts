@@ -143,19 +143,98 @@ export interface ImageMention {
   line: number;
 }
 
-const IMAGE = /!\[([^\]]*)\]\(\s*(<[^>]*>|[^\s)]+)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g;
+/** An image and where its destination is written: `from` just after the `(`, `to` after the destination (`<…>` included). */
+export interface ImageSpan extends ImageMention {
+  from: number;
+  to: number;
+}
 
-/** The Markdown images a slide names, outside code fences and inline code, with their lines. */
-export function findImages(markdown: string): ImageMention[] {
-  const out: ImageMention[] = [];
+/** Whether a UTF-16 code unit is JavaScript's `\s` (white space and line terminators). */
+export function isSpace(c: number): boolean {
+  return (c >= 0x09 && c <= 0x0d) || c === 0x20 || c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) ||
+    c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/**
+ * The first index ≥ i whose code unit passes `test` (else the length). Every index a search
+ * passes remembers its answer, so a line costs O(its length) however often it is asked.
+ */
+function nextWhere(text: string, test: (c: number) => boolean): (i: number) => number {
+  let known: Int32Array | undefined; // answer + 1; 0 = not known yet
+  return (i) => {
+    known ??= new Int32Array(text.length);
+    let j = i;
+    while (j < text.length && known[j] === 0 && !test(text.charCodeAt(j))) j++;
+    const found = j < text.length && known[j] !== 0 ? (known[j] ?? 1) - 1 : j;
+    for (let k = i; k <= j && k < text.length; k++) known[k] = found + 1;
+    return found;
+  };
+}
+
+/**
+ * The images of one line, exactly the matches of
+ * /!\[([^\]]*)\]\(\s*(<[^>]*>|[^\s)]+)(?:\s+(?:"[^"]*"|'[^']*'))?\s*\)/g, found in linear time:
+ * the regex rescans to the end of the line from every `![` (quadratic: `![` repeated 40k times
+ * took over a second). Attempts that share a `]` end alike, and the scans are remembered.
+ */
+function imagesInLine(text: string, line: number): ImageSpan[] {
+  const out: ImageSpan[] = [];
+  if (!text.includes('![')) return out;
+  const nonSpace = nextWhere(text, (c) => !isSpace(c));
+  const destEnd = nextWhere(text, (c) => c === 0x29 || isSpace(c)); // `)` or white space
+  const angle = nextWhere(text, (c) => c === 0x3e); // `>`
+  const quotes = { '"': nextWhere(text, (c) => c === 0x22), "'": nextWhere(text, (c) => c === 0x27) };
+  // `(?:\s+(?:"…"|'…'))?\s*\)` from q: the index after the `)`, or -1.
+  const close = (q: number): number => {
+    const t = nonSpace(q);
+    if (text[t] === ')') return t + 1;
+    const quote = text[t];
+    if (t === q || (quote !== '"' && quote !== "'")) return -1;
+    const e = quotes[quote](t + 1);
+    const u = e < text.length ? nonSpace(e + 1) : -1;
+    return u >= 0 && text[u] === ')' ? u + 1 : -1;
+  };
+  for (let at = 0; ; ) {
+    const start = text.indexOf('![', at);
+    const bracket = start < 0 ? -1 : text.indexOf(']', start + 2);
+    if (bracket < 0) break; // no `]` left: no image left
+    at = bracket + 1; // every `![` before this `]` fails alike
+    if (text[bracket + 1] !== '(') continue;
+    const from = bracket + 2;
+    const p = nonSpace(from);
+    let to = -1;
+    let end = -1;
+    if (text[p] === '<') {
+      to = angle(p + 1) + 1;
+      end = to <= text.length ? close(to) : -1;
+    }
+    if (end < 0) {
+      to = destEnd(p);
+      end = to > p ? close(to) : -1;
+    }
+    if (end < 0) continue;
+    out.push({ alt: text.slice(start + 2, bracket), src: text.slice(p, to), line, from, to });
+    at = end;
+  }
+  return out;
+}
+
+/** The Markdown images a slide names, outside code fences and inline code, with where they are. */
+export function scanImages(markdown: string): ImageSpan[] {
+  const out: ImageSpan[] = [];
   const lines = markdown.split('\n');
   const code = codeLines(lines);
   lines.forEach((text, line) => {
     if (code[line]) return;
     const plain = text.replace(/`[^`]*`/g, (m) => ' '.repeat(m.length));
-    for (const m of plain.matchAll(IMAGE)) out.push({ alt: m[1] ?? '', src: (m[2] ?? '').replace(/^<|>$/g, ''), line });
+    for (const m of imagesInLine(plain, line)) out.push({ ...m, src: m.src.replace(/^<|>$/g, '') });
   });
   return out;
+}
+
+/** The Markdown images a slide names, outside code fences and inline code, with their lines. */
+export function findImages(markdown: string): ImageMention[] {
+  return scanImages(markdown).map(({ alt, src, line }) => ({ alt, src, line }));
 }
 
 /** Why a local image cannot be shown (missing, outside, not a file), or null when it can. */

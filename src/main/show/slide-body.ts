@@ -3,7 +3,7 @@
 // shows one by one, and the images it names (rewritten to the /deck-assets/ URLs the views load).
 // Pure.
 import { CHAPTER_LAYOUTS, type ChapterLayout, type SlideImage } from '../../shared/show';
-import { classifyImageRef, deckAssetUrl, findImages } from './deck-assets';
+import { classifyImageRef, deckAssetUrl, scanImages } from './deck-assets';
 import { codeLines } from './fences';
 
 /**
@@ -75,7 +75,9 @@ export interface BodyImage {
 /**
  * Rewrites the images of a slide body for the views: a file beside the deck becomes its
  * /deck-assets/ URL; a path that would leave the folder becomes `refused:` (a placeholder) and
- * a warning. Remote URLs are left as written: the renderer shows them as placeholders.
+ * a warning. Remote URLs are left as written: the renderer shows them as placeholders. Each
+ * destination is replaced where the image was found, and each line rebuilt once: linear, however
+ * many images share a line.
  */
 export function rewriteImages(
   markdown: string,
@@ -84,23 +86,33 @@ export function rewriteImages(
 ): { markdown: string; images: BodyImage[] } {
   const images: BodyImage[] = [];
   const lines = markdown.split('\n');
-  for (const m of findImages(markdown)) {
+  const edits = new Map<number, { from: number; to: number; url: string }[]>();
+  for (const m of scanImages(markdown)) {
     const ref = classifyImageRef(m.src);
     const line = firstLine + m.line;
-    let to: string | null = null;
+    let url: string | null = null;
     if (ref.kind === 'local') {
-      to = deckAssetUrl(ref.segments);
-      images.push({ segments: ref.segments, url: to, line });
+      url = deckAssetUrl(ref.segments);
+      images.push({ segments: ref.segments, url, line });
     } else if (ref.kind === 'refused') {
-      to = 'refused:';
+      url = 'refused:';
       warn(line, `image "${m.src}" is not shown: ${ref.reason}`);
     } else if (ref.kind === 'remote') warn(line, `image "${m.src}" is remote: shown as a placeholder (nothing is fetched on stage)`);
-    if (to === null) continue;
-    const text = lines[m.line] ?? '';
-    const at = text.indexOf(`](${m.src}`) >= 0 ? text.indexOf(`](${m.src}`) : text.indexOf(`](<${m.src}>`);
-    if (at < 0) continue;
-    const len = text.startsWith(`](<${m.src}>`, at) ? m.src.length + 2 : m.src.length;
-    lines[m.line] = `${text.slice(0, at + 2)}${to}${text.slice(at + 2 + len)}`;
+    if (url === null) continue;
+    const list = edits.get(m.line) ?? [];
+    list.push({ from: m.from, to: m.to, url });
+    edits.set(m.line, list);
+  }
+  for (const [i, list] of edits) {
+    const text = lines[i] ?? '';
+    const parts: string[] = [];
+    let at = 0;
+    for (const e of list) {
+      parts.push(text.slice(at, e.from), e.url);
+      at = e.to;
+    }
+    parts.push(text.slice(at));
+    lines[i] = parts.join('');
   }
   return { markdown: lines.join('\n'), images };
 }

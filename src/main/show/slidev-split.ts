@@ -98,8 +98,31 @@ interface Cut {
   yaml: [number, number] | null;
 }
 
+/**
+ * For each line: whether a later line closes a code fence it opens, i.e. starts with its fence
+ * (its leading whitespace and run of backticks): a later line with the same leading whitespace
+ * and at least as many backticks. Found in one pass from the end, keeping each indentation's
+ * longest run, instead of a scan to the end of the file for every unclosed fence (quadratic).
+ */
+export function fenceCloses(lines: readonly string[]): boolean[] {
+  const closes: boolean[] = new Array<boolean>(lines.length).fill(false);
+  const longest = new Map<string, number>();
+  for (let i = lines.length - 1; i >= 0; i--) {
+    const raw = lines[i] ?? '';
+    const fence = LEADING_FENCE.exec(raw.trimEnd())?.[0];
+    if (fence === undefined) continue;
+    const indent = fence.slice(0, fence.indexOf('`'));
+    const run = fence.length - indent.length;
+    const after = longest.get(indent) ?? 0;
+    closes[i] = after >= run;
+    if (run > after) longest.set(indent, run);
+  }
+  return closes;
+}
+
 /** Where each slide starts and ends, as Slidev's parse loop finds them. */
 function cutSlides(lines: string[], errors: SlidevSplit['errors']): Cut[] {
+  const closes = fenceCloses(lines);
   const cuts: Cut[] = [];
   let start = 0;
   let contentStart = 0;
@@ -136,10 +159,13 @@ function cutSlides(lines: string[], errors: SlidevSplit['errors']): Cut[] {
         contentStart = i + 1;
       }
     } else if (line.trimStart().startsWith('```')) {
+      // An unclosed fence hides nothing. fenceCloses says which close, so no search runs to the
+      // end of the file, and the lines a closed one's search passes are jumped over: linear.
+      if (!closes[i]) continue;
       const fence = LEADING_FENCE.exec(line)?.[0] ?? '```';
       let j = i + 1;
       while (j < lines.length && !(lines[j] ?? '').startsWith(fence)) j++;
-      if (j < lines.length) i = j; // an unclosed fence hides nothing
+      i = j;
     } else inComment = inCommentAfter(raw, false);
   }
   if (start <= lines.length - 1) slice(lines.length);
@@ -166,13 +192,24 @@ function readYaml(raw: string, firstLine: number, style: SlidevFrontMatter['styl
   return fm;
 }
 
-/** The last HTML comment of a slide, when nothing follows it, is its notes. */
+/**
+ * The last HTML comment of a slide, when nothing follows it, is its notes. Comments are found left
+ * to right as /<!--([\s\S]*?)-->/g finds them, but by indexOf: the regex retries every unclosed
+ * `<!--` to the end of the text, quadratic on `<!--` repeated (minutes at the 2 MB deck cap).
+ */
 export function takeNote(content: string): { content: string; note: string | null; noteRaw: string | null } {
-  let last: RegExpExecArray | null = null;
-  const re = /<!--([\s\S]*?)-->/g;
-  for (let m = re.exec(content); m; m = re.exec(content)) last = m;
-  if (last && last.index + last[0].length >= content.length)
-    return { content: content.slice(0, last.index).trim(), note: (last[1] ?? '').trim(), noteRaw: last[1] ?? '' };
+  let last: { start: number; end: number } | null = null;
+  for (let at = 0; ; ) {
+    const start = content.indexOf('<!--', at);
+    const close = start < 0 ? -1 : content.indexOf('-->', start + 4);
+    if (close < 0) break; // no `-->` after this `<!--`: none after a later one either
+    last = { start, end: close + 3 };
+    at = close + 3;
+  }
+  if (last && last.end >= content.length) {
+    const raw = content.slice(last.start + 4, last.end - 3);
+    return { content: content.slice(0, last.start).trim(), note: raw.trim(), noteRaw: raw };
+  }
   return { content, note: null, noteRaw: null };
 }
 

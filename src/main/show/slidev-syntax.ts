@@ -35,7 +35,9 @@ export function parseDuration(value: unknown): DurationResult {
   }
   if (/^\d+(\.\d+)?$/.test(s)) return { ok: true, seconds: Number(s) };
   let seconds = 0;
-  const rest = s.replace(/(\d+(?:\.\d+)?)\s*([a-z]+)/gi, (_m, n: string, unit: string) => {
+  // (?<![\d.]): a number never starts inside another, so a long run of digits with no unit is
+  // tried once, not once per digit (quadratic). A match there could never be part of a valid time.
+  const rest = s.replace(/(?<![\d.])(\d+(?:\.\d+)?)\s*([a-z]+)/gi, (_m, n: string, unit: string) => {
     const per = UNIT_SECONDS[unit.toLowerCase()];
     if (per === undefined) {
       seconds = NaN;
