@@ -7,6 +7,7 @@
 // writer came; a device such as /dev/zero never ends, and reading it whole aborts the process.
 import { closeSync, constants, fstatSync, openSync, readSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { basename, join } from 'node:path';
+import { unreadableAs } from '../file-kind';
 import { headerLine, RECORDINGS_DIR, utcMinute, type HeaderLine } from './recording-format';
 import { parseRecording } from './recording-reader';
 import { createReplayEngine, type ReplayEngine, type ReplayEngineOptions } from './replay-engine';
@@ -24,22 +25,10 @@ export interface RecordingEntry {
   bytes: number;
 }
 
-function kindOf(s: Stats): string {
-  if (s.isDirectory()) return 'a folder';
-  if (s.isFIFO()) return 'a named pipe (FIFO)';
-  if (s.isSocket()) return 'a socket';
-  if (s.isCharacterDevice() || s.isBlockDevice()) return 'a device';
-  return 'not a regular file';
-}
-
 const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
 
 /** Why a file cannot be a recording (not a regular file, too large), or null. */
-function refusal(s: Stats, maxBytes: number): string | null {
-  if (!s.isFile()) return `it is ${kindOf(s)}, not a recording file`;
-  if (s.size > maxBytes) return `it is ${mb(s.size)} MB; a recording may be at most ${mb(maxBytes)} MB`;
-  return null;
-}
+const refusal = (s: Stats, maxBytes: number): string | null => unreadableAs(s, 'recording', maxBytes);
 
 type Bytes = { ok: true; buf: Buffer; size: number } | { ok: false; why: string };
 

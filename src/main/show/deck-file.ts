@@ -4,6 +4,7 @@
 // a size cap, within a time limit. Every failure is a sentence, never a throw.
 import { constants, type Stats } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
+import { unreadableAs } from '../file-kind';
 
 /** Decks are Markdown: 2 MB is far beyond any talk, and keeps every state broadcast small. */
 export const DECK_MAX_BYTES = 2 * 1024 * 1024;
@@ -11,19 +12,7 @@ export const DECK_READ_TIMEOUT_MS = 5000;
 
 export type DeckText = { ok: true; text: string } | { ok: false; message: string };
 
-function kindOf(s: Stats): string {
-  if (s.isDirectory()) return 'a folder';
-  if (s.isFIFO()) return 'a named pipe (FIFO)';
-  if (s.isSocket()) return 'a socket';
-  if (s.isCharacterDevice() || s.isBlockDevice()) return 'a device';
-  return 'not a regular file';
-}
-
-function checkStats(s: Stats, maxBytes: number): string | null {
-  if (!s.isFile()) return `it is ${kindOf(s)}, not a deck file`;
-  if (s.size > maxBytes) return `it is ${(s.size / 1024 / 1024).toFixed(1)} MB; a deck may be at most ${Math.round(maxBytes / 1024 / 1024)} MB`;
-  return null;
-}
+const checkStats = (s: Stats, maxBytes: number): string | null => unreadableAs(s, 'deck', maxBytes);
 
 const why = (e: unknown): string => (e instanceof Error ? e.message : String(e));
 
