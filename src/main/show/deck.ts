@@ -309,7 +309,7 @@ function placeSlides(slides: readonly SlidevSlide[], file: string, chain: string
     }
     if (++p.imports > DECK_MAX_IMPORTS)
       return overCap(p, file, slide.line, via, `the deck has more than ${DECK_MAX_IMPORTS} "src:" imports, counting each every time its file is imported: a deck may have at most ${DECK_MAX_IMPORTS}`);
-    const path = importPath(file, src);
+    const path = importPath(file, src, chain[0]);
     const text = p.sources.get(path);
     const refused = p.refused.get(path);
     if (refused !== undefined) sink.errors.push({ file, line: slide.line, message: `src: "${src}" is not imported: ${refused}` });
@@ -331,10 +331,13 @@ function splitOnce(p: Placing, path: string, text: string): SlidevSlide[] {
   return slides;
 }
 
-/** The file a `src:` names: `/x.md` from the deck's folder (Slidev's project root), else beside the importing file. */
-export function importPath(from: string, src: string): string {
+/**
+ * The file a `src:` names: `/x.md` from the deck's folder (Slidev's project root, also inside
+ * an imported file in a subfolder), else beside the importing file.
+ */
+export function importPath(from: string, src: string, deckFile: string = from): string {
   const rel = src.split('#')[0] ?? src;
-  return rel.startsWith('/') ? resolve(dirname(from), `.${rel}`) : resolve(dirname(from), rel);
+  return rel.startsWith('/') ? resolve(dirname(deckFile), `.${rel}`) : resolve(dirname(from), rel);
 }
 
 /**
@@ -505,7 +508,7 @@ async function readImports(deckFile: string, text: string): Promise<DeckImports>
       for (const s of splitSlidev(w.text).slides) {
         const src = s.frontMatter?.data.src;
         if (typeof src !== 'string') continue;
-        const path = importPath(w.file, src);
+        const path = importPath(w.file, src, deckFile);
         if (tried.has(path) || found.sources.size >= IMPORT_FILES) continue;
         tried.add(path);
         const r = await readImport(root, path);

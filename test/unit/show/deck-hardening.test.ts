@@ -131,6 +131,18 @@ describe('src: imports stay inside the deck folder, by real path', () => {
     expect(JSON.stringify(r)).not.toContain('SECRET');
   });
 
+  it('reads "/x.md" from the deck folder, as Slidev does, also inside an imported file in a subfolder', async () => {
+    const d = dir();
+    mkdirSync(join(d, 'pages'));
+    writeFileSync(join(d, 'shared.md'), lines('---', 'title: Shared', '---', '# Shared', ''));
+    writeFileSync(join(d, 'pages', 'shared.md'), lines('---', 'title: Wrong one', '---', '# Wrong one', ''));
+    writeFileSync(join(d, 'pages', 'part.md'), lines('---', 'title: Part', '---', '# Part', '', '---', 'src: /shared.md', '---', ''));
+    writeFileSync(join(d, 'talk.md'), lines('---', 'title: A', '---', '# A', '', '---', 'src: pages/part.md', '---', ''));
+    const r = await loadDeck(join(d, 'talk.md'));
+    if (!r.ok) throw new Error(r.errors.map(formatDeckError).join('\n'));
+    expect(r.deck.chapters.map((c) => c.title)).toEqual(['A', 'Part', 'Shared']);
+  });
+
   it('follows symlinks that stay inside, also in a deck folder reached through a symlink', async () => {
     const d = dir();
     const real = join(d, 'real');
