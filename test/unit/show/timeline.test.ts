@@ -278,6 +278,24 @@ describe('diagnosis', () => {
     expect(text).not.toContain('No data is lost');
   });
 
+  it('with five stores and two out, never says no data is lost: regions on both lost their majority', () => {
+    const { events } = play(T0 + 30 * S);
+    const last = snapshot(T0 + 30 * S, {
+      tikv0: { leaders: 12 },
+      tikv1: { container: 'exited', state: 'disconnected', leaders: 0 },
+      tikv2: { container: 'exited', leaders: 0 },
+      tikv3: { leaders: 12 },
+      tikv4: { leaders: 12 }
+    });
+    const faults = [fault(), fault({ id: 'f2', node: 'tikv2', injectedAt: T0 + 20 * S, spec: { kind: 'kill', target: { type: 'named', name: 'tikv2' } } })];
+    const text = said(diagnose(events, faults, last));
+    expect(text).not.toContain('No data is lost');
+    expect(text).toContain('tikv1 and tikv2 are out. Regions with replicas on both of them have lost their Raft majority, and writes to those regions stall');
+    // One out of five: every region still holds a majority.
+    const one = snapshot(T0 + 30 * S, { tikv0: {}, tikv1: { container: 'exited', leaders: 0 }, tikv2: {}, tikv3: {}, tikv4: {} });
+    expect(said(diagnose(events, [fault()], one))).toContain('No data is lost. tikv0, tikv2, tikv3 and tikv4 still hold at least 2 of the 3 replicas of every region');
+  });
+
   it('says so when it cannot check, and when no workload ran', () => {
     const ev: TimelineEvent[] = [{ at: T0, kind: 'fault-injected', node: 'tikv1', text: 'killed tikv1', fault: 'kill' }];
     const noPd = snapshot(T0 + 5 * S, {}, null, { pdError: 'connection refused' });
