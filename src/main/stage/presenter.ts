@@ -120,8 +120,13 @@ export function createPresenterSession(opts: {
       if (action === null) delete next[key];
       else next[key] = action;
       state.keymap = next;
-      const notice = writeKeymap(keymapPath, next);
-      if (notice) journal.notice(notice);
+      // The binding works from now on either way; only keeping it for the next run can fail.
+      try {
+        const notice = writeKeymap(keymapPath, next);
+        if (notice) journal.notice(notice);
+      } catch (e) {
+        journal.notice(`the key binding works now, but could not be saved to ${keymapPath}: ${(e as Error).message}`);
+      }
     },
     rehearsal(on) {
       const at = now();
@@ -133,11 +138,19 @@ export function createPresenterSession(opts: {
         journal.log('rehearsal recording', 'info');
       } else if (!on && state.rehearsal.recording) {
         const cues = rehearsalCues(visits, show.timeline().filter((e) => e.at >= rehearsalStart), at);
-        const notice = writeRehearsal(rehearsalPath, deckFile, at, cues);
-        if (notice) journal.notice(notice);
+        // Stopped and kept for this run first: a disk that cannot take the file (full, no
+        // permission) must not leave "REHEARSAL" recording for the rest of the show.
         rehearsals = { ...rehearsals, [deckFile]: { recordedAt: at, cues } };
         state.rehearsal = { recording: false, recordedAt: at, cues };
-        journal.log('rehearsal saved', 'ok', `${Object.keys(cues).length} chapters`);
+        try {
+          const notice = writeRehearsal(rehearsalPath, deckFile, at, cues);
+          if (notice) journal.notice(notice);
+          journal.log('rehearsal saved', 'ok', `${Object.keys(cues).length} chapters`);
+        } catch (e) {
+          const why = `the rehearsal stopped, but could not be saved to ${rehearsalPath}: ${(e as Error).message}; its cues stay until the app quits`;
+          journal.notice(why);
+          journal.log('rehearsal not saved', 'failed', why);
+        }
       }
     },
     keyMode(mode) {

@@ -194,6 +194,21 @@ describe('presenter session', () => {
     expect(again.extras().rehearsal.recordedAt).toBe(50_000);
   });
 
+  it('a rehearsal stops even when it cannot be saved, and a binding works even when it cannot be kept', () => {
+    const blocker = join(tmp(), 'a-file');
+    writeFileSync(blocker, 'not a folder');
+    const dir = join(blocker, 'data'); // every write under it fails (ENOTDIR)
+    const journal = createJournal({ onLog: () => undefined });
+    const s = createPresenterSession({ dataDir: dir, deck: builtinDeck(), journal, show: showPort() });
+    s.rehearsal(true);
+    expect(() => s.rehearsal(false)).not.toThrow();
+    expect(s.extras().rehearsal.recording).toBe(false);
+    expect(journal.notices().join('\n')).toMatch(/the rehearsal stopped, but could not be saved/);
+    expect(() => s.bindKey('F9', 'next')).not.toThrow();
+    expect(s.extras().keymap).toEqual({ F9: 'next' });
+    expect(journal.notices().join('\n')).toMatch(/the key binding works now, but could not be saved/);
+  });
+
   it('a bad deck opened keeps the current one and says where it is wrong', async () => {
     const dir = tmp();
     const bad = join(dir, 'bad.md');
