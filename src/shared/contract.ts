@@ -4,7 +4,7 @@
 import { z } from 'zod';
 import type { PreflightReport } from './preflight';
 import { requestedFaultSchema } from './actions';
-import { KEY_ACTIONS, KEY_MODES, TIMER_COMMANDS, type ActionLogEntry, type RecordingSummary, type ShowState } from './show';
+import { KEY_ACTIONS, KEY_MODES, MODIFIER_KEYS, TIMER_COMMANDS, type ActionLogEntry, type RecordingSummary, type ShowState } from './show';
 import type { ClusterSnapshot } from './cluster';
 import { splitShow, type ShowDeck, type ShowDetails, type ShowPosition } from './show-parts';
 
@@ -39,7 +39,14 @@ export const requestArgs = {
   /** Load another deck file (and watch it). */
   openDeck: z.tuple([z.string().min(1).max(4096)]),
   /** Bind a key (KeyboardEvent.key) to an action on the key-learning screen; null unbinds. */
-  setKeyBinding: z.tuple([z.string().min(1).max(32), z.enum(KEY_ACTIONS).nullable()]),
+  setKeyBinding: z.tuple([
+    z
+      .string()
+      .min(1)
+      .max(32)
+      .refine((k) => !MODIFIER_KEYS.includes(k), 'a modifier key (Shift, Control, Alt, Meta…) cannot be bound: it is held down with other keys'),
+    z.enum(KEY_ACTIONS).nullable()
+  ]),
   /** Start (true) or stop (false) recording a rehearsal. */
   rehearsal: z.tuple([z.boolean()]),
   preflight: z.tuple([]),

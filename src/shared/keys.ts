@@ -2,7 +2,7 @@
 // before-input-event in Electron). Clickers send PageDown/PageUp, arrows, B or '.', and F5/Esc.
 // What an intent asks of main (intentToRequest) is written here once for both.
 import type { RequestArgs, RequestName } from './contract';
-import type { KeyAction } from './show';
+import { MODIFIER_KEYS, type KeyAction } from './show';
 
 export type KeyIntent =
   | { type: 'next' }
@@ -122,7 +122,7 @@ export function keyDown(t: KeyTracker, k: KeyInput, now: number, keymap: Record<
   return { tracker, intents, handled: intent.type !== 'pass' };
 }
 
-const MODIFIERS = new Set(['Shift', 'Control', 'Alt', 'Meta', 'AltGraph', 'CapsLock']);
+const MODIFIERS = new Set(MODIFIER_KEYS);
 
 /**
  * A key went up. Any key but a modifier ends a held blackout key: its release can come back

@@ -171,6 +171,9 @@ export interface ChapterSummary {
 }
 
 /** What a key can be bound to on the key-learning screen. */
+/** Keys held with others: never bound, and their release does not end a held key. */
+export const MODIFIER_KEYS: readonly string[] = ['Shift', 'Control', 'Alt', 'Meta', 'AltGraph', 'CapsLock', 'Fn', 'OS'];
+
 export const KEY_ACTIONS = ['next', 'prev', 'first', 'last', 'blackout', 'freeze', 'panic', 'restoreAll', 'timer', 'ignore'] as const;
 export type KeyAction = (typeof KEY_ACTIONS)[number];
 

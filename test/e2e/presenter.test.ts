@@ -182,6 +182,13 @@ describe('presenter and audience views together', () => {
       await press(presenter, 'x');
       await presenter.getByTestId('bind-prev').click();
       await expect.poll(async () => (await presenter.getByTestId('keymap').textContent()) ?? '', { timeout: 5_000 }).toMatch(/x.*Back/);
+      // A row clicked, then a new button pressed: the new button is what gets bound, not the row.
+      await presenter.locator('[data-testid="keys-seen"] tbody tr[data-key="PageDown"]').first().click();
+      await press(presenter, 'y');
+      await presenter.getByTestId('bind-ignore').click();
+      await expect.poll(async () => (await presenter.getByTestId('keymap').textContent()) ?? '', { timeout: 5_000 }).toMatch(/y.*Ignore/);
+      expect((await presenter.getByTestId('keymap').textContent()) ?? '').not.toMatch(/PageDown/);
+      await presenter.getByTestId('unbind-y').click();
     } finally {
       await presenter.getByTestId('tab-live').click();
     }

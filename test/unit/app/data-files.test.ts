@@ -28,6 +28,15 @@ describe('data files that fail to parse', () => {
     expect(loadKeymap(p).keymap).toEqual({ y: 'prev' });
   });
 
+  it('keymap.json binding a modifier by hand: that line is ignored, with a notice; the rest stays', () => {
+    const p = join(mkdtempSync(join(tmpdir(), 'keymap-')), 'keymap.json');
+    writeFileSync(p, JSON.stringify({ Shift: 'panic', x: 'next' }));
+    expect(loadKeymap(p)).toEqual({
+      keymap: { x: 'next' },
+      notice: 'The key bindings file binds Shift: a modifier key cannot be bound, so that line is ignored'
+    });
+  });
+
   it('rehearsals.json: the same, and a good file keeps other decks on save', () => {
     const d = dir();
     const p = join(d, 'rehearsals.json');

@@ -36,6 +36,11 @@ describe('contract validation', () => {
     }
   });
 
+  it('refuses to bind a modifier key: it is held with every other key', () => {
+    for (const key of ['Shift', 'Control', 'Alt', 'Meta']) expect(parseRequest('setKeyBinding', [key, 'panic']).ok).toBe(false);
+    expect(parseRequest('setKeyBinding', ['F13', 'panic']).ok).toBe(true);
+  });
+
   it('names channels once, from the request list', () => {
     expect(REQUEST_NAMES).toContain('restoreAll');
     expect(isRequestName('restoreAll')).toBe(true);

@@ -2,9 +2,9 @@
 // code, auto-repeat), then bind a key to an action. While this screen is open, keys are only
 // recorded: they do not drive the show (and F5 or Ctrl+R still never reload).
 import { useState, type JSX } from 'react';
-import { KEY_ACTIONS, type KeyAction, type ShowState } from '../../../../shared/show';
+import { KEY_ACTIONS, MODIFIER_KEYS, type KeyAction, type ShowState } from '../../../../shared/show';
 import { keyMeaning, type KeySeen } from '../../lib/keys';
-import { ask, useStage, useUi } from '../../state';
+import { ask, useUi } from '../../state';
 import { Btn } from '../Btn';
 
 const ACTION_WORD: Record<KeyAction, string> = {
@@ -26,12 +26,14 @@ function keyLabel(key: string): string {
 
 export function KeysTab({ show }: { show: ShowState }): JSX.Element {
   const seen = useUi((s) => s.seen);
-  const electron = useStage((s) => s.bridgeKind === 'electron');
   const keymap = show.presenter.keymap;
-  const [picked, setPicked] = useState<string | null>(null);
+  // A row picked by a click stays the target only until a newer key arrives: a button pressed
+  // after it is the one the presenter means to bind next.
+  const [picked, setPicked] = useState<{ key: string; newestAt: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const latest: KeySeen | undefined = seen.find((k) => !['Shift', 'Control', 'Alt', 'Meta'].includes(k.key));
-  const target = picked ?? latest?.key ?? null;
+  const latest: KeySeen | undefined = seen.find((k) => !MODIFIER_KEYS.includes(k.key));
+  const newestAt = seen[0]?.at ?? 0;
+  const target = picked && picked.newestAt === newestAt ? picked.key : (latest?.key ?? null);
 
   const bind = async (key: string, action: KeyAction | null): Promise<void> => {
     setError(null);
@@ -44,13 +46,6 @@ export function KeysTab({ show }: { show: ShowState }): JSX.Element {
       <p className="p-capture-banner" data-testid="key-capture">
         <b>Capturing keys.</b> Press your clicker's buttons: they are listed here and do <b>not</b> move the show. Leave this tab
         to get the clicker back.
-        {electron && (
-          <>
-            {' '}
-            <b>Desktop app:</b> keys the app already knows are caught before this screen and still move the show; new keys (the ones
-            to bind) show up here.
-          </>
-        )}
       </p>
       <section className="p-card">
         <h2 className="p-h">Last keys received (newest first)</h2>
@@ -72,7 +67,7 @@ export function KeysTab({ show }: { show: ShowState }): JSX.Element {
                 <tr
                   key={`${k.at}-${i}`}
                   className={`p-key-row${target === k.key ? ' is-picked' : ''}`}
-                  onClick={() => setPicked(k.key)}
+                  onClick={() => (MODIFIER_KEYS.includes(k.key) ? undefined : setPicked({ key: k.key, newestAt }))}
                   data-key={k.key}
                 >
                   <td>
