@@ -4,7 +4,7 @@
 //
 // Rules:
 // - Entering a chapter whose action has not fired in this show starts its countdown (3, 2, 1),
-//   then emits one `run-action`; with countdown 0 it emits it at once. An action fires at most
+//   then emits one `run-action`; with countdown 0 it emits it at once (a fault: by Next only). An action fires at most
 //   once per show: going back over a fault chapter, or entering it twice, never re-injects.
 // - Leaving a chapter during its countdown (prev, or any move) cancels it: the action is not
 //   fired and not marked fired, so entering again starts a fresh countdown.
@@ -12,8 +12,10 @@
 //   down or running. After done or failed the presenter moves on: a failure is a presenter
 //   notice, never a trap. prev is always allowed.
 // - autoAdvance moves on N s after the action finished well (or after entering, with no action).
-//   It does not fire after a failed action: the presenter decides. A fault chapter it reaches is
-//   armed, not started: no fault fires without a press (the deck cannot chain one in at launch).
+//   It does not fire after a failed action: the presenter decides.
+// - Only Next starts a fault. A fault chapter reached any other way (Back, a jump from the
+//   chapter list or G, First, Last, autoAdvance) is armed and waits for Next: a stray click on
+//   the list, or a deck chaining one in at launch, never kills a node.
 // - Restore all, Panic and a reset stand the show down: a countdown under way is stopped (its
 //   beat armed again) and a pending autoAdvance dropped, so nothing fires behind them.
 // - The index clamps at both ends. A deck reload keeps the position by chapter id, and never
@@ -136,19 +138,19 @@ export function reduce(s: DirectorState, e: DirectorEvent, now: number): Transit
     case 'prev':
       if (s.step > 0) next = { ...s, step: s.step - 1 };
       else {
-        next = move(s, s.index - 1, now, fx);
+        next = move(s, s.index - 1, now, fx, ARM_FAULTS);
         // Back into a chapter: everything it reveals is out, as when we left it.
         if (next.index !== s.index) next = { ...next, step: stepsOf(currentChapter(next)) };
       }
       break;
     case 'first':
-      next = move(s, 0, now, fx);
+      next = move(s, 0, now, fx, ARM_FAULTS);
       break;
     case 'last':
-      next = move(s, last, now, fx);
+      next = move(s, last, now, fx, ARM_FAULTS);
       break;
     case 'goTo':
-      next = move(s, Number.isFinite(e.index) ? Math.trunc(e.index) : s.index, now, fx);
+      next = move(s, Number.isFinite(e.index) ? Math.trunc(e.index) : s.index, now, fx, ARM_FAULTS);
       break;
     case 'blackout':
       next = { ...s, blackout: e.on ?? !s.blackout };
@@ -237,8 +239,11 @@ function setBeat(s: DirectorState, id: string, beat: BeatState): DirectorState {
   return { ...s, beats: { ...s.beats, [id]: beat } };
 }
 
-/** `auto`: autoAdvance moves, not the presenter (a fault chapter it reaches is armed). */
-function move(s: DirectorState, target: number, now: number, fx: DirectorEffect[], by: { auto?: boolean } = {}): DirectorState {
+/** Every way into a chapter but Next: a fault chapter reached so waits, armed, for Next. */
+const ARM_FAULTS = { armFaults: true } as const;
+
+/** `armFaults`: a fault chapter entered by this move is armed, not started (every move but Next). */
+function move(s: DirectorState, target: number, now: number, fx: DirectorEffect[], by: { armFaults?: boolean } = {}): DirectorState {
   const to = Math.min(Math.max(target, 0), s.chapters.length - 1);
   if (to === s.index) return s;
   if (to > s.index) {
@@ -251,7 +256,7 @@ function move(s: DirectorState, target: number, now: number, fx: DirectorEffect[
       }
     }
   }
-  return enter(leave(s), to, now, fx, { armFaults: by.auto === true });
+  return enter(leave(s), to, now, fx, { armFaults: by.armFaults === true });
 }
 
 /** Leaving the current chapter cancels its pending countdown (the action is not fired). */
@@ -319,7 +324,7 @@ function tick(s: DirectorState, now: number, fx: DirectorEffect[]): DirectorStat
   if (s.autoAdvanceAt !== null && now >= s.autoAdvanceAt) {
     const cleared: DirectorState = { ...s, autoAdvanceAt: null };
     if (s.index >= s.chapters.length - 1) return cleared;
-    return move(cleared, s.index + 1, now, fx, { auto: true });
+    return move(cleared, s.index + 1, now, fx, ARM_FAULTS);
   }
   return s;
 }

@@ -495,11 +495,28 @@ describe('director: deck replacement', () => {
     expect(runs(t0.effects)).toEqual([]);
     expect(beatOf(t0.state, 'first-kill').phase).toBe('armed');
     expect(runs(reduce(t0.state, tick, T + 60_000).effects)).toEqual([]);
-    // Moving away disarms it; coming back is a presenter's move, which starts it.
+    // Moving away disarms it; jumping back arms it again (only Next starts a fault).
     const away = reduce(t0.state, { type: 'goTo', index: 2 }, T + 1000).state;
     expect(beatOf(away, 'first-kill').phase).toBe('none');
-    const back = reduce(away, { type: 'first' }, T + 2000).state;
-    expect(beatOf(back, 'first-kill').phase).toBe('countdown');
+    const back = reduce(away, { type: 'first' }, T + 2000);
+    expect(beatOf(back.state, 'first-kill').phase).toBe('armed');
+    expect(runs(back.effects)).toEqual([]);
+    expect(beatOf(reduce(back.state, next, T + 3000).state, 'first-kill').phase).toBe('countdown');
+  });
+
+  it('a jump, Last or Back onto an unfired fault chapter arms it; only Next starts it (a stray click kills nothing)', () => {
+    const zero = deck.chapters.map((c) => (c.id === 'fault-injection' ? { ...c, countdown: 0 } : c));
+    const start = createDirector({ chapters: zero }, T).state;
+    for (const moves of [[{ type: 'goTo', index: FAULT }], [{ type: 'goTo', index: FAULT + 1 }, prev]] as DirectorEvent[][]) {
+      const r = play(start, moves.map((e, i) => [e, T + i * 100] as [DirectorEvent, number]));
+      expect(r.state.index).toBe(FAULT);
+      expect(runs(r.effects)).toEqual([]);
+      expect(beatOf(r.state, 'fault-injection').phase).toBe('armed');
+      expect(runs(reduce(r.state, next, T + 1000).effects)).toHaveLength(1); // countdown 0: Next fires it at once
+    }
+    // A non-fault action still starts on a jump (the workload, a restore).
+    const load = reduce(start, { type: 'goTo', index: 2 }, T);
+    expect(runs(load.effects)).toEqual([{ type: 'run-action', chapterId: 'load-generation', action: act('start-workload') }]);
   });
 
   it('drops a countdown whose chapter lost its action, and ignores an empty deck', () => {

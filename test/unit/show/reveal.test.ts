@@ -50,11 +50,14 @@ describe('reveal: list in the director', () => {
     };
     expect(at(run(['next']))).toEqual([0, { sameChapter: true, step: 1 }]);
     expect(at(run(['next', 'next', 'next', 'next']))).toEqual([3, { sameChapter: false, step: 0 }]);
-    expect(at(run(['last', 'next', 'next']))).toEqual([2, null]);
+    expect(at(run(['last', 'next', 'next', 'next']))).toEqual([2, null]); // Last arms the kill; the first Next starts it
   });
 
-  it('entering an action chapter starts its beat; next reveals while it counts down', () => {
-    const s = run(['last']);
+  it('a fault chapter reached by Last is armed; Next starts its beat, then reveals while it counts down', () => {
+    const armed = run(['last']);
+    expect(armed.beats.kill?.phase).toBe('armed');
+    const s = run(['next'], armed);
+    expect(where(s)).toEqual([3, 0]);
     expect(s.beats.kill?.phase).toBe('countdown');
     const stepped = run(['next'], s);
     expect(where(stepped)).toEqual([3, 1]);

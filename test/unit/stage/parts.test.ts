@@ -290,7 +290,7 @@ describe('handlers', () => {
       vi.useFakeTimers();
       try {
         const s = setup();
-        await s.h.goTo(3);
+        for (let i = 0; i < 3; i++) await s.h.next(); // Next into the fault chapter starts it
         expect(s.show.state().beat.phase).toBe('countdown');
         await vi.advanceTimersByTimeAsync(1500);
         await press(s.h);
