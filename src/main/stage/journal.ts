@@ -27,7 +27,9 @@ export function createJournal(opts: { onLog(entries: ActionLogEntry[], added: Ac
       opts.onLog(entries, added);
     },
     notice(text) {
-      notices = [...notices, text].slice(-NOTICE_LIMIT);
+      // The same sentence again (Restore all pressed while a node keeps failing) moves to the end
+      // instead of filling the list and pushing every other notice out.
+      notices = [...notices.filter((n) => n !== text), text].slice(-NOTICE_LIMIT);
     },
     entries: () => entries,
     notices: () => notices,

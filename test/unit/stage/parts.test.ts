@@ -29,6 +29,12 @@ describe('journal', () => {
     expect(j.notices()).toHaveLength(NOTICE_LIMIT);
     expect(j.notices()[0]).toBe('n3');
     expect(seen.at(-1)).toBe(LOG_LIMIT);
+    // A repeated notice moves to the end; it does not push the others out.
+    for (let i = 0; i < NOTICE_LIMIT; i++) j.notice('bring back tikv1 failed: engine gone');
+    expect(j.notices()).toHaveLength(NOTICE_LIMIT);
+    expect(j.notices().filter((n) => n.startsWith('bring back'))).toHaveLength(1);
+    expect(j.notices().at(-1)).toBe('bring back tikv1 failed: engine gone');
+    expect(j.notices()[0]).toBe('n4');
   });
 });
 
