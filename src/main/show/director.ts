@@ -448,7 +448,14 @@ export function toShowState(s: DirectorState, extras: ShowExtras): ShowState {
     next: s.chapters[s.index + 1] ?? null,
     beat: beatOf(s, chapter.id),
     step: s.step,
-    nextStep: s.step < stepsOf(chapter) ? { sameChapter: true, step: s.step + 1 } : s.chapters[s.index + 1] ? { sameChapter: false, step: 0 } : null,
+    // An armed beat: Next starts it here, on the slide as it is.
+    nextStep: beatOf(s, chapter.id).phase === 'armed'
+      ? { sameChapter: true, step: s.step }
+      : s.step < stepsOf(chapter)
+        ? { sameChapter: true, step: s.step + 1 }
+        : s.chapters[s.index + 1]
+          ? { sameChapter: false, step: 0 }
+          : null,
     canAdvance: reason === null,
     blockedReason: reason,
     blackout: s.blackout,

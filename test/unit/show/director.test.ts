@@ -512,6 +512,8 @@ describe('director: deck replacement', () => {
       expect(r.state.index).toBe(FAULT);
       expect(runs(r.effects)).toEqual([]);
       expect(beatOf(r.state, 'fault-injection').phase).toBe('armed');
+      // The presenter's Next preview: this slide, as it is (Next starts the beat, it does not move on).
+      expect(toShowState(r.state, extras).nextStep).toEqual({ sameChapter: true, step: 0 });
       expect(runs(reduce(r.state, next, T + 1000).effects)).toHaveLength(1); // countdown 0: Next fires it at once
     }
     // A non-fault action still starts on a jump (the workload, a restore).

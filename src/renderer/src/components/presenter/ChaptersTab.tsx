@@ -15,8 +15,8 @@ export function ChaptersTab({ show }: { show: ShowState }): JSX.Element {
   return (
     <div className="p-tab p-tab-chapters">
       <p className="p-help">
-        Click a chapter to show it now (or type <kbd>G</kbd>, its number, <kbd>Enter</kbd>). A chapter that holds the show
-        while its action runs refuses jumps past it.
+        Click a chapter to show it now (or type <kbd>G</kbd>, its number, <kbd>Enter</kbd>). A fault chapter reached this way
+        waits, armed: press Next to start it. A chapter that holds the show while its action runs refuses jumps past it.
       </p>
       <ol className="p-chapters">
         {show.chapters.map((c, i) => {

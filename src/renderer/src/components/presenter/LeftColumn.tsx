@@ -62,15 +62,14 @@ function beatLine(beat: BeatState, ch: Chapter): string | null {
   }
 }
 
-function nextActionLine(next: Chapter): string | null {
+/** What a chapter's action does, after `lead` ("On entering", "Next starts it here"). */
+function nextActionLine(next: Chapter, lead = 'On entering'): string | null {
   if (!next.action) return null;
   const caption = actionCaption(next.action);
   // "Killing a random TiKV" → "killing a random TiKV" (only the first letter: names keep their case).
   const what = caption.charAt(0).toLowerCase() + caption.slice(1);
   const held = (next.blocksAdvance ? ' (Next waits for it)' : '') + quorumNote(next);
-  return next.countdown > 0
-    ? `On entering: ${next.countdown} s countdown, then ${what}${held}`
-    : `On entering: ${what}${held}`;
+  return next.countdown > 0 ? `${lead}: ${next.countdown} s countdown, then ${what}${held}` : `${lead}: ${what}${held}`;
 }
 
 function Cues({ cue, planned }: { cue: RehearsalCue | undefined; planned: number | null }): JSX.Element | null {
@@ -110,6 +109,7 @@ export function LeftColumn({ show }: { show: ShowState }): JSX.Element {
   // Whether a countdown shows does not depend on the time (only its number does): see countdownNumber.
   const counting = countdownNumber(ch, show.beat, 0) !== null;
   const beat = beatLine(show.beat, ch);
+  const armed = show.beat.phase === 'armed' && ch.action !== null;
   const pos = chapterPosition(show);
   const cues = show.presenter.rehearsal.cues;
   const next = show.next;
@@ -150,8 +150,15 @@ export function LeftColumn({ show }: { show: ShowState }): JSX.Element {
 
       <section className="p-next" data-testid="next-chapter">
         <NextPreview show={show} />
-        <div className="p-kicker">Next{next ? ` · ${chapterIndexText(pos, show.total)}` : ''}</div>
-        {next ? (
+        <div className="p-kicker">Next{armed ? ' · this chapter' : next ? ` · ${chapterIndexText(pos, show.total)}` : ''}</div>
+        {armed ? (
+          <>
+            <div className="p-next-title">{ch.title}</div>
+            <div className="p-next-action" data-testid="next-starts-beat">
+              {nextActionLine(ch, 'Next starts it here')}
+            </div>
+          </>
+        ) : next ? (
           <>
             <div className="p-next-title">{show.nextStep?.sameChapter ? `${ch.title} · item ${show.nextStep.step} of ${steps}` : next.title}</div>
             {nextActionLine(next) && <div className="p-next-action">{nextActionLine(next)}</div>}
