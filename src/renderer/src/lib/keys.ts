@@ -10,7 +10,7 @@
 //   field, but reload/focus hazards are still eaten, Escape leaves the field, and the clicker's
 //   PageDown/PageUp leave the field and drive the show as usual.
 import { initialKeyTracker, keyDown, keyIntent, keyTick, keyUp, type KeyIntent, type KeyTracker, type StageIntent } from '../../../shared/keys';
-import type { KeyAction } from '../../../shared/show';
+import { MODIFIER_KEYS, type KeyAction } from '../../../shared/show';
 
 export type { StageIntent } from '../../../shared/keys';
 
@@ -62,7 +62,7 @@ export interface KeyControllerHooks {
   onGoto?: (digits: string | null) => void;
 }
 
-const MODIFIER_KEYS = new Set(['Shift', 'Control', 'Alt', 'Meta', 'AltGraph', 'CapsLock', 'Fn']);
+const MODIFIERS = new Set(MODIFIER_KEYS);
 
 /** Keys that only a clicker sends while someone types: they leave the field and drive the show. */
 const CLICKER_WHILE_EDITING = new Set(['PageDown', 'PageUp']);
@@ -126,7 +126,7 @@ export function createKeyController(
         eat(e);
         setTracker({ ...tracker, held: null, goto: null });
         // A modifier on its own is only the start of a combination: record the combination.
-        if (MODIFIER_KEYS.has(e.key)) return;
+        if (MODIFIERS.has(e.key)) return;
         hooks.onCapture?.({ key: e.key, code: e.code ?? '', repeat: e.repeat, mods: modsText(e), at: now() });
         return;
       }

@@ -29,11 +29,11 @@ export function KeysTab({ show }: { show: ShowState }): JSX.Element {
   const keymap = show.presenter.keymap;
   // A row picked by a click stays the target only until a newer key arrives: a button pressed
   // after it is the one the presenter means to bind next.
-  const [picked, setPicked] = useState<{ key: string; newestAt: number } | null>(null);
+  const [picked, setPicked] = useState<{ key: string; newest: KeySeen | undefined } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const latest: KeySeen | undefined = seen.find((k) => !MODIFIER_KEYS.includes(k.key));
-  const newestAt = seen[0]?.at ?? 0;
-  const target = picked && picked.newestAt === newestAt ? picked.key : (latest?.key ?? null);
+  // By identity, not time: two keys can arrive in the same millisecond.
+  const target = picked && picked.newest === latest ? picked.key : (latest?.key ?? null);
 
   const bind = async (key: string, action: KeyAction | null): Promise<void> => {
     setError(null);
@@ -67,7 +67,7 @@ export function KeysTab({ show }: { show: ShowState }): JSX.Element {
                 <tr
                   key={`${k.at}-${i}`}
                   className={`p-key-row${target === k.key ? ' is-picked' : ''}`}
-                  onClick={() => (MODIFIER_KEYS.includes(k.key) ? undefined : setPicked({ key: k.key, newestAt }))}
+                  onClick={() => (MODIFIER_KEYS.includes(k.key) ? undefined : setPicked({ key: k.key, newest: latest }))}
                   data-key={k.key}
                 >
                   <td>
