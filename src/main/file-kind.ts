@@ -14,9 +14,14 @@ export function fileKind(s: Stats): string {
   return 'not a regular file';
 }
 
+/** A size cap in words: "2 MB", "64 MB", "1.5 MB". Pure. */
+export function capText(maxBytes: number): string {
+  return `${+(maxBytes / MiB).toFixed(1)} MB`;
+}
+
 /** Why a file cannot be read as `what` ("deck"): not a regular file, or over maxBytes; null when it can. Pure. */
 export function unreadableAs(s: Stats, what: string, maxBytes: number): string | null {
   if (!s.isFile()) return `it is ${fileKind(s)}, not a ${what} file`;
-  if (s.size > maxBytes) return `it is ${(s.size / MiB).toFixed(1)} MB; a ${what} may be at most ${+(maxBytes / MiB).toFixed(1)} MB`;
+  if (s.size > maxBytes) return `it is ${(s.size / MiB).toFixed(1)} MB; a ${what} may be at most ${capText(maxBytes)}`;
   return null;
 }

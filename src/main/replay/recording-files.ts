@@ -7,7 +7,7 @@
 // writer came; a device such as /dev/zero never ends, and reading it whole aborts the process.
 import { closeSync, constants, fstatSync, openSync, readSync, readdirSync, statSync, type Stats } from 'node:fs';
 import { basename, join } from 'node:path';
-import { unreadableAs } from '../file-kind';
+import { capText, unreadableAs } from '../file-kind';
 import { headerLine, RECORDINGS_DIR, utcMinute, type HeaderLine } from './recording-format';
 import { parseRecording } from './recording-reader';
 import { createReplayEngine, type ReplayEngine, type ReplayEngineOptions } from './replay-engine';
@@ -24,8 +24,6 @@ export interface RecordingEntry {
   header: HeaderLine;
   bytes: number;
 }
-
-const mb = (bytes: number): string => (bytes / 1024 / 1024).toFixed(1);
 
 /** Why a file cannot be a recording (not a regular file, too large), or null. */
 const refusal = (s: Stats, maxBytes: number): string | null => unreadableAs(s, 'recording', maxBytes);
@@ -61,7 +59,7 @@ function readHead(path: string, want: number, maxBytes: number = RECORDING_MAX_B
       chunks.push(buf.subarray(0, n));
       len += n;
     }
-    if (len > maxBytes) return { ok: false, why: `it grew past ${mb(maxBytes)} MB while being read` };
+    if (len > maxBytes) return { ok: false, why: `it grew past ${capText(maxBytes)} while being read` };
     return { ok: true, buf: Buffer.concat(chunks, len), size: s.size };
   } catch (e) {
     return { ok: false, why: (e as Error).message };
