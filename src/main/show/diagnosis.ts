@@ -7,14 +7,16 @@ import type { ClusterSnapshot, TikvStoreRow } from '../../shared/cluster';
 import { formatDuration } from '../../shared/duration';
 import type { FaultRecord, Finding, FindingKind, FindingSince, TimelineEvent, TimelineKind } from '../../shared/show';
 import { FAULT_WORDS } from '../../shared/vocabulary';
+import { clip, commaList, int, losers, majorityOf, names, TEXT_CHARS, type Majority } from './diagnosis-words';
 import { BASELINE_MS } from './timeline';
 
 /** PD's default max-replicas; the snapshot does not carry the configured value. */
 export const REPLICAS = 3;
-const MAJORITY = Math.floor(REPLICAS / 2) + 1;
 
 interface Subject {
   node: string;
+  /** The node as the text says it: a hostile name is cut (node itself stays whole, to match on). */
+  label: string;
   kind: FaultKind | 'exit';
   at: number;
   random: boolean;
@@ -28,7 +30,7 @@ const noun = (k: Subject['kind']): string => (k === 'exit' ? 'exit' : FAULT_WORD
 const finding = (kind: FindingKind, headline: string, detail = '', since?: FindingSince): Finding =>
   since ? { kind, headline, detail, since } : { kind, headline, detail };
 
-function subjectOf(timeline: readonly TimelineEvent[], faults: readonly FaultRecord[]): Omit<Subject, 'since'> | null {
+function subjectOf(timeline: readonly TimelineEvent[], faults: readonly FaultRecord[]): Omit<Subject, 'since' | 'label'> | null {
   const applied = faults.filter((f) => f.status !== 'failed').sort((a, b) => a.injectedAt - b.injectedAt);
   const f = applied[applied.length - 1];
   if (f) {
@@ -61,9 +63,6 @@ function lastAfter<K extends TimelineKind>(timeline: readonly TimelineEvent[], k
   return (all[all.length - 1] as EventOf<K> | undefined) ?? null;
 }
 
-const names = (xs: readonly string[]): string =>
-  xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1] ?? ''}`;
-
 /** Out of service as far as the data is concerned: Docker's word first, then PD's. */
 export function storeIsOut(n: TikvStoreRow): boolean {
   if (n.container === 'exited' || n.container === 'paused' || n.container === 'missing' || n.partitioned) return true;
@@ -73,7 +72,8 @@ export function storeIsOut(n: TikvStoreRow): boolean {
 export function diagnose(
   wallTimeline: readonly TimelineEvent[],
   wallFaults: readonly FaultRecord[],
-  wallLast: ClusterSnapshot | null
+  wallLast: ClusterSnapshot | null,
+  replicas = REPLICAS
 ): Finding[] {
   // Every duration below is a difference of two times: told in cluster time (a simulator at
   // speed 5 still says "leaders moved in 14 s"), by stretching the times around one origin.
@@ -83,10 +83,10 @@ export function diagnose(
   // The live counts ("12 s since the kill") are the views' to keep: they count on main's clock,
   // so from the fault's wall time (the same subject, unless the cluster runs faster than the wall).
   const wallAt = faults === wallFaults && timeline === wallTimeline ? found.at : (subjectOf(wallTimeline, wallFaults)?.at ?? found.at);
-  const s: Subject = { ...found, since: { at: wallAt, what: noun(found.kind) } };
+  const s: Subject = { ...found, label: clip(found.node), since: { at: wallAt, what: noun(found.kind) } };
   if (s.node.startsWith('pd')) return diagnosePd(s, last);
   const out: Finding[] = [hitFinding(s), leadersFinding(s, timeline, last), ...pdFindings(s, timeline)];
-  out.push(...majorityFindings(s, faults, last));
+  out.push(...majorityFindings(s, faults, last, replicas));
   out.push(workloadFinding(s, timeline, last));
   const rec = recoveryFinding(s, timeline, last);
   if (rec) out.push(rec);
@@ -94,7 +94,7 @@ export function diagnose(
 }
 
 function hitFinding(s: Subject): Finding {
-  const who = s.random ? `${s.node} (picked at random)` : s.node;
+  const who = s.random ? `${s.label} (picked at random)` : s.label;
   switch (s.kind) {
     case 'kill':
       return finding('hit', `${who} was killed (docker kill, SIGKILL)`, 'The process vanished without a word to its peers.');
@@ -105,7 +105,7 @@ function hitFinding(s: Subject): Finding {
     case 'partition':
       return finding('hit', `${who} was cut off the network`, 'Still running, but nobody can reach it.');
     case 'exit':
-      return finding('hit', `${s.node}'s container exited, and not by a fault from this app`);
+      return finding('hit', `${s.label}'s container exited, and not by a fault from this app`);
   }
 }
 
@@ -115,7 +115,7 @@ function leadersFinding(s: Subject, timeline: readonly TimelineEvent[], last: Cl
   if (moved) {
     const survivors = (last?.tikv ?? []).filter((n) => n.name !== s.node && !storeIsOut(n)).map((n) => n.name);
     const whom = survivors.length ? names(survivors) : 'the surviving stores';
-    const gains = moved.gains.map((g) => `${g.node} +${g.gain}`).join(', ');
+    const gains = commaList(moved.gains, (g) => `${clip(g.node)} +${g.gain}`);
     const why =
       s.kind === 'stop'
         ? 'A graceful stop hands its leaders over before the process exits.'
@@ -142,7 +142,7 @@ function pdFindings(s: Subject, timeline: readonly TimelineEvent[]): Finding[] {
     out.push(
       finding(
         'pd',
-        `PD marked ${s.node} Disconnected ${formatDuration(disc.at - s.at)} after the ${what}${lead}`,
+        `PD marked ${s.label} Disconnected ${formatDuration(disc.at - s.at)} after the ${what}${lead}`,
         `The lag is by design: a TiKV heartbeats PD every 10 s, and PD waits 20 s from the last one, so about 10–20 s after a ${what}.`
       )
     );
@@ -150,7 +150,7 @@ function pdFindings(s: Subject, timeline: readonly TimelineEvent[]): Finding[] {
     out.push(
       finding(
         'pd',
-        `PD did not mark ${s.node} Disconnected`,
+        `PD did not mark ${s.label} Disconnected`,
         `It was restored ${formatDuration((s.restoredAt ?? 0) - s.at)} after the ${what}, and PD waits for 20 s without a heartbeat.`
       )
     );
@@ -158,14 +158,14 @@ function pdFindings(s: Subject, timeline: readonly TimelineEvent[]): Finding[] {
     out.push(
       finding(
         'pd',
-        `PD has not marked ${s.node} Disconnected yet`,
+        `PD has not marked ${s.label} Disconnected yet`,
         'It waits for 20 s without a heartbeat, and heartbeats come every 10 s.',
         s.since
       )
     );
   }
   if (down)
-    out.push(finding('pd', `PD marked ${s.node} Down ${formatDuration(down.at - s.at)} after the ${what}`, 'Only now would it re-replicate its regions elsewhere.'));
+    out.push(finding('pd', `PD marked ${s.label} Down ${formatDuration(down.at - s.at)} after the ${what}`, 'Only now would it re-replicate its regions elsewhere.'));
   else if (disc && !restored)
     out.push(
       finding(
@@ -178,72 +178,101 @@ function pdFindings(s: Subject, timeline: readonly TimelineEvent[]): Finding[] {
 }
 
 /** Whether data survived, checked against the snapshot (and the fault records for overlaps). */
-function majorityFindings(s: Subject, faults: readonly FaultRecord[], last: ClusterSnapshot | null): Finding[] {
+function majorityFindings(s: Subject, faults: readonly FaultRecord[], last: ClusterSnapshot | null, replicas: number): Finding[] {
   const stores = last?.tikv ?? [];
   if (stores.length === 0)
-    return [finding('data', 'Cannot check the replicas', `PD's store list is not available${last?.pdError ? ` (${last.pdError})` : ''}.`)];
+    return [finding('data', 'Cannot check the replicas', `PD's store list is not available${last?.pdError ? ` (${clip(last.pdError, TEXT_CHARS)})` : ''}.`)];
   const stale = last?.stale ? ` (from PD's last good answer, ${formatDuration(last.ageMs)} old)` : '';
   const out = stores.filter(storeIsOut).map((n) => n.name);
   const up = stores.filter((n) => !storeIsOut(n)).map((n) => n.name);
-  const perRegion = Math.min(REPLICAS, stores.length);
 
   if (out.length === 0) {
     const overlap = maxOverlap(faults.filter((f) => f.node.startsWith('tikv') && f.status !== 'failed'));
-    if (overlap.count >= 2)
-      return [
-        finding(
-          'data',
-          `At one point ${overlap.count} stores were out at once (${names(overlap.nodes)})`,
-          `Regions then had fewer than ${MAJORITY} of ${REPLICAS} replicas, no Raft majority, so writes to them stalled until a store came back. What was committed is kept on disk.`
-        )
-      ];
+    if (overlap.count >= 2) {
+      const headline = `At one point ${int(overlap.count)} stores were out at once (${names(overlap.nodes)})`;
+      return [overlapFinding(headline, overlap.count, majorityOf(stores.length, overlap.count, replicas))];
+    }
+    const m = majorityOf(stores.length, 1, replicas);
+    // With one or two stores, a region has a replica on each, so even one out cost its majority.
+    if (m.kind !== 'all-kept') return [overlapFinding(`${s.label} was out`, 1, m)];
     return [
       finding(
         'data',
         'No data was lost',
-        `While ${s.node} was out, the other ${MAJORITY} of ${REPLICAS} replicas of every region stayed up, a Raft majority, so every region kept or elected a leader and kept committing writes. All ${stores.length} stores are up now${stale}.`
+        `While ${s.label} was out, the other ${m.perRegion - 1} of ${m.perRegion} replicas of every region stayed up, a Raft majority, so every region kept or elected a leader and kept committing writes. All ${int(stores.length)} stores are up now${stale}.`
       )
     ];
   }
-  // Only one store out guarantees it: with two out, however many stores there are, some regions
-  // may have two of their three replicas on them (PD places replicas; we do not see where).
-  if (up.length >= MAJORITY && out.length === 1) {
-    const held = stores.length === REPLICAS ? `${up.length} of the ${REPLICAS} replicas of every region` : `at least ${MAJORITY} of the ${REPLICAS} replicas of every region`;
-    return [
-      finding('data', 'No data is lost', `${names(up)} still hold ${held}, a Raft majority: each region keeps or elects a leader there${stale}.`)
-    ];
+  const m = majorityOf(stores.length, out.length, replicas);
+  // Certain only when every out store could hold a replica of a region and it still keeps a
+  // majority: with 3 replicas, one store out (PD places replicas; we do not see where).
+  if (m.kind === 'all-kept') {
+    const held =
+      stores.length <= m.perRegion
+        ? `${up.length} of the ${m.perRegion} replicas of every region`
+        : `at least ${m.perRegion - out.length} of the ${m.perRegion} replicas of every region`;
+    return [finding('data', 'No data is lost', `${names(up)} still hold ${held}, a Raft majority: each region keeps or elects a leader there${stale}.`)];
   }
-  if (up.length < MAJORITY && stores.length <= REPLICAS)
+  const are = `${names(out)} ${out.length === 1 ? 'is' : 'are'} out`;
+  if (m.kind === 'all-lost') {
+    // With no more stores than replicas, every region has a replica on every store: exactly.
+    const has = up.length === 0 ? 'none' : stores.length <= m.perRegion ? `only ${up.length}` : `at most ${up.length}`;
     return [
       finding(
         'data',
-        `${names(out)} ${out.length === 1 ? 'is' : 'are'} out`,
-        `Every region has only ${up.length} of its ${perRegion} replicas up. That is no Raft majority, so writes to those regions stall until a store comes back${stale}. Nothing committed is erased, but the cluster cannot commit now.`
+        are,
+        `Every region has ${has} of its ${m.perRegion} replicas up. That is no Raft majority, so writes to those regions stall until a store comes back${stale}. Nothing committed is erased, but the cluster cannot commit now.`
       )
     ];
+  }
   return [
     finding(
       'data',
-      `${names(out)} are out`,
-      `Regions with replicas on ${out.length === 2 ? 'both' : 'several'} of them have lost their Raft majority, and writes to those regions stall until a store comes back${stale}.`
+      are,
+      `Some regions may have lost their Raft majority: those with ${losers(out.length, m.lostAt)}. Writes to those regions stall until a store comes back${stale}.`
     )
   ];
 }
 
-/** The largest number of faults open at the same time, and on which nodes. */
-function maxOverlap(faults: readonly FaultRecord[]): { count: number; nodes: string[] } {
-  let best = { count: 0, nodes: [] as string[] };
-  for (const f of faults) {
-    const open = faults.filter(
-      (g) => g.injectedAt <= f.injectedAt && (g.restoredAt === null ? g.status === 'open' : g.restoredAt > f.injectedAt)
-    );
-    const nodes = [...new Set(open.map((g) => g.node))];
-    if (nodes.length > best.count) best = { count: nodes.length, nodes };
-  }
-  return best;
+/** Stores out at once in the past (`count` of them), told by the same rule as the live wording. */
+function overlapFinding(headline: string, count: number, m: Majority): Finding {
+  if (m.kind === 'all-kept')
+    return finding('data', headline, `Every region still had at least ${m.perRegion - count} of its ${m.perRegion} replicas up, a Raft majority, so writes kept committing.`);
+  const what =
+    m.kind === 'all-lost'
+      ? `Every region then had fewer than ${m.need} of its ${m.perRegion} replicas up, no Raft majority, so writes to them stalled`
+      : `Some regions may then have lost their Raft majority: those with ${losers(count, m.lostAt)}. Writes to those regions stalled`;
+  return finding('data', headline, `${what} until a store came back. What was committed is kept on disk.`);
 }
 
-const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+/** The largest number of nodes with a fault open at the same time, and which. A sweep in time
+ *  order: a ledger may hold thousands of faults, so comparing every pair would be slow. */
+function maxOverlap(faults: readonly FaultRecord[]): { count: number; nodes: string[] } {
+  // Open from its injection until its restore; an open fault with no restore time is still open.
+  const until = (g: FaultRecord): number => g.restoredAt ?? (g.status === 'open' ? Infinity : -Infinity);
+  const openAt = (g: FaultRecord, t: number): boolean => g.injectedAt <= t && until(g) > t;
+  // A time that is not a number is never open (and would stall the sweep).
+  const starts = faults.filter((g) => !Number.isNaN(g.injectedAt)).sort((a, b) => a.injectedAt - b.injectedAt);
+  const ends = starts.filter((g) => until(g) > g.injectedAt).sort((a, b) => until(a) - until(b));
+  const open = new Map<string, number>();
+  const bump = (node: string, by: number): void => {
+    const n = (open.get(node) ?? 0) + by;
+    if (n > 0) open.set(node, n);
+    else open.delete(node);
+  };
+  let best: { count: number; at: number } | null = null;
+  let i = 0;
+  let j = 0;
+  for (let first = starts[0]; first; first = starts[i]) {
+    const t = first.injectedAt;
+    for (let g = starts[i]; g && g.injectedAt <= t; g = starts[++i]) if (openAt(g, t)) bump(g.node, 1);
+    for (let e = ends[j]; e && until(e) <= t; e = ends[++j]) bump(e.node, -1);
+    if (open.size > (best?.count ?? 0)) best = { count: open.size, at: t };
+  }
+  if (!best) return { count: 0, nodes: [] };
+  const at = best.at;
+  return { count: best.count, nodes: [...new Set(faults.filter((g) => openAt(g, at)).map((g) => g.node))] };
+}
 
 function workloadFinding(s: Subject, timeline: readonly TimelineEvent[], last: ClusterSnapshot | null): Finding {
   const what = noun(s.kind);
@@ -279,7 +308,7 @@ function recoveryFinding(s: Subject, timeline: readonly TimelineEvent[], last: C
   const node = last?.tikv.find((n) => n.name === s.node) ?? null;
   if (s.restoredAt === null) {
     if (node && !storeIsOut(node)) return null;
-    return finding('recovery', `${s.node} is still out`, 'The Recovery chapter (or Restore all) brings it back.');
+    return finding('recovery', `${s.label} is still out`, 'The Recovery chapter (or Restore all) brings it back.');
   }
   const started = firstAfter(timeline, 'container-started', s.node, s.at);
   const from = started?.at ?? s.restoredAt;
@@ -290,20 +319,20 @@ function recoveryFinding(s: Subject, timeline: readonly TimelineEvent[], last: C
   else parts.push('PD has not marked it Up yet (its first heartbeat comes ~10–25 s after the start)');
   const returned = lastAfter(timeline, 'leaders-returned', s.node, from);
   let leaders: string;
-  if (returned) leaders = ` Leaders are coming back: ${returned.text}.`;
+  if (returned) leaders = ` Leaders are coming back: ${clip(returned.text, TEXT_CHARS)}.`;
   else if (node && node.leaderCount === 0)
     leaders = ` It has no leaders yet: it comes back empty-handed, and PD's balance-leader moves leaders back a few at a time, over tens of seconds.`;
   else leaders = node ? ` It leads ${node.leaderCount} regions now.` : '';
-  return finding('recovery', `${s.node} is back`, `${parts.join(', ')}.${leaders}`);
+  return finding('recovery', `${s.label} is back`, `${parts.join(', ')}.${leaders}`);
 }
 
 function diagnosePd(s: Subject, last: ClusterSnapshot | null): Finding[] {
   const out = [
     s.kind === 'exit'
-      ? finding('hit', `PD member ${s.node}'s container exited, and not by a fault from this app`)
+      ? finding('hit', `PD member ${s.label}'s container exited, and not by a fault from this app`)
       : finding(
           'hit',
-          `PD member ${s.node} was hit (${noun(s.kind)})`,
+          `PD member ${s.label} was hit (${noun(s.kind)})`,
           "PD keeps the cluster's map, not its data: TiKV keeps serving, and raw KV needs no timestamps from PD."
         )
   ];
@@ -312,8 +341,8 @@ function diagnosePd(s: Subject, last: ClusterSnapshot | null): Finding[] {
   if (last.pdLeader)
     out.push(
       last.pdLeader === s.node
-        ? finding('pd', `PD's leader is now ${last.pdLeader}`)
-        : finding('pd', `PD's leader is now ${last.pdLeader}`, 'Etcd elects a new one in 3–6 s when the leader dies.')
+        ? finding('pd', `PD's leader is now ${clip(last.pdLeader)}`)
+        : finding('pd', `PD's leader is now ${clip(last.pdLeader)}`, 'Etcd elects a new one in 3–6 s when the leader dies.')
     );
   else out.push(finding('quorum', 'No PD leader is known right now', 'Etcd elects one within seconds while a majority of PD members is up.'));
   if (last.pd.length > 0 && alive.length < Math.floor(last.pd.length / 2) + 1)
