@@ -12,7 +12,7 @@ import type { ActionLogEntry, PresenterExtras, ShowState, TimelineEvent } from '
 import type { Deck } from './deck';
 import { diagnose } from './diagnosis';
 import { createDirector, reduce, toShowState, type DirectorEffect, type DirectorEvent, type DirectorState } from './director';
-import { createTracker, noteEvent, observe, type TimelineTracker } from './timeline';
+import { appendTimeline, createTracker, noteEvent, observe, type TimelineTracker } from './timeline';
 
 /** Runs a chapter's action (chaos, restore, workload). A throw counts as a failure with its message. */
 export interface ActionExecutor {
@@ -80,7 +80,6 @@ export interface ShowRuntime {
   dispose(): void;
 }
 
-const TIMELINE_LIMIT = 500;
 const NOTICE_LIMIT = 8;
 
 const defaultTimers: Timers = {
@@ -88,11 +87,9 @@ const defaultTimers: Timers = {
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>)
 };
 
-/** The timeline with new events, in time order and bounded. Pure. */
+/** The timeline with new events, in time order and bounded; the faults' own events are kept (appendTimeline). Pure. */
 export function appendEvents(events: readonly TimelineEvent[], added: readonly TimelineEvent[]): TimelineEvent[] {
-  if (added.length === 0) return events as TimelineEvent[];
-  // Explicit events may arrive late (a fault's injectedAt precedes its promise resolving).
-  return [...events, ...added].sort((a, b) => a.at - b.at).slice(-TIMELINE_LIMIT);
+  return appendTimeline(events, added);
 }
 
 /**

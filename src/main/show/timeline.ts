@@ -59,6 +59,20 @@ export interface WorkloadTrack {
   recovered: boolean;
 }
 
+/** One signal of one node (its PD state, container, leaders, notes) and how often it changed. */
+export interface FlapTrack {
+  /** When the changes shown in the last FLAP_WINDOW_MS happened (at most FLAP_BURST). */
+  recent: number[];
+  /** Changes folded since it began flapping; 0 while it is not. */
+  folded: number;
+  /** When the folding began. */
+  since: number;
+  /** The last change folded: what the signal said last. */
+  last: TimelineEvent | null;
+  /** A fault or restore was recorded on the node: end the folding at the next snapshot. */
+  closing: boolean;
+}
+
 export interface TimelineTracker {
   stores: Record<string, StoreTrack>;
   pds: Record<string, { container: ContainerState | null; health: boolean | null }>;
@@ -69,10 +83,47 @@ export interface TimelineTracker {
   workload: WorkloadTrack;
   /** The cluster's clock against the wall (ClusterSnapshot.timeScale): durations are told in cluster time. */
   timeScale: number;
+  /** Per `signal:node`, the recent changes, to fold a flapping one (see FLAP_BURST). */
+  flaps: Record<string, FlapTrack>;
 }
 
+/**
+ * A signal that changes more than FLAP_BURST times within FLAP_WINDOW_MS (a sick node, PD's
+ * answer toggling every poll) is flapping: one note says so, the repeats are folded, and once
+ * it has been quiet for FLAP_WINDOW_MS its last change is told with the count. A flap a second
+ * would otherwise fill the timeline and push the injected fault out of it.
+ */
+export const FLAP_BURST = 4;
+export const FLAP_WINDOW_MS = 60_000;
+/** The recorded faults and restores the tracker remembers (a flood of them cannot grow it). */
+export const FAULT_MEMORY = 64;
+/** The timeline's length: the runtime keeps no more events than this... */
+export const TIMELINE_LIMIT = 500;
+/** ...of which up to this many are the faults' own (fault-injected, restored), kept apart. */
+export const FAULT_EVENTS_KEPT = 100;
+
 export function createTracker(): TimelineTracker {
-  return { stores: {}, pds: {}, pdLeader: null, faults: [], restores: [], workload: idleWorkload(0), timeScale: 1 };
+  return { stores: {}, pds: {}, pdLeader: null, faults: [], restores: [], workload: idleWorkload(0), timeScale: 1, flaps: {} };
+}
+
+const isFaultEvent = (e: TimelineEvent): boolean => e.kind === 'fault-injected' || e.kind === 'restored';
+
+/**
+ * The timeline with `added`, in time order, at most TIMELINE_LIMIT long. The newest
+ * FAULT_EVENTS_KEPT of the faults' own events are never pushed out by state changes, however
+ * many there are; the other events share the rest, newest kept. Pure.
+ */
+export function appendTimeline(events: readonly TimelineEvent[], added: readonly TimelineEvent[]): TimelineEvent[] {
+  if (added.length === 0) return events as TimelineEvent[];
+  // Explicit events may arrive late (a fault's injectedAt precedes its promise resolving).
+  const all = [...events, ...added].sort((a, b) => a.at - b.at);
+  if (all.length <= TIMELINE_LIMIT) return all;
+  const faults = all.filter(isFaultEvent);
+  const routine = all.filter((e) => !isFaultEvent(e));
+  const keptFaults = faults.slice(Math.max(0, faults.length - FAULT_EVENTS_KEPT));
+  const room = TIMELINE_LIMIT - keptFaults.length;
+  const keep = new Set<TimelineEvent>([...keptFaults, ...routine.slice(Math.max(0, routine.length - room))]);
+  return all.filter((e) => keep.has(e));
 }
 
 /** A wall-clock span told in cluster time. */
@@ -125,13 +176,23 @@ export function noteEvent(tracker: TimelineTracker, ev: TimelineEvent): Timeline
     // (`fault` is required by the type; a sender built before it existed still gets a word.)
     const word = ev.fault in FAULT_WORDS ? FAULT_WORDS[ev.fault].noun : 'fault';
     t.faults.push({ node: ev.node, at: ev.at, word });
+    t.faults = t.faults.slice(-FAULT_MEMORY);
+    closeFlaps(t, ev.node);
     // Measure the workload against this fault (a dip already being measured is replaced). The
     // event may be recorded after snapshots past its time were seen: look at those points again.
     t.workload = { ...idleWorkload(Math.min(t.workload.lastT, ev.at - 1)), faultAt: ev.at };
   } else if (ev.kind === 'restored') {
     t.restores.push({ node: ev.node, at: ev.at });
+    t.restores = t.restores.slice(-FAULT_MEMORY);
+    closeFlaps(t, ev.node);
   }
   return t;
+}
+
+/** A fault or restore on `node` (null: every node) ends its folding: what follows is news. */
+function closeFlaps(t: TimelineTracker, node: string | null): void {
+  // A key is `signal:node`; the signal has no colon, a node name may.
+  for (const [key, f] of Object.entries(t.flaps)) if (node === null || key.slice(key.indexOf(':') + 1) === node) f.closing = true;
 }
 
 /** The most recent recorded fault on `node` at or before `at`. */
@@ -221,7 +282,77 @@ export function observe(
 
   workloadChange(t, next, push);
   events.sort((a, b) => a.at - b.at);
-  return { events, tracker: t };
+  const shown = fold(t, events, now);
+  shown.sort((a, b) => a.at - b.at);
+  return { events: shown, tracker: t };
+}
+
+/** Which signal an event is a change of; null for what is never folded (faults, workload). */
+function signalOf(e: TimelineEvent): string | null {
+  switch (e.kind) {
+    case 'pd-disconnected':
+    case 'pd-down':
+    case 'pd-up':
+      return 'pd';
+    case 'container-exited':
+    case 'container-started':
+      return 'container';
+    case 'leaders-moved':
+    case 'leaders-returned':
+      return 'leaders';
+    case 'note':
+      return 'note';
+    default:
+      return null;
+  }
+}
+
+/** The folded signal's last change, told with how many were folded. */
+function settled(t: TimelineTracker, f: FlapTrack, last: TimelineEvent): TimelineEvent {
+  const n = f.folded;
+  return { ...last, text: `${last.text} (settled after ${n} change${n === 1 ? '' : 's'} folded over ${dur(t, last.at - f.since)})` };
+}
+
+/** The events (in time order) as shown: a flapping signal's repeats folded (see FLAP_BURST). */
+function fold(t: TimelineTracker, events: TimelineEvent[], now: number): TimelineEvent[] {
+  const out: TimelineEvent[] = [];
+  // A fault or restore was recorded since: close what was folding before it.
+  for (const [key, f] of Object.entries(t.flaps)) {
+    if (!f.closing) continue;
+    if (f.folded > 0 && f.last) out.push(settled(t, f, f.last));
+    delete t.flaps[key];
+  }
+  for (const e of events) {
+    const sig = signalOf(e);
+    if (sig === null || e.node === null) {
+      out.push(e);
+      continue;
+    }
+    const key = `${sig}:${e.node}`;
+    const f = (t.flaps[key] ??= { recent: [], folded: 0, since: e.at, last: null, closing: false });
+    if (f.folded > 0) {
+      f.folded++;
+      f.last = e;
+      continue;
+    }
+    f.recent = f.recent.filter((x) => e.at - x < FLAP_WINDOW_MS);
+    if (f.recent.length < FLAP_BURST) {
+      f.recent.push(e.at);
+      out.push(e);
+      continue;
+    }
+    const span = dur(t, e.at - (f.recent[0] ?? e.at));
+    out.push({ at: e.at, kind: 'note', node: e.node, text: `${e.node} is flapping (${FLAP_BURST + 1} changes in ${span}); repeats are folded until it settles` });
+    Object.assign(f, { recent: [], folded: 1, since: e.at, last: e });
+  }
+  // Quiet for a window: a folded signal has settled; an idle one is forgotten.
+  for (const [key, f] of Object.entries(t.flaps)) {
+    if (f.folded > 0 && f.last && now - f.last.at >= FLAP_WINDOW_MS) {
+      out.push(settled(t, f, f.last));
+      delete t.flaps[key];
+    } else if (f.folded === 0 && f.recent.every((x) => now - x >= FLAP_WINDOW_MS)) delete t.flaps[key];
+  }
+  return out;
 }
 
 type Add = (at: number, kind: PlainTimelineKind, node: string | null, text: string) => void;

@@ -3,7 +3,7 @@ import type { Deck } from '../../../src/main/show/deck';
 import { createShow, type ActionExecutor, type ShowContext, type ShowRuntime } from '../../../src/main/show/runtime';
 import type { ChapterAction } from '../../../src/shared/actions';
 import type { FaultRecord, ShowState } from '../../../src/shared/show';
-import { S, T0, act, builtinDeck, chapter, storySnapshot } from './helpers';
+import { S, T0, act, builtinDeck, chapter, snapshot, storySnapshot } from './helpers';
 
 type Result = { ok: boolean; message: string };
 
@@ -43,6 +43,20 @@ async function toFault(show: ShowRuntime): Promise<void> {
 }
 
 describe('show runtime', () => {
+  it('routine events from hundreds of nodes never push the injected fault out of the bounded timeline', () => {
+    const show = createShow({ deck: builtinDeck(), executor: { run: async () => ({ ok: true, message: '' }) }, timers: { setTimeout: () => 0, clearTimeout: () => undefined } });
+    show.recordEvent({ at: T0, kind: 'fault-injected', node: 'tikv1', text: 'killed tikv1', fault: 'kill' });
+    // 400 stores each cut off and back once: 800 changes, none of them a flap.
+    const names = Array.from({ length: 400 }, (_, i) => `n${i}`);
+    const at = (t: number, cut: boolean): ReturnType<typeof snapshot> => snapshot(t, Object.fromEntries(names.map((n) => [n, { partitioned: cut }])));
+    show.observeCluster(at(T0 + S, false));
+    show.observeCluster(at(T0 + 2 * S, true));
+    show.observeCluster(at(T0 + 3 * S, false));
+    expect(show.timeline().length).toBeLessThanOrEqual(500);
+    expect(show.timeline().filter((e) => e.kind === 'fault-injected').map((e) => e.text)).toEqual(['killed tikv1']);
+    show.dispose();
+  });
+
   it('ticks the countdown each second and calls the executor exactly once', async () => {
     let resolveKill: (r: Result) => void = () => undefined;
     const exec = scriptedExecutor((a) =>

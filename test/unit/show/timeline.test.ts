@@ -1,9 +1,20 @@
 import { describe, expect, it } from 'vitest';
 import { diagnose } from '../../../src/main/show/diagnosis';
-import { createTracker, noteEvent, observe, type TimelineTracker } from '../../../src/main/show/timeline';
+import { createShow } from '../../../src/main/show/runtime';
+import {
+  FAULT_EVENTS_KEPT,
+  FAULT_MEMORY,
+  FLAP_WINDOW_MS,
+  TIMELINE_LIMIT,
+  appendTimeline,
+  createTracker,
+  noteEvent,
+  observe,
+  type TimelineTracker
+} from '../../../src/main/show/timeline';
 import type { ClusterSnapshot } from '../../../src/shared/cluster';
 import { findingText, type FaultRecord, type Finding, type TimelineEvent } from '../../../src/shared/show';
-import { S, T0, snapshot, storySnapshot, storyStores, storyWorkload } from './helpers';
+import { S, T0, builtinDeck, snapshot, storySnapshot, storyStores, storyWorkload } from './helpers';
 
 interface Run {
   events: TimelineEvent[];
@@ -290,7 +301,9 @@ describe('diagnosis', () => {
     const faults = [fault(), fault({ id: 'f2', node: 'tikv2', injectedAt: T0 + 20 * S, spec: { kind: 'kill', target: { type: 'named', name: 'tikv2' } } })];
     const text = said(diagnose(events, faults, last));
     expect(text).not.toContain('No data is lost');
-    expect(text).toContain('tikv1 and tikv2 are out. Regions with replicas on both of them have lost their Raft majority, and writes to those regions stall');
+    expect(text).toContain(
+      'tikv1 and tikv2 are out. Some regions may have lost their Raft majority: those with replicas on both of them. Writes to those regions stall'
+    );
     // One out of five: every region still holds a majority.
     const one = snapshot(T0 + 30 * S, { tikv0: {}, tikv1: { container: 'exited', leaders: 0 }, tikv2: {}, tikv3: {}, tikv4: {} });
     expect(said(diagnose(events, [fault()], one))).toContain('No data is lost. tikv0, tikv2, tikv3 and tikv4 still hold at least 2 of the 3 replicas of every region');
@@ -326,5 +339,134 @@ describe('cluster time (a simulator faster than the wall clock)', () => {
     expect(since?.since).toEqual({ at: T0, what: 'kill' });
     expect(findingText(since!, T0 + 10 * S, 2)).toContain('(20 s since the kill)');
     expect(said(diagnose(real.events, [f], real.last))).toMatch(/14 s after the kill/);
+  });
+});
+
+/** tikv2 as PD sees it: Disconnected on even seconds from T0 while `flapping(t)`, else Up. */
+function flapSnapshot(t: number, flapping: (t: number) => boolean): ClusterSnapshot {
+  const stores = storyStores(t);
+  const odd = Math.round((t - T0) / S) % 2 !== 0;
+  stores.tikv2 = { ...stores.tikv2, state: flapping(t) && !odd ? 'disconnected' : 'up' };
+  return snapshot(t, stores, storyWorkload(t));
+}
+
+describe('timeline: a flapping store', () => {
+  it('keeps the kill and the restore in the show\'s timeline through 9 minutes of a store flapping every poll', () => {
+    const show = createShow({
+      deck: builtinDeck(),
+      executor: { run: async () => ({ ok: true, message: 'ok' }) },
+      timers: { setTimeout: () => 0, clearTimeout: () => undefined },
+      now: () => T0
+    });
+    const flapping = (t: number): boolean => t >= T0 + 2 * 60 * S && t < T0 + 11 * 60 * S;
+    for (let t = T0 - 30 * S; t <= T0 + 13 * 60 * S; t += S) {
+      if (t === T0) show.recordEvent({ at: T0, kind: 'fault-injected', node: 'tikv1', text: 'killed tikv1', fault: 'kill' });
+      if (t === T0 + 60 * S) show.recordEvent({ at: t, kind: 'restored', node: 'tikv1', text: 'restarted tikv1' });
+      show.observeCluster(flapSnapshot(t, flapping));
+    }
+    const tl = show.timeline();
+    show.dispose();
+    expect(tl.filter((e) => e.kind === 'fault-injected' || e.kind === 'restored').map((e) => e.text)).toEqual(['killed tikv1', 'restarted tikv1']);
+    // The flapping is told, not replayed: a few changes, one note, and what it settled on.
+    const flaps = tl.filter((e) => e.node === 'tikv2');
+    expect(flaps.filter((e) => e.text.includes('is flapping'))).toHaveLength(1);
+    expect(flaps.length).toBeLessThan(10);
+    expect(flaps[flaps.length - 1]).toMatchObject({ kind: 'pd-up', node: 'tikv2', at: T0 + 11 * 60 * S - S });
+    expect(flaps[flaps.length - 1]?.text).toMatch(/^PD marks tikv2 Up again \(settled after \d+ changes folded over 9 min\)$/);
+    expect(tl.map((e) => e.at)).toEqual([...tl.map((e) => e.at)].sort((a, b) => a - b));
+  });
+
+  it('shows the first changes, folds the rest behind one note, and tells the last once it is quiet', () => {
+    let tracker = createTracker();
+    let prev: ClusterSnapshot | null = null;
+    const events: TimelineEvent[] = [];
+    const flapping = (t: number): boolean => t >= T0 && t < T0 + 20 * S;
+    for (let t = T0 - 5 * S; t <= T0 + 90 * S; t += S) {
+      const next = flapSnapshot(t, flapping);
+      const r = observe(prev, next, tracker);
+      // Plain data still, mid-flap.
+      tracker = JSON.parse(JSON.stringify(r.tracker)) as TimelineTracker;
+      expect(tracker).toEqual(r.tracker);
+      events.push(...r.events.filter((e) => e.node === 'tikv2'));
+      prev = next;
+    }
+    expect(rel(events)).toEqual([
+      [0, 'pd-disconnected', 'tikv2', 'PD marks tikv2 Disconnected (no heartbeat for 20 s)'],
+      [1, 'pd-up', 'tikv2', 'PD marks tikv2 Up again'],
+      [2, 'pd-disconnected', 'tikv2', 'PD marks tikv2 Disconnected (no heartbeat for 20 s)'],
+      [3, 'pd-up', 'tikv2', 'PD marks tikv2 Up again'],
+      [4, 'note', 'tikv2', 'tikv2 is flapping (5 changes in 4 s); repeats are folded until it settles'],
+      [19, 'pd-up', 'tikv2', 'PD marks tikv2 Up again (settled after 16 changes folded over 15 s)']
+    ]);
+    // Settled and quiet: nothing of it is left in the tracker.
+    expect(Object.keys(tracker.flaps).filter((k) => k.endsWith(':tikv2'))).toEqual([]);
+    expect(FLAP_WINDOW_MS).toBe(60 * S);
+  });
+
+  it('a fault recorded on the flapping store ends the folding: what the fault does is shown', () => {
+    let tracker = createTracker();
+    let prev: ClusterSnapshot | null = null;
+    const events: TimelineEvent[] = [];
+    for (let t = T0 - 5 * S; t <= T0 + 40 * S; t += S) {
+      if (t === T0 + 30 * S) tracker = noteEvent(tracker, { at: t, kind: 'fault-injected', node: 'tikv2', text: 'killed tikv2', fault: 'kill' });
+      const next = flapSnapshot(t, () => t >= T0);
+      const r = observe(prev, next, tracker);
+      tracker = r.tracker;
+      events.push(...r.events.filter((e) => e.node === 'tikv2'));
+      prev = next;
+    }
+    const closed = events.find((e) => e.text.includes('settled after'));
+    expect(closed?.at).toBeLessThan(T0 + 30 * S);
+    const after = events.filter((e) => e.at >= T0 + 30 * S);
+    expect(after[0]?.text).toBe('PD marks tikv2 Disconnected, 0 s after the kill (no heartbeat for 20 s)');
+    expect(after.filter((e) => e.kind.startsWith('pd-')).length).toBe(4);
+  });
+
+  it('stays small under a flood of recorded faults, and measures from the newest', () => {
+    let tracker = createTracker();
+    for (let i = 0; i < 2000; i++) {
+      tracker = noteEvent(tracker, { at: T0 + i, kind: 'fault-injected', node: 'tikv1', text: 'killed tikv1', fault: 'kill' });
+      tracker = noteEvent(tracker, { at: T0 + i, kind: 'restored', node: null, text: 'restored all' });
+    }
+    // 2,000 of each would be about 200 kB, cloned again at every snapshot.
+    expect(JSON.stringify(tracker).length).toBeLessThan(20_000);
+    expect(tracker.faults.length).toBeLessThanOrEqual(FAULT_MEMORY);
+    expect(tracker.restores.length).toBeLessThanOrEqual(FAULT_MEMORY);
+    expect(tracker.faults[tracker.faults.length - 1]?.at).toBe(T0 + 1999);
+    const a = snapshot(T0 + 5 * S, { tikv1: {} });
+    const b = snapshot(T0 + 6 * S, { tikv1: { state: 'disconnected' } });
+    const r = observe(a, b, observe(null, a, tracker).tracker);
+    expect(r.events.map((e) => e.text)).toEqual(['PD marks tikv1 Disconnected, 4 s after the kill (no heartbeat for 20 s)']);
+  });
+});
+
+describe('appendTimeline: the bounded timeline', () => {
+  const ev = (at: number, text = `e${at}`): TimelineEvent => ({ at, kind: 'pd-up', node: 'tikv2', text });
+  const kill = (at: number): TimelineEvent => ({ at, kind: 'fault-injected', node: 'tikv1', text: `kill ${at}`, fault: 'kill' });
+  const restored = (at: number): TimelineEvent => ({ at, kind: 'restored', node: 'tikv1', text: `restore ${at}` });
+
+  it('in time order, a late event in its place, as long as there is room', () => {
+    const a = appendTimeline([], [ev(1), ev(3)]);
+    expect(appendTimeline(a, [kill(2)]).map((e) => e.at)).toEqual([1, 2, 3]);
+    expect(appendTimeline(a, [])).toBe(a);
+  });
+
+  it('routine events never push the fault\'s own events out, and the total stays bounded', () => {
+    let tl = appendTimeline([], [kill(0), restored(60)]);
+    for (let at = 100; at < 5100; at += 10) tl = appendTimeline(tl, [ev(at), ev(at + 5)]);
+    expect(tl).toHaveLength(TIMELINE_LIMIT);
+    expect(tl.slice(0, 2).map((e) => e.text)).toEqual(['kill 0', 'restore 60']);
+    expect(tl[tl.length - 1]?.at).toBe(5095);
+    expect(tl.map((e) => e.at)).toEqual([...tl.map((e) => e.at)].sort((x, y) => x - y));
+  });
+
+  it('a flood of fault events is bounded too: the newest kept, the routine ones keep the rest', () => {
+    let tl: TimelineEvent[] = [];
+    for (let at = 0; at < 2000; at++) tl = appendTimeline(tl, [ev(at * 2), kill(at * 2 + 1)]);
+    expect(tl).toHaveLength(TIMELINE_LIMIT);
+    const faults = tl.filter((e) => e.kind === 'fault-injected');
+    expect(faults).toHaveLength(FAULT_EVENTS_KEPT);
+    expect(faults[faults.length - 1]?.at).toBe(3999);
+    expect(tl.filter((e) => e.kind === 'pd-up')).toHaveLength(TIMELINE_LIMIT - FAULT_EVENTS_KEPT);
   });
 });
