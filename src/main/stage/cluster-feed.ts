@@ -30,6 +30,11 @@ export interface FeedOptions {
   notice(text: string): void;
   coalesceMs?: number;
   sampleEveryMs?: number;
+  /**
+   * The clock sampling is scheduled on (performance.now by default). It never steps: a wall clock
+   * set back (sleep, NTP) would pause the samples for as long as it stepped. Snapshots keep wall time.
+   */
+  monotonicNow?: () => number;
   /** The PD poller (a real one by default; tests pass a fake). */
   poller?: (onView: (v: PdView) => void) => PdPoller;
 }
@@ -88,10 +93,13 @@ export function createClusterFeed(opts: FeedOptions): ClusterFeed {
   // timers a second apart in phase would publish twice); the sampler's own timer only steps in
   // when the polls stop coming (PD down, backing off).
   const sampleEvery = opts.sampleEveryMs ?? 1000;
-  let sampledAt = 0;
+  const mono = opts.monotonicNow ?? ((): number => performance.now());
+  /** When the workload was last sampled (monotonic ms), or null before the first sample. */
+  let sampledAt: number | null = null;
+  const sinceSample = (): number => (sampledAt === null ? Infinity : mono() - sampledAt);
   const sample = (): void => {
     if (!workload) return;
-    sampledAt = Date.now();
+    sampledAt = mono();
     const w = workload.sample();
     perStoreOps = w.perStoreOps;
     // A stopped workload's last figure is not a new point (after a reset it would be the old show's).
@@ -99,7 +107,7 @@ export function createClusterFeed(opts: FeedOptions): ClusterFeed {
   };
   const poller = makePoller((v) => {
     pdView = v;
-    if (Date.now() - sampledAt >= sampleEvery * 0.8) sample();
+    if (sinceSample() >= sampleEvery * 0.8) sample();
     publish();
   });
 
@@ -129,7 +137,7 @@ export function createClusterFeed(opts: FeedOptions): ClusterFeed {
         }
       }
       sampler = setInterval(() => {
-        if (!workload || Date.now() - sampledAt < sampleEvery * 1.2) return;
+        if (!workload || sinceSample() < sampleEvery * 1.2) return;
         sample();
         publish();
       }, sampleEvery / 2);

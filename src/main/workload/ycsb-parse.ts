@@ -65,7 +65,7 @@ function parseJsonLine(line: string): YcsbRecord[] {
 
 /** One status line of one operation, as kept for the latency window. */
 export interface LineSample {
-  /** Wall time (ms) the line was seen. */
+  /** When the line was seen, on a monotonic clock (ms): a stepped wall clock would skew rates and staleness. */
   at: number;
   /** Takes(s), or null when the column is missing. */
   takes: number | null;
@@ -78,7 +78,7 @@ export interface OpRate {
   count: number;
   /** Takes(s) of the last line, or null when the column is missing. */
   takes: number | null;
-  /** Wall time (ms) of the last line. */
+  /** When the last line was seen, on the same monotonic clock (ms). */
   at: number;
   /** Operations per second between the last two lines. */
   rate: number;
@@ -99,7 +99,7 @@ function clockS(x: LineSample, ref: LineSample): number {
 }
 
 /**
- * Folds one record into the per-operation state. A counter that goes down (a restarted
+ * Folds one record into the per-operation state, seen at `at` (monotonic ms). A counter that goes down (a restarted
  * workload) starts a new baseline instead of producing a negative rate. Pure.
  */
 export function trackRecord(state: RateState, r: YcsbRecord, at: number): RateState {
@@ -170,7 +170,7 @@ export function meanLabel(spanS: number): string {
   return `mean, last ${Math.max(1, Math.round(spanS))} s`;
 }
 
-/** Sums the live rates: successful operations (TOTAL when it is all there is), and errors. */
+/** Sums the live rates: successful operations (TOTAL when it is all there is), and errors. `now` is on the lines' monotonic clock. */
 export function summarize(state: RateState, now: number, staleMs = 5000): WorkloadFigures {
   let ops = 0;
   let errors = 0;

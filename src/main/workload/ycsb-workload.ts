@@ -37,34 +37,40 @@ export interface YcsbOptions {
   streams: Docker;
   project: string;
   log?: (line: string) => void;
+  /** Wall clock: the samples' timestamps and Docker's log cursor. */
   now?: () => number;
+  /** The clock intervals are measured on (rates, staleness): performance.now by default, never stepped. */
+  monotonicNow?: () => number;
+}
+
+/** The project's own ycsb service container (never a one-off run), or null. */
+async function findYcsbContainer(docker: Docker, project: string): Promise<Docker.ContainerInfo | null> {
+  const list = await docker.listContainers({
+    all: true,
+    filters: { label: [`${LABEL_PROJECT}=${project}`, `${LABEL_SERVICE}=${YCSB_SERVICE}`] }
+  });
+  return (
+    list.find(
+      (c) =>
+        c.Labels[LABEL_PROJECT] === project &&
+        c.Labels[LABEL_SERVICE] === YCSB_SERVICE &&
+        (c.Labels[LABEL_ONEOFF] ?? 'False') !== 'True'
+    ) ?? null
+  );
 }
 
 export function createYcsbWorkload(opts: YcsbOptions): WorkloadSource & { lines(): number } {
   const now = opts.now ?? Date.now;
-  const projectLabel = `${LABEL_PROJECT}=${opts.project}`;
+  const mono = opts.monotonicNow ?? ((): number => performance.now());
   let rates: RateState = {};
   let running = false;
   let logStream: NodeJS.ReadableStream | null = null;
   let linesSeen = 0;
   let closed = false;
   let last: WorkloadSample | null = null;
-  const metrics = createTikvMetricsPoller({ docker: opts.docker, project: opts.project, now });
+  const metrics = createTikvMetricsPoller({ docker: opts.docker, project: opts.project, monotonicNow: mono });
 
-  async function findContainer(): Promise<Docker.ContainerInfo | null> {
-    const list = await opts.docker.listContainers({
-      all: true,
-      filters: { label: [projectLabel, `${LABEL_SERVICE}=${YCSB_SERVICE}`] }
-    });
-    return (
-      list.find(
-        (c) =>
-          c.Labels[LABEL_PROJECT] === opts.project &&
-          c.Labels[LABEL_SERVICE] === YCSB_SERVICE &&
-          (c.Labels[LABEL_ONEOFF] ?? 'False') !== 'True'
-      ) ?? null
-    );
-  }
+  const findContainer = (): Promise<Docker.ContainerInfo | null> => findYcsbContainer(opts.docker, opts.project);
 
   /** The compose file keeps ycsb under a profile, so `up -d` does not create it: create it like compose would. */
   async function createContainer(): Promise<string> {
@@ -108,12 +114,14 @@ export function createYcsbWorkload(opts: YcsbOptions): WorkloadSource & { lines(
     logStream = raw;
     let buffer = '';
     text.on('data', (chunk: Buffer) => {
+      // Lines from a stream we let go of (stopped, or replaced) are not this run's.
+      if (!running || logStream !== raw) return;
       const { lines, rest } = splitLines(buffer, chunk.toString('utf8'));
       buffer = rest;
       for (const line of lines) {
         const records = parseYcsbLine(line);
         if (records.length) linesSeen++;
-        for (const r of records) rates = trackRecord(rates, r, now());
+        for (const r of records) rates = trackRecord(rates, r, mono());
       }
     });
     const ended = (): void => {
@@ -163,6 +171,9 @@ export function createYcsbWorkload(opts: YcsbOptions): WorkloadSource & { lines(
     },
     async stop() {
       running = false;
+      // The figure goes to zero now: the last rates would otherwise stay shown until they go stale.
+      rates = {};
+      if (last) last = { t: now(), ops: 0, errors: 0, p99Ms: null, latency: null };
       (logStream as unknown as { destroy?: () => void } | null)?.destroy?.();
       logStream = null;
       const c = await findContainer();
@@ -175,7 +186,7 @@ export function createYcsbWorkload(opts: YcsbOptions): WorkloadSource & { lines(
       }
     },
     sample(): WorkloadReading {
-      const f = summarize(rates, now());
+      const f = summarize(rates, mono());
       // Errors: what go-ycsb counted as failed (*_ERROR), plus requests TiKV itself failed.
       const tikvFailures = metrics.failuresPerSec() ?? 0;
       const errors = Math.round((f.errors + tikvFailures) * 10) / 10;

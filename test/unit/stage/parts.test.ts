@@ -127,6 +127,42 @@ describe('cluster feed', () => {
     }
   });
 
+  it('samples the workload on a monotonic clock: a wall clock set back does not pause the samples', async () => {
+    // Fake timers fake performance.now too, and setSystemTime steps Date alone, as NTP would.
+    vi.useFakeTimers();
+    try {
+      const poller = fakePoller();
+      const workload = fakeWorkload();
+      const feed = createClusterFeed({
+        cluster: { mode: 'sim', pdUrl: 'http://pd.test', pdFallbacks: [], driver: null, containerNote: null, workload, timeScale: 1 },
+        notice: () => undefined,
+        poller: poller.make
+      });
+      await feed.start();
+      const lastOps = (): number | undefined => feed.current().workload?.history.at(-1)?.ops;
+      poller.push({ leader: 'pd1' });
+      await vi.advanceTimersByTimeAsync(60);
+      expect(lastOps()).toBe(100);
+      await vi.advanceTimersByTimeAsync(940);
+      // The laptop's clock is set back an hour just as the fault bites.
+      const before = Date.now();
+      vi.setSystemTime(before - 3_600_000);
+      workload.ops = 40;
+      poller.push({ leader: 'pd1' });
+      await vi.advanceTimersByTimeAsync(60);
+      expect(lastOps()).toBe(40);
+      // With PD's polls gone, the sampler's own timer still steps in.
+      workload.ops = 20;
+      await vi.advanceTimersByTimeAsync(2000);
+      expect(lastOps()).toBe(20);
+      // What people read keeps wall-clock time.
+      expect(feed.current().takenAt).toBeLessThan(before - 3_500_000);
+      await feed.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it('a driver that cannot list is a notice, not a crash', async () => {
     const poller = fakePoller();
     const driver = { ...fakeDriver([]), list: async () => Promise.reject(new Error('engine gone')) };
