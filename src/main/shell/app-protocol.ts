@@ -6,7 +6,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { contentSecurityPolicy, contentType } from '../page-headers';
-import { DECK_ASSET_PREFIX, deckAssetHeaders, resolveDeckAsset } from '../show/deck-assets';
+import { DECK_ASSET_MAX_BYTES, DECK_ASSET_PREFIX, deckAssetHeaders, resolveDeckAsset } from '../show/deck-assets';
 
 export const APP_SCHEME = 'app';
 export const APP_HOST = 'stage';
@@ -74,25 +74,50 @@ export interface AppRequestLike {
   method: string;
 }
 
+/** A refusal in plain text, with the app's headers. */
+const plain = (status: number, text: string): Response => new Response(`${text}\n`, { status, headers: appHeaders(null) });
+
+/** What a throw means to the view: the file went away (404), or it could not be read (500). */
+function failure(e: unknown): Response {
+  const code = e instanceof Error && 'code' in e ? String(e.code) : '';
+  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return plain(404, 'not found (the file went away as it was read)');
+  return plain(500, code ? `could not read the file (${code})` : 'could not answer this request');
+}
+
 /**
- * The answer to one app:// request: the file, or a plain refusal. Never throws. Images beside
- * the deck (`/deck-assets/…`, as in browser mode) come only from the current deck's folder.
+ * The answer to one app:// request: the file, or a plain refusal. Never rejects: a file removed
+ * or swapped between its checks and its read (a deck image being replaced) answers 404 or 500.
+ * Images beside the deck (`/deck-assets/…`, as in browser mode) come only from the current
+ * deck's folder.
  */
 export async function appResponse(req: AppRequestLike, rendererDir: string, deckFile?: () => string): Promise<Response> {
-  if (req.method !== 'GET' && req.method !== 'HEAD') return new Response('method not allowed\n', { status: 405, headers: appHeaders(null) });
+  try {
+    return await answer(req, rendererDir, deckFile);
+  } catch (e) {
+    return failure(e);
+  }
+}
+
+async function answer(req: AppRequestLike, rendererDir: string, deckFile: (() => string) | undefined): Promise<Response> {
+  if (req.method !== 'GET' && req.method !== 'HEAD') return plain(405, 'method not allowed');
+  const head = req.method === 'HEAD';
   const asset = deckFile ? deckAssetPath(req.url) : null;
   if (asset !== null && deckFile) {
     const a = await resolveDeckAsset(deckFile(), asset);
-    if (!a.ok) return new Response(`${a.reason}\n`, { status: a.status, headers: appHeaders(null) });
-    const body = req.method === 'HEAD' ? null : await readFile(a.file);
-    return new Response(body, { status: 200, headers: deckAssetHeaders(a.contentType, a.size) });
+    if (!a.ok) return plain(a.status, a.reason);
+    if (head) return new Response(null, { status: 200, headers: deckAssetHeaders(a.contentType, a.size) });
+    const body = await readFile(a.file);
+    // Swapped since the check: the length is what was read, and the cap still holds.
+    if (body.byteLength > DECK_ASSET_MAX_BYTES) return plain(403, 'the image is too large');
+    return new Response(body, { status: 200, headers: deckAssetHeaders(a.contentType, body.byteLength) });
   }
   const r = resolveAppUrl(req.url, rendererDir);
-  if (!r.ok) return new Response(`${r.reason}\n`, { status: r.status, headers: appHeaders(null) });
+  if (!r.ok) return plain(r.status, r.reason);
   const s = await stat(r.file).catch(() => null);
-  if (!s?.isFile()) return new Response('not found\n', { status: 404, headers: appHeaders(null) });
-  const body = req.method === 'HEAD' ? null : await readFile(r.file);
-  return new Response(body, { status: 200, headers: { ...appHeaders(r.file), 'content-length': String(s.size) } });
+  if (!s?.isFile()) return plain(404, 'not found');
+  const body = head ? null : await readFile(r.file);
+  const length = body ? body.byteLength : s.size;
+  return new Response(body, { status: 200, headers: { ...appHeaders(r.file), 'content-length': String(length) } });
 }
 
 /** The still-encoded path after /deck-assets/ of an app:// URL, or null when it is not one. */
