@@ -1,10 +1,10 @@
 // `--live`: the fault again, in live mode on the containerized simulator (src/main/sim/containers/)
 // under a project of its own, timed from Docker's own `die` event for the killed container. The
 // engine is TIKV_STAGE_DOCKER_HOST's; the project's containers are removed afterwards.
-import { createServer } from 'node:net';
 import Docker from 'dockerode';
 import type { Browser } from 'playwright-core';
 import { dockerOptions } from '../../src/main/chaos/docker-engine';
+import { freePort } from '../../src/main/free-port';
 import { containerName, simClusterDown, simClusterUp } from '../../src/main/sim/containers/cluster';
 import { startApp, type RunningApp } from './app';
 import { indexText, waitFor, type ViewPage } from './browser';
@@ -26,17 +26,6 @@ export interface LiveResults {
 interface DieEvent {
   name: string;
   at: number;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((ok, fail) => {
-    const s = createServer();
-    s.once('error', fail);
-    s.listen(0, '127.0.0.1', () => {
-      const p = (s.address() as { port: number }).port;
-      s.close(() => ok(p));
-    });
-  });
 }
 
 /** The project's `die` events, as they come, with Docker's time (timeNano) rather than ours. */

@@ -138,17 +138,8 @@ export async function startScriptedPd(script: Script = healthyScript, port = 0):
   return pd;
 }
 
-/** A port nothing listens on (bound, then released). */
-export async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve, reject) => {
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => resolve());
-  });
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => s.close(() => resolve()));
-  return port;
-}
+// One copy of freePort for tests and scripts alike; importers of this file keep their import.
+export { freePort } from '../../../src/main/free-port';
 
 /** Polls `cond` until it holds or `timeoutMs` passes. */
 export async function waitFor(cond: () => boolean, timeoutMs = 3_000, what = 'condition'): Promise<void> {
