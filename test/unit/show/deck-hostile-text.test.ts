@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDeck } from '../../../src/main/show/deck';
 import { findImages, isSpace } from '../../../src/main/show/deck-assets';
 import { DECK_MAX_BYTES } from '../../../src/main/show/deck-file';
+import { codeLines } from '../../../src/main/show/fences';
 import { rewriteImages } from '../../../src/main/show/slide-body';
 import { fenceCloses, splitSlidev, takeNote } from '../../../src/main/show/slidev-split';
 import { parseDuration } from '../../../src/main/show/slidev-syntax';
@@ -98,10 +99,16 @@ describe('images in a slide (findImages, rewriteImages)', () => {
     const text = fc.oneof(textOf(chars), fc.array(fc.oneof(imageLike, textOf(chars, 3)), { maxLength: 6 }).map((xs) => xs.join('')));
     fc.assert(
       fc.property(text, (t) => {
-        const want = t.split('\n').flatMap((l, line) => oldImagesInLine(l.replace(/`[^`]*`/g, (m) => ' '.repeat(m.length))).map((m) => ({ ...m, line })));
+        // Fenced lines are code (fences have their own tests below); the regex saw only inline code.
+        const lines = t.split('\n');
+        const code = codeLines(lines);
+        const want = lines.flatMap((l, line) =>
+          code[line] ? [] : oldImagesInLine(l.replace(/`[^`]*`/g, (m) => ' '.repeat(m.length))).map((m) => ({ ...m, line }))
+        );
         expect(findImages(t)).toEqual(want);
       }),
-      { numRuns: 5000 }
+      // Once failed CI at random: a line opening a fence is code, though the regex saw an image.
+      { numRuns: 5000, examples: [['```![]( a)'], ['a\n  ```![b](c)\n![d](e)']] }
     );
     expect(findImages('![a]( <b c> "t" ) ![d](e \'f\') ![g](<h)')).toEqual([
       { alt: 'a', src: 'b c', line: 0 },
