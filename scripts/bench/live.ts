@@ -4,8 +4,8 @@
 import Docker from 'dockerode';
 import type { Browser } from 'playwright-core';
 import { dockerOptions } from '../../src/main/chaos/docker-engine';
-import { freePort } from '../../src/main/free-port';
-import { containerName, simClusterDown, simClusterUp } from '../../src/main/sim/containers/cluster';
+import { freePortSet } from '../../src/main/free-port';
+import { containerName, pdHostPorts, simClusterDown, simClusterUp } from '../../src/main/sim/containers/cluster';
 import { startApp, type RunningApp } from './app';
 import { indexText, waitFor, type ViewPage } from './browser';
 import { takeLiveLock } from './live-lock';
@@ -71,7 +71,7 @@ async function measureLocked(root: string, docker: Docker, engine: string, brows
   const views: ViewPage[] = [];
   try {
     log(`live: the containerized simulator as project ${project} (sim speed ${simSpeed}) ...`);
-    const up = await simClusterUp(docker, { project, pdPort: await freePort(), simSpeed, log: (l) => log(`live: ${l}`) });
+    const up = await simClusterUp(docker, { project, pdPort: await freePortSet(pdHostPorts), simSpeed, log: (l) => log(`live: ${l}`) });
     const dies = (watch = await watchDies(docker, project)).dies;
     app = await startApp(root, ['--mode', 'live', '--project', project, '--docker-host', engine, '--pd', up.pdUrl]);
     const { v, state } = await openViews(browser, app, log);

@@ -15,3 +15,26 @@ export function freePort(): Promise<number> {
     });
   });
 }
+
+/** Whether `port` on 127.0.0.1 can be listened on now. */
+export function portFree(port: number): Promise<boolean> {
+  return new Promise((ok) => {
+    const s = createServer();
+    s.once('error', () => ok(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => ok(true)));
+  });
+}
+
+/**
+ * A base port whose every port from `portsOf(base)` is free now: the simulated cluster's PDs
+ * publish base, base+2 and base+4 (pdHostPorts), and a free base alone says nothing of the others.
+ */
+export async function freePortSet(portsOf: (base: number) => readonly number[], tries = 50): Promise<number> {
+  for (let i = 0; i < tries; i++) {
+    const base = await freePort();
+    const ports = portsOf(base);
+    if (ports.some((p) => p > 65_535)) continue;
+    if ((await Promise.all(ports.map(portFree))).every(Boolean)) return base;
+  }
+  throw new Error(`no free set of ports found in ${tries} tries`);
+}

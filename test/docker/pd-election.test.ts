@@ -2,7 +2,6 @@
 // from the kill until the map shows a new leader, the presenter view must say that PD is
 // electing a leader, never that PD is not answering (issue 14). Then Restore all starts the
 // killed PD again.
-import { createServer } from 'node:net';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,32 +13,10 @@ import type { AppState } from '../../src/shared/contract';
 import { containerName, pdHostPorts, simClusterDown, simClusterUp } from '../../src/main/sim/containers/cluster';
 import { launchChromium, startWeb, type RunningApp } from '../e2e/harness';
 import { engineOrSkip, ensureBaseImage } from './support';
+import { freePortSet } from '../../src/main/free-port';
 
 const { docker } = engineOrSkip();
 const PROJECT = 'electtest';
-
-function portOpen(port: number): Promise<boolean> {
-  return new Promise((ok) => {
-    const s = createServer();
-    s.once('error', () => ok(false));
-    s.listen(port, '127.0.0.1', () => s.close(() => ok(true)));
-  });
-}
-
-/** A base port whose pd0/pd1/pd2 host ports (base, +2, +4) are all free. */
-async function freePdPort(): Promise<number> {
-  for (;;) {
-    const base = await new Promise<number>((ok) => {
-      const s = createServer();
-      s.listen(0, '127.0.0.1', () => {
-        const p = (s.address() as { port: number }).port;
-        s.close(() => ok(p));
-      });
-    });
-    if (base > 65_000) continue;
-    if ((await Promise.all(pdHostPorts(base).map(portOpen))).every(Boolean)) return base;
-  }
-}
 
 /** What the presenter view showed at one moment (sampled in the page). */
 interface PageSample {
@@ -69,7 +46,7 @@ describe.skipIf(!docker)('a PD leader fault on the containerized simulator at sp
   beforeAll(async () => {
     await simClusterDown(d, { project: PROJECT }).catch(() => undefined);
     await ensureBaseImage(d);
-    const pdPort = await freePdPort();
+    const pdPort = await freePortSet(pdHostPorts);
     await simClusterUp(d, { project: PROJECT, pdPort, simSpeed: 1, log: (l) => console.log(`cluster:sim ${l}`) });
     app = await startWeb(['--mode', 'live', '--project', PROJECT, '--docker-host', engine, '--data-dir', dataDir]);
     ws = new WebSocket(`${app.url.replace('http', 'ws')}/ws`);

@@ -30,7 +30,7 @@ describe('freePort', () => {
     const shared = await import('../../../src/main/free-port');
     const helpers = await import('../cluster/helpers');
     expect(helpers.freePort).toBe(shared.freePort);
-    expect(readFileSync(join(ROOT, 'scripts/bench/live.ts'), 'utf8')).toContain("import { freePort } from '../../src/main/free-port';");
+    expect(readFileSync(join(ROOT, 'scripts/bench/live.ts'), 'utf8')).toContain("import { freePortSet } from '../../src/main/free-port';");
   });
 
   it('gives a port on 127.0.0.1 that can be listened on right away', async () => {
@@ -43,5 +43,20 @@ describe('freePort', () => {
       s.listen(port, '127.0.0.1', () => ok());
     });
     await new Promise<void>((ok) => s.close(() => ok()));
+  });
+
+  it('freePortSet: every port of the set is free (the PDs publish base, +2 and +4), or it says none was found', async () => {
+    const { freePortSet, portFree } = await import('../../../src/main/free-port');
+    const held = createServer();
+    await new Promise<void>((ok) => held.listen(0, '127.0.0.1', () => ok()));
+    const taken = (held.address() as { port: number }).port;
+    try {
+      expect(await portFree(taken)).toBe(false);
+      await expect(freePortSet((b) => [b, taken], 3)).rejects.toThrow('no free set of ports found in 3 tries');
+      const base = await freePortSet((b) => [b, b + 2, b + 4]);
+      expect(await Promise.all([base, base + 2, base + 4].map(portFree))).toEqual([true, true, true]);
+    } finally {
+      await new Promise<void>((ok) => held.close(() => ok()));
+    }
   });
 });
