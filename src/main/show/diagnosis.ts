@@ -125,7 +125,7 @@ function leadersFinding(s: Subject, timeline: readonly TimelineEvent[], last: Cl
     return finding('leaders', `Its region leaders moved to ${whom}${gains ? ` (${gains})` : ''} ${formatDuration(moved.at - s.at)} after the ${what}`, why);
   }
   const expect = s.kind === 'pause' || s.kind === 'partition' ? '15–35 s' : '10–20 s';
-  return finding('leaders', 'Its leaders have not all moved off yet', `After a ${what}, Raft elections on the survivors usually take ${expect}.`, s.since);
+  return finding('leaders', 'Its leaders have not all moved off yet', `After ${/^[aeiou]/.test(what) ? 'an' : 'a'} ${what}, Raft elections on the survivors usually take ${expect}.`, s.since);
 }
 
 function pdFindings(s: Subject, timeline: readonly TimelineEvent[]): Finding[] {
@@ -221,7 +221,7 @@ function majorityFindings(s: Subject, faults: readonly FaultRecord[], last: Clus
       finding(
         'data',
         are,
-        `Every region has ${has} of its ${m.perRegion} replicas up. That is no Raft majority, so writes to those regions stall until a store comes back${stale}. Nothing committed is erased, but the cluster cannot commit now.`
+        `${m.perRegion === 1 ? "Every region's only replica is out" : `Every region has ${has} of its ${m.perRegion} replicas up`}. That is no Raft majority, so writes to those regions stall until a store comes back${stale}. Nothing committed is erased, but the cluster cannot commit now.`
       )
     ];
   }
@@ -240,7 +240,7 @@ function overlapFinding(headline: string, count: number, m: Majority): Finding {
     return finding('data', headline, `Every region still had at least ${m.perRegion - count} of its ${m.perRegion} replicas up, a Raft majority, so writes kept committing.`);
   const what =
     m.kind === 'all-lost'
-      ? `Every region then had fewer than ${m.need} of its ${m.perRegion} replicas up, no Raft majority, so writes to them stalled`
+      ? `${m.perRegion === 1 ? "Every region's only replica was then out" : `Every region then had fewer than ${m.need} of its ${m.perRegion} replicas up`}, no Raft majority, so writes to them stalled`
       : `Some regions may then have lost their Raft majority: those with ${losers(count, m.lostAt)}. Writes to those regions stalled`;
   return finding('data', headline, `${what} until a store came back. What was committed is kept on disk.`);
 }
@@ -304,12 +304,27 @@ function workloadFinding(s: Subject, timeline: readonly TimelineEvent[], last: C
     : finding('workload', 'No workload dip so far', '', s.since);
 }
 
+const OUT_AGAIN_AFTER_MS = 5000;
+
+/** How a store that had come back is out again, by Docker's word (PD lags a restart), or null. */
+function outAgain(n: TikvStoreRow | null): string | null {
+  if (!n) return null;
+  if (n.partitioned) return 'it is cut off the network';
+  if (n.container === 'exited' || n.container === 'paused') return `its container is ${n.container}`;
+  return n.container === 'missing' ? 'its container is gone' : null;
+}
+
 function recoveryFinding(s: Subject, timeline: readonly TimelineEvent[], last: ClusterSnapshot | null): Finding | null {
   const node = last?.tikv.find((n) => n.name === s.node) ?? null;
   if (s.restoredAt === null) {
     if (node && !storeIsOut(node)) return null;
     return finding('recovery', `${s.label} is still out`, 'The Recovery chapter (or Restore all) brings it back.');
   }
+  const again = outAgain(node);
+  // The snapshot is now; the timeline may lag it (a flapping store's last change is folded until
+  // it settles). A second or so after the restore, Docker's word is fresh enough to trust.
+  if (again && last && last.now - s.restoredAt > OUT_AGAIN_AFTER_MS)
+    return finding('recovery', `${s.label} is out again`, `It came back ${formatDuration(s.restoredAt - s.at)} after the ${noun(s.kind)}, and ${again} now.`);
   const started = firstAfter(timeline, 'container-started', s.node, s.at);
   const from = started?.at ?? s.restoredAt;
   const up = firstAfter(timeline, 'pd-up', s.node, from);

@@ -99,30 +99,36 @@ export const FLAP_WINDOW_MS = 60_000;
 export const FAULT_MEMORY = 64;
 /** The timeline's length: the runtime keeps no more events than this... */
 export const TIMELINE_LIMIT = 500;
-/** ...of which up to this many are the faults' own (fault-injected, restored), kept apart. */
+/** ...of which up to this many are the faults' own (fault-injected, restored), kept apart... */
 export const FAULT_EVENTS_KEPT = 100;
+/** ...and up to this many what the diagnosis reads of them: the faulted nodes' changes, the dip. */
+export const FAULT_NEWS_KEPT = 150;
 
 export function createTracker(): TimelineTracker {
   return { stores: {}, pds: {}, pdLeader: null, faults: [], restores: [], workload: idleWorkload(0), timeScale: 1, flaps: {} };
 }
 
 const isFaultEvent = (e: TimelineEvent): boolean => e.kind === 'fault-injected' || e.kind === 'restored';
+const newest = <T>(xs: readonly T[], n: number): T[] => xs.slice(Math.max(0, xs.length - n));
 
 /**
- * The timeline with `added`, in time order, at most TIMELINE_LIMIT long. The newest
- * FAULT_EVENTS_KEPT of the faults' own events are never pushed out by state changes, however
- * many there are; the other events share the rest, newest kept. Pure.
+ * The timeline with `added`, in time order, at most TIMELINE_LIMIT long. State changes cannot
+ * push out what the diagnosis tells: the newest FAULT_EVENTS_KEPT of the faults' own events, and
+ * the newest FAULT_NEWS_KEPT of the faulted nodes' changes and the workload's dips. The other
+ * events (a PD hiccup over 400 stores is 800) share the rest, newest kept. Pure.
  */
 export function appendTimeline(events: readonly TimelineEvent[], added: readonly TimelineEvent[]): TimelineEvent[] {
   if (added.length === 0) return events as TimelineEvent[];
   // Explicit events may arrive late (a fault's injectedAt precedes its promise resolving).
   const all = [...events, ...added].sort((a, b) => a.at - b.at);
   if (all.length <= TIMELINE_LIMIT) return all;
-  const faults = all.filter(isFaultEvent);
-  const routine = all.filter((e) => !isFaultEvent(e));
-  const keptFaults = faults.slice(Math.max(0, faults.length - FAULT_EVENTS_KEPT));
-  const room = TIMELINE_LIMIT - keptFaults.length;
-  const keep = new Set<TimelineEvent>([...keptFaults, ...routine.slice(Math.max(0, routine.length - room))]);
+  const faults = newest(all.filter(isFaultEvent), FAULT_EVENTS_KEPT);
+  const faulted = new Set(faults.map((e) => e.node));
+  const isNews = (e: TimelineEvent): boolean => !isFaultEvent(e) && (e.kind.startsWith('workload-') || (e.node !== null && faulted.has(e.node)));
+  const news = newest(all.filter(isNews), FAULT_NEWS_KEPT);
+  const keep = new Set<TimelineEvent>([...faults, ...news]);
+  const routine = all.filter((e) => !keep.has(e) && !isFaultEvent(e));
+  for (const e of newest(routine, TIMELINE_LIMIT - keep.size)) keep.add(e);
   return all.filter((e) => keep.has(e));
 }
 
@@ -192,7 +198,8 @@ export function noteEvent(tracker: TimelineTracker, ev: TimelineEvent): Timeline
 /** A fault or restore on `node` (null: every node) ends its folding: what follows is news. */
 function closeFlaps(t: TimelineTracker, node: string | null): void {
   // A key is `signal:node`; the signal has no colon, a node name may.
-  for (const [key, f] of Object.entries(t.flaps)) if (node === null || key.slice(key.indexOf(':') + 1) === node) f.closing = true;
+  for (const [key, f] of Object.entries(t.flaps))
+    if (node === null || key.slice(key.indexOf(':') + 1) === node || (key === LEADERSHIP && node.startsWith('pd'))) f.closing = true;
 }
 
 /** The most recent recorded fault on `node` at or before `at`. */
@@ -276,7 +283,7 @@ export function observe(
     }
   }
   if (pdFresh && next.pdLeader !== null && next.pdLeader !== t.pdLeader) {
-    if (!seeding && t.pdLeader !== null) add(pdAt, 'note', next.pdLeader, `PD leader is now ${next.pdLeader} (was ${t.pdLeader})`);
+    if (!seeding && t.pdLeader !== null) add(pdAt, 'note', next.pdLeader, `${PD_LEADER_NOTE}${next.pdLeader} (was ${t.pdLeader})`);
     t.pdLeader = next.pdLeader;
   }
 
@@ -286,6 +293,10 @@ export function observe(
   shown.sort((a, b) => a.at - b.at);
   return { events: shown, tracker: t };
 }
+
+const PD_LEADER_NOTE = 'PD leader is now ';
+/** PD's leadership is one signal of the cluster's, whichever member the note names. */
+const LEADERSHIP = 'leadership:PD';
 
 /** Which signal an event is a change of; null for what is never folded (faults, workload). */
 function signalOf(e: TimelineEvent): string | null {
@@ -307,10 +318,11 @@ function signalOf(e: TimelineEvent): string | null {
   }
 }
 
-/** The folded signal's last change, told with how many were folded. */
-function settled(t: TimelineTracker, f: FlapTrack, last: TimelineEvent): TimelineEvent {
+/** The folded signal's last change, told with how many were folded (before a fault, if one ended it). */
+function settled(t: TimelineTracker, f: FlapTrack, last: TimelineEvent, byFault: boolean): TimelineEvent {
   const n = f.folded;
-  return { ...last, text: `${last.text} (settled after ${n} change${n === 1 ? '' : 's'} folded over ${dur(t, last.at - f.since)})` };
+  const changes = `${n} change${n === 1 ? '' : 's'} folded over ${dur(t, last.at - f.since)}`;
+  return { ...last, text: `${last.text} (${byFault ? `the last of ${changes}` : `settled after ${changes}`})` };
 }
 
 /** The events (in time order) as shown: a flapping signal's repeats folded (see FLAP_BURST). */
@@ -319,7 +331,7 @@ function fold(t: TimelineTracker, events: TimelineEvent[], now: number): Timelin
   // A fault or restore was recorded since: close what was folding before it.
   for (const [key, f] of Object.entries(t.flaps)) {
     if (!f.closing) continue;
-    if (f.folded > 0 && f.last) out.push(settled(t, f, f.last));
+    if (f.folded > 0 && f.last) out.push(settled(t, f, f.last, true));
     delete t.flaps[key];
   }
   for (const e of events) {
@@ -328,7 +340,7 @@ function fold(t: TimelineTracker, events: TimelineEvent[], now: number): Timelin
       out.push(e);
       continue;
     }
-    const key = `${sig}:${e.node}`;
+    const key = e.kind === 'note' && e.text.startsWith(PD_LEADER_NOTE) ? LEADERSHIP : `${sig}:${e.node}`;
     const f = (t.flaps[key] ??= { recent: [], folded: 0, since: e.at, last: null, closing: false });
     if (f.folded > 0) {
       f.folded++;
@@ -342,13 +354,14 @@ function fold(t: TimelineTracker, events: TimelineEvent[], now: number): Timelin
       continue;
     }
     const span = dur(t, e.at - (f.recent[0] ?? e.at));
-    out.push({ at: e.at, kind: 'note', node: e.node, text: `${e.node} is flapping (${FLAP_BURST + 1} changes in ${span}); repeats are folded until it settles` });
+    const who = key === LEADERSHIP ? "PD's leadership" : e.node;
+    out.push({ at: e.at, kind: 'note', node: e.node, text: `${who} is flapping (${FLAP_BURST + 1} changes in ${span}); repeats are folded until it settles` });
     Object.assign(f, { recent: [], folded: 1, since: e.at, last: e });
   }
   // Quiet for a window: a folded signal has settled; an idle one is forgotten.
   for (const [key, f] of Object.entries(t.flaps)) {
     if (f.folded > 0 && f.last && now - f.last.at >= FLAP_WINDOW_MS) {
-      out.push(settled(t, f, f.last));
+      out.push(settled(t, f, f.last, false));
       delete t.flaps[key];
     } else if (f.folded === 0 && f.recent.every((x) => now - x >= FLAP_WINDOW_MS)) delete t.flaps[key];
   }

@@ -209,3 +209,33 @@ function pairwise(faults: readonly FaultRecord[]): { count: number; nodes: strin
 }
 
 const names = (xs: readonly string[]): string => (xs.length <= 1 ? (xs[0] ?? '') : `${xs.slice(0, -1).join(', ')} and ${xs[xs.length - 1] ?? ''}`);
+
+describe('diagnosis: small clusters and a store that went out again', () => {
+  it('with one store, its only replica: no "none of its 1 replicas", no "fewer than 1"', () => {
+    const now = data(diagnose([injected('tikv0')], [kill('tikv0')], cluster(1, () => true)));
+    expect(now).toContain("Every region's only replica is out. That is no Raft majority");
+    const restored = kill('tikv0', { restoredAt: T0 + 10 * S, status: 'restored' });
+    const past = data(diagnose([injected('tikv0')], [restored], cluster(1, () => false)));
+    expect(past).toContain("Every region's only replica was then out, no Raft majority");
+    expect(`${now} ${past}`).not.toMatch(/of its 1 replicas|fewer than 1 /);
+  });
+
+  it('a store that exited by itself, not yet moved off: "After an exit"', () => {
+    const exit: TimelineEvent = { at: T0, kind: 'container-exited', node: 'tikv1', text: 'tikv1 container exited (Docker)' };
+    const leaders = diagnose([exit], [], cluster(3, (i) => i === 1)).find((f) => f.kind === 'leaders');
+    expect(leaders?.detail).toMatch(/^After an exit, Raft elections/);
+  });
+
+  it('a store that came back and is out again now is not told "is back", whatever the timeline says', () => {
+    // The timeline's last word is the start (a flapping store's later exits are folded).
+    const tl: TimelineEvent[] = [
+      { at: T0, kind: 'container-exited', node: 'tikv1', text: 'tikv1 container exited (Docker)' },
+      { at: T0 + 2 * S, kind: 'container-started', node: 'tikv1', text: 'tikv1 container running again (Docker)' }
+    ];
+    const rec = diagnose(tl, [], cluster(3, (i) => i === 1)).find((f) => f.kind === 'recovery');
+    expect(`${rec?.headline}. ${rec?.detail}`).toBe('tikv1 is out again. It came back 2 s after the exit, and its container is exited now.');
+    // Just after a restart Docker's word may still be the old one: no claim yet.
+    const fresh = diagnose(tl, [], cluster(3, (i) => i === 1, { now: T0 + 4 * S, takenAt: T0 + 4 * S })).find((f) => f.kind === 'recovery');
+    expect(fresh?.headline).toBe('tikv1 is back');
+  });
+});

@@ -415,11 +415,29 @@ describe('timeline: a flapping store', () => {
       events.push(...r.events.filter((e) => e.node === 'tikv2'));
       prev = next;
     }
-    const closed = events.find((e) => e.text.includes('settled after'));
+    // It never settled: the fault ended the folding, and the text says so.
+    expect(events.some((e) => e.text.includes('settled after'))).toBe(false);
+    const closed = events.find((e) => / \(the last of \d+ changes folded over \d+ s\)$/.test(e.text));
     expect(closed?.at).toBeLessThan(T0 + 30 * S);
     const after = events.filter((e) => e.at >= T0 + 30 * S);
     expect(after[0]?.text).toBe('PD marks tikv2 Disconnected, 0 s after the kill (no heartbeat for 20 s)');
     expect(after.filter((e) => e.kind.startsWith('pd-')).length).toBe(4);
+  });
+
+  it('PD elections going back and forth are one signal, told as PD\'s leadership, not a member flapping', () => {
+    let tracker = createTracker();
+    let prev: ClusterSnapshot | null = null;
+    const events: TimelineEvent[] = [];
+    for (let i = 0; i <= 8; i++) {
+      const next = snapshot(T0 + i * 3 * S, { tikv0: {}, tikv1: {} }, null, { pdLeader: i % 2 === 0 ? 'pd0' : 'pd1' });
+      const r = observe(prev, next, tracker);
+      tracker = r.tracker;
+      events.push(...r.events);
+      prev = next;
+    }
+    const notes = events.map((e) => e.text);
+    expect(notes.filter((t) => t.startsWith('PD leader is now'))).toHaveLength(4);
+    expect(notes.filter((t) => t.includes('is flapping'))).toEqual(["PD's leadership is flapping (5 changes in 12 s); repeats are folded until it settles"]);
   });
 
   it('stays small under a flood of recorded faults, and measures from the newest', () => {
@@ -458,6 +476,24 @@ describe('appendTimeline: the bounded timeline', () => {
     expect(tl.slice(0, 2).map((e) => e.text)).toEqual(['kill 0', 'restore 60']);
     expect(tl[tl.length - 1]?.at).toBe(5095);
     expect(tl.map((e) => e.at)).toEqual([...tl.map((e) => e.at)].sort((x, y) => x - y));
+  });
+
+  it('a PD hiccup over 400 stores keeps what the diagnosis reads: the faulted node\'s changes and the dip', () => {
+    const news: TimelineEvent[] = [
+      kill(0),
+      { at: 12, kind: 'leaders-moved', node: 'tikv1', from: 12, gains: [], text: 'leaders moved off tikv1: 12 → 0' },
+      { at: 15, kind: 'pd-disconnected', node: 'tikv1', text: 'PD marks tikv1 Disconnected' },
+      { at: 3, kind: 'workload-dip', node: null, baselineOps: 1000, ops: 100, text: 'throughput dipping' }
+    ];
+    let tl = appendTimeline([], news);
+    const hiccup = (at: number, kind: 'pd-disconnected' | 'pd-up'): TimelineEvent[] =>
+      Array.from({ length: 400 }, (_, i) => ({ at, kind, node: `n${i}`, text: `${kind} n${i}` }));
+    tl = appendTimeline(tl, hiccup(20, 'pd-disconnected'));
+    tl = appendTimeline(tl, hiccup(22, 'pd-up'));
+    expect(tl.length).toBeLessThanOrEqual(TIMELINE_LIMIT);
+    expect(news.every((e) => tl.includes(e))).toBe(true);
+    // The rest is the newest of the hiccup.
+    expect(tl[tl.length - 1]?.kind).toBe('pd-up');
   });
 
   it('a flood of fault events is bounded too: the newest kept, the routine ones keep the rest', () => {
