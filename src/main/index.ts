@@ -6,6 +6,7 @@
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { app, BrowserWindow, dialog, ipcMain, Menu, powerSaveBlocker, protocol, screen, session, type Display } from 'electron';
+import { viewWants } from '../shared/contract';
 import { initialKeyTracker, intentToRequest, keyDown, keyTick, keysLost, keyUp, sendCall, type KeyIntent, type KeyTracker } from '../shared/keys';
 import { USAGE, parseConfig } from './config';
 import { createLiveDeps } from './live';
@@ -245,7 +246,9 @@ async function main(): Promise<void> {
   const live = (): BrowserWindow[] => windows.filter((w) => !w.isDestroyed());
   stage.subscribe((event, payload) =>
     ipc.broadcast(
-      live().map((w) => w.webContents),
+      live()
+        .filter((w) => viewWants(w === audience ? 'audience' : 'presenter', event))
+        .map((w) => w.webContents),
       event,
       payload
     )

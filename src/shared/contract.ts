@@ -125,6 +125,20 @@ export const EVENT_NAMES: readonly EventName[] = ['deck', 'position', 'details',
 
 export type StateEvent = { [E in EventName]: { event: E; payload: EventPayloads[E] } }[EventName];
 
+/** The views a page can be. */
+export type ViewName = 'audience' | 'presenter';
+
+/**
+ * Whether `view` is sent `event`. The audience never shows the action log and keeps none, so it
+ * is not sent it (1–4 lines a key press); the presenter, and a script, get every event.
+ */
+export function viewWants(view: ViewName, event: EventName): boolean {
+  return view === 'presenter' || (event !== 'log' && event !== 'logEntry');
+}
+
+/** The WebSocket's query for a view that is not sent everything: `/ws?view=audience`. */
+export const WS_VIEW_PARAM = 'view';
+
 /** The whole state as the events a fresh view needs, in EVENT_NAMES order. */
 export function stateEvents(s: AppState): StateEvent[] {
   const { position, details } = splitShow(s.show);

@@ -107,6 +107,11 @@ describe('the packaged shell on the stand-in', () => {
     await bothAt(2);
     // The key was main's: prevented before the page could act on it a second time.
     expect(audience.webContents.inputs.at(-1)).toMatchObject({ key: 'PageDown', prevented: true });
+    // Each move is logged; only the presenter, which shows the log, is sent it.
+    const logged = (sent: string[]): string[] => sent.filter((c) => c.startsWith('tikv-stage:event:log'));
+    expect(logged(presenter.webContents.sent)).toContain('tikv-stage:event:logEntry');
+    expect(logged(audience.webContents.sent)).toEqual([]);
+    expect(audience.webContents.sent).toContain('tikv-stage:event:position');
   });
 
   it('swallows reload (Ctrl/Cmd+R) in both windows', async () => {

@@ -1,9 +1,10 @@
 // Which pages are the app's own: an exact comparison of the parsed URL's scheme and host (and
 // port), never a string prefix (`…/index.html.evil.html` and `app://stage.evil/` are not ours).
 // Used for IPC senders, will-navigate, will-frame-navigate and will-redirect alike.
+import type { ViewName } from '../../shared/contract';
 import { APP_HOST, APP_PAGE, APP_SCHEME } from './app-protocol';
 
-export type View = 'audience' | 'presenter';
+export type View = ViewName;
 
 export interface TrustOptions {
   /** Whether this is a packaged app (app.isPackaged). */

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join, normalize, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { stateEvents, wsClientFrame, type AppState, type EventName, type EventPayloads, type WsServerFrame } from '../../shared/contract';
+import { WS_VIEW_PARAM, stateEvents, viewWants, wsClientFrame, type AppState, type EventName, type EventPayloads, type ViewName, type WsServerFrame } from '../../shared/contract';
 import { createClientQueue, type ClientQueue, type ClientQueueOptions } from './client-queue';
 import { contentSecurityPolicy, contentType } from '../page-headers';
 import { isInside } from '../paths';
@@ -113,8 +113,17 @@ async function answerFrame(handlers: Handlers, data: string): Promise<string | n
   }
 }
 
+/** What a WebSocket's request target says it is (`/ws?view=audience`); anything else gets every event. */
+export function viewOfTarget(target: string | undefined): ViewName {
+  try {
+    return new URL(target ?? '/', 'http://localhost').searchParams.get(WS_VIEW_PARAM) === 'audience' ? 'audience' : 'presenter';
+  } catch {
+    return 'presenter';
+  }
+}
+
 /** One view's WebSocket: its requests and events go through a bounded queue. */
-function serveClient(ws: WebSocket, opts: WebServerOptions, log: (line: string) => void): ClientQueue {
+function serveClient(ws: WebSocket, view: ViewName, opts: WebServerOptions, log: (line: string) => void): ClientQueue {
   const queue = createClientQueue(
     {
       get bufferedAmount() {
@@ -141,7 +150,7 @@ function serveClient(ws: WebSocket, opts: WebServerOptions, log: (line: string) 
   // A fresh view gets everything at once, then events.
   try {
     for (const e of stateEvents(opts.state()))
-      queue.event(e.event, JSON.stringify({ type: 'event', event: e.event, payload: e.payload } satisfies WsServerFrame));
+      if (viewWants(view, e.event)) queue.event(e.event, JSON.stringify({ type: 'event', event: e.event, payload: e.payload } satisfies WsServerFrame));
   } catch (e) {
     log(`web: first state for a new view failed: ${(e as Error).message}`);
   }
@@ -241,10 +250,11 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
     }
   });
 
-  const queues = new Map<WebSocket, ClientQueue>();
+  const queues = new Map<WebSocket, { q: ClientQueue; view: ViewName }>();
 
-  wss.on('connection', (ws: WebSocket) => {
-    queues.set(ws, serveClient(ws, opts, log));
+  wss.on('connection', (ws: WebSocket, req: IncomingMessage) => {
+    const view = viewOfTarget(req.url);
+    queues.set(ws, { q: serveClient(ws, view, opts, log), view });
     ws.on('close', () => queues.delete(ws));
   });
 
@@ -270,15 +280,16 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
       // An appended log line cannot be coalesced (a replaced one would be lost): a client that
       // is behind gets the whole (bounded) log instead, which replaces its copy.
       let whole: string | null = null;
-      for (const q of queues.values()) {
+      for (const { q, view } of queues.values()) {
+        if (!viewWants(view, event)) continue;
         if (event !== 'logEntry' || !q.behind()) q.event(event, text);
         else q.event('log', (whole ??= JSON.stringify({ type: 'event', event: 'log', payload: opts.state().log } satisfies WsServerFrame)));
       }
     },
     clients: () => wss.clients.size,
-    clientStats: () => [...queues.values()].map((q) => q.stats()),
+    clientStats: () => [...queues.values()].map(({ q }) => q.stats()),
     async close() {
-      for (const q of queues.values()) q.close();
+      for (const { q } of queues.values()) q.close();
       for (const ws of wss.clients) ws.terminate();
       wss.close();
       server.closeAllConnections();

@@ -28,7 +28,7 @@ const view = viewFromLocation(window.location);
 document.documentElement.dataset.view = view;
 document.title = view === 'presenter' ? 'TiKV Stage — presenter' : 'TiKV Stage';
 
-const bridge = pickBridge(window, browserSocket(WebSocket));
+const bridge = pickBridge(window, browserSocket(WebSocket), view);
 bindBridge(bridge);
 // The audience never shows the action log, so it does not keep one.
 startSync(bridge, stageStore, { pace: clock, log: view === 'presenter' });

@@ -406,8 +406,12 @@ export function createElectronStandin(opts: StandinOptions) {
       return { url: this.getURL() };
     }
     isDestroyed = (): boolean => this.win.isDestroyed();
+    /** The channels main sent this page, newest last (the last 500). */
+    readonly sent: string[] = [];
     send(channel: string, ...args: unknown[]): void {
       if (this.isDestroyed()) throw new Error('Object has been destroyed');
+      this.sent.push(channel);
+      if (this.sent.length > 500) this.sent.shift();
       this.win.page?.deliver(channel, args);
     }
     setWindowOpenHandler(fn: (d: { url: string }) => { action: 'allow' | 'deny' }): void {

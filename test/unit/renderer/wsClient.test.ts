@@ -83,6 +83,9 @@ describe('WebSocket StageApi client', () => {
   it('builds the URL from the page origin', () => {
     expect(wsUrlFor({ protocol: 'http:', host: '127.0.0.1:5173' })).toBe('ws://127.0.0.1:5173/ws');
     expect(wsUrlFor({ protocol: 'https:', host: 'stage.local' })).toBe('wss://stage.local/ws');
+    // The audience says what it is: it is not sent the action log (viewWants).
+    expect(wsUrlFor({ protocol: 'http:', host: '127.0.0.1:5173' }, 'audience')).toBe('ws://127.0.0.1:5173/ws?view=audience');
+    expect(wsUrlFor({ protocol: 'http:', host: '127.0.0.1:5173' }, 'presenter')).toBe('ws://127.0.0.1:5173/ws');
   });
 
   it('matches replies to requests by id, whatever order they come back in', async () => {

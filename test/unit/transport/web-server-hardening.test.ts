@@ -321,3 +321,37 @@ describe('backpressure and the action log', () => {
     sock.destroy();
   }, 30_000);
 });
+
+describe('what each view is sent', () => {
+  /** A client on `target` that records the names of the events it is sent. */
+  async function listen(port: number, target: string): Promise<{ events: string[]; ws: WebSocket }> {
+    const ws = new WebSocket(`ws://127.0.0.1:${port}${target}`);
+    const events: string[] = [];
+    ws.on('message', (d) => {
+      const f = JSON.parse(String(d)) as { type: string; event?: string };
+      if (f.type === 'event' && f.event) events.push(f.event);
+    });
+    await new Promise((ok, fail) => {
+      ws.once('open', ok);
+      ws.once('error', fail);
+    });
+    return { events, ws };
+  }
+
+  it('the audience (/ws?view=audience) is not sent the action log, on connect or after; the presenter and a script are', async () => {
+    const s = await start();
+    const audience = await listen(s.port, '/ws?view=audience');
+    const presenter = await listen(s.port, '/ws');
+    const script = await listen(s.port, '/ws?view=something-else');
+    await expect.poll(() => presenter.events.length).toBeGreaterThan(0);
+    const entry: ActionLogEntry = { seq: 1, at: 1, what: 'next', outcome: 'ok', detail: '' };
+    s.broadcast('logEntry', entry);
+    s.broadcast('log', [entry]);
+    s.broadcast('cluster', { mode: 'sim' } as unknown as AppState['cluster']);
+    await expect.poll(() => [audience, presenter, script].map((c) => c.events.at(-1))).toEqual(['cluster', 'cluster', 'cluster']);
+    expect(audience.events).not.toContain('log');
+    expect(audience.events).not.toContain('logEntry');
+    for (const c of [presenter, script]) expect(c.events.filter((e) => e === 'log' || e === 'logEntry')).toEqual(['log', 'logEntry', 'log']);
+    for (const c of [audience, presenter, script]) c.ws.close();
+  });
+});

@@ -1,6 +1,6 @@
 // How the page reaches main: Electron's preload puts a StageApi on window.api; without it
 // (browser mode, `npm run web`) the page opens a WebSocket to its own origin at /ws.
-import type { RequestName, StageApi } from '../../../shared/contract';
+import type { RequestName, StageApi, ViewName } from '../../../shared/contract';
 import type { ConnectionStatus, SocketFactory } from './wsClient';
 import { createWsClient, wsUrlFor } from './wsClient';
 
@@ -37,7 +37,8 @@ function deadBridge(detail: string): Bridge {
   return { kind: 'none', api, status: () => status, onStatus: () => () => undefined };
 }
 
-export function pickBridge(host: HostLike, socket: SocketFactory): Bridge {
+/** `view` tells browser mode's server what this page is sent (viewWants); Electron's main knows its windows. */
+export function pickBridge(host: HostLike, socket: SocketFactory, view: ViewName = 'presenter'): Bridge {
   if (isStageApi(host.api)) {
     const api = host.api;
     return { kind: 'electron', api, status: () => ALWAYS_OPEN, onStatus: () => () => undefined };
@@ -46,6 +47,6 @@ export function pickBridge(host: HostLike, socket: SocketFactory): Bridge {
   if ((protocol !== 'http:' && protocol !== 'https:') || !h) {
     return deadBridge('this page has no bridge to the app (no preload API, and not served over http)');
   }
-  const client = createWsClient({ url: wsUrlFor(host.location), socket });
+  const client = createWsClient({ url: wsUrlFor(host.location, view), socket });
   return { kind: 'websocket', api: client, status: () => client.status(), onStatus: (l) => client.onStatus(l) };
 }

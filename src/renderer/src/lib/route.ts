@@ -1,7 +1,9 @@
 // Which view this page is. Browser mode: `/` is the audience, `/presenter` the presenter view.
 // Electron loads index.html from disk, so it says `?view=presenter` instead.
 
-export type View = 'audience' | 'presenter';
+import type { ViewName } from '../../../shared/contract';
+
+export type View = ViewName;
 
 export interface LocationLike {
   pathname: string;

@@ -18,7 +18,7 @@ import type {
   StateEvent,
   WsClientFrame
 } from '../../../shared/contract';
-import { EVENT_NAMES, stateEvents } from '../../../shared/contract';
+import { EVENT_NAMES, WS_VIEW_PARAM, stateEvents, type ViewName } from '../../../shared/contract';
 import { createEventTally, type EventTally } from './event-tally';
 
 /** The few things the client needs from a socket. */
@@ -365,6 +365,8 @@ export function browserSocket(Ctor: typeof WebSocket): SocketFactory {
 }
 
 /** ws://host/ws for http pages, wss://host/ws for https. */
-export function wsUrlFor(loc: { protocol: string; host: string }): string {
-  return `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/ws`;
+/** The app's WebSocket on the page's own origin; the audience says so, and is not sent the log. */
+export function wsUrlFor(loc: { protocol: string; host: string }, view: ViewName = 'presenter'): string {
+  const base = `${loc.protocol === 'https:' ? 'wss' : 'ws'}://${loc.host}/ws`;
+  return view === 'presenter' ? base : `${base}?${WS_VIEW_PARAM}=${view}`;
 }
