@@ -79,16 +79,21 @@ export function foldRound(prev: StoreRates, round: ReadonlyMap<string, StoreRead
     if (v !== undefined) to.set(name, v);
   };
   for (const [name, r] of round) {
-    // Baselines are kept through an outage: a restarted TiKV's counter went down, which rateOf refuses.
+    // Baselines are kept through an 'unknown' round; a 'silent' one drops them below.
     carry(prev.requests, requests, name);
     carry(prev.failures, failures, name);
     carry(prev.ops, ops, name);
     carry(prev.failRates, failRates, name);
     if (r === 'unknown') continue;
     if (r === 'silent') {
-      // A TiKV that does not answer serves nothing (and cannot count its failures).
+      // A TiKV that does not answer serves nothing (and cannot count its failures). Its
+      // baselines go too: a restarted TiKV whose counter has already passed the old one by its
+      // first read would otherwise spread that first rate over the whole outage. The first
+      // reading after an outage only sets a baseline.
       ops.set(name, 0);
       failRates.delete(name);
+      requests.delete(name);
+      failures.delete(name);
       continue;
     }
     const rate = rateOf(prev.requests.get(name), r.requests, r.at);

@@ -157,4 +157,33 @@ describe('tikv metrics: pure parts', () => {
     expect(Object.fromEntries(s.ops)).toEqual({ tikv0: 0 });
     expect(foldRound(s, new Map()).requests.size).toBe(0);
   });
+
+  it('after a silent round, the first reading of a restarted TiKV only sets a baseline, even past the old counter', () => {
+    const at = (requests: number, failures: number, t: number): StoreReading => ({ requests, failures, at: t });
+    let s = foldRound(noStoreRates(), new Map([['tikv0', at(1000, 10, 0)]]));
+    s = foldRound(s, new Map([['tikv0', at(2000, 20, 1000)]]));
+    expect(Object.fromEntries(s.ops)).toEqual({ tikv0: 1000 });
+    expect(Object.fromEntries(s.failRates)).toEqual({ tikv0: 10 });
+    // Down for 37 s (killed, then restarting): it serves nothing, and its old baselines go.
+    for (let t = 4000; t <= 37000; t += 3000) s = foldRound(s, new Map<string, StoreReading>([['tikv0', 'silent']]));
+    expect(Object.fromEntries(s.ops)).toEqual({ tikv0: 0 });
+    // Back at 1,000 ops/s: by its first read its fresh counter (2,500) has passed the old one (2,000).
+    // Spread over the outage that would be (2500 - 2000) / 38 s = 13 ops/s: no rate at all is right.
+    s = foldRound(s, new Map([['tikv0', at(2500, 25, 39000)]]));
+    expect(Object.fromEntries(s.ops)).toEqual({ tikv0: 0 });
+    expect(s.failRates.has('tikv0')).toBe(false);
+    expect(s.requests.get('tikv0')).toEqual({ count: 2500, at: 39000 });
+    expect(s.failures.get('tikv0')).toEqual({ count: 25, at: 39000 });
+    s = foldRound(s, new Map([['tikv0', at(4500, 45, 41000)]]));
+    expect(Object.fromEntries(s.ops)).toEqual({ tikv0: 1000 });
+    expect(Object.fromEntries(s.failRates)).toEqual({ tikv0: 10 });
+  });
+
+  it('an unknown round keeps the baselines: the next reading still gives a rate', () => {
+    const at = (requests: number, t: number): StoreReading => ({ requests, failures: null, at: t });
+    let s = foldRound(noStoreRates(), new Map([['tikv0', at(0, 0)]]));
+    s = foldRound(s, new Map<string, StoreReading>([['tikv0', 'unknown']]));
+    s = foldRound(s, new Map([['tikv0', at(4000, 2000)]]));
+    expect(Object.fromEntries(s.ops)).toEqual({ tikv0: 2000 });
+  });
 });
