@@ -3,8 +3,8 @@
 // exactly). The shell registers it as standard + secure before `ready` and answers it with
 // `protocol.handle(APP_SCHEME, (req) => appResponse(req, rendererDir))`. Plain Node: no electron
 // import, so the resolver and the responses are tested directly.
-import { readFile, stat } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
+import { readRegularFile, type CheckedRead } from '../file-read';
 import { contentSecurityPolicy, contentType } from '../page-headers';
 import { DECK_ASSET_MAX_BYTES, DECK_ASSET_PREFIX, deckAssetHeaders, resolveDeckAsset } from '../show/deck-assets';
 
@@ -18,6 +18,9 @@ export const APP_SCHEME_PRIVILEGES = {
   scheme: APP_SCHEME,
   privileges: { standard: true, secure: true, supportFetchAPI: true }
 } as const;
+
+/** 64 MB: far beyond any file of the renderer's build (its largest is a few MB). */
+export const APP_FILE_MAX_BYTES = 64 * 1024 * 1024;
 
 /** Routes that are the single page (as in browser mode). */
 const PAGES = new Set(['', '/', '/index.html', '/presenter']);
@@ -86,7 +89,8 @@ function failure(e: unknown): Response {
 
 /**
  * The answer to one app:// request: the file, or a plain refusal. Never rejects: a file removed
- * or swapped between its checks and its read (a deck image being replaced) answers 404 or 500.
+ * or swapped between its checks and its read (a deck image being replaced) answers 403, 404 or
+ * 500, never more than its cap read into memory, never a wait on a FIFO.
  * Images beside the deck (`/deck-assets/…`, as in browser mode) come only from the current
  * deck's folder.
  */
@@ -106,19 +110,26 @@ async function answer(req: AppRequestLike, rendererDir: string, deckFile: (() =>
     const a = await resolveDeckAsset(deckFile(), asset);
     if (!a.ok) return plain(a.status, a.reason);
     if (head) return new Response(null, { status: 200, headers: deckAssetHeaders(a.contentType, a.size) });
-    const body = await readFile(a.file);
-    // Swapped since the check: the length is what was read, and the cap still holds.
-    if (body.byteLength > DECK_ASSET_MAX_BYTES) return plain(403, 'the image is too large');
-    return new Response(body, { status: 200, headers: deckAssetHeaders(a.contentType, body.byteLength) });
+    const r = await readRegularFile(a.file, 'deck image', DECK_ASSET_MAX_BYTES, { same: { dev: a.dev, ino: a.ino } });
+    if (!r.ok) return refused(r);
+    return new Response(r.body, { status: 200, headers: deckAssetHeaders(a.contentType, r.body.byteLength) });
   }
-  const r = resolveAppUrl(req.url, rendererDir);
-  if (!r.ok) return plain(r.status, r.reason);
-  const s = await stat(r.file).catch(() => null);
-  if (!s?.isFile()) return plain(404, 'not found');
-  const body = head ? null : await readFile(r.file);
-  const length = body ? body.byteLength : s.size;
-  return new Response(body, { status: 200, headers: { ...appHeaders(r.file), 'content-length': String(length) } });
+  const u = resolveAppUrl(req.url, rendererDir);
+  if (!u.ok) return plain(u.status, u.reason);
+  const r = await readRegularFile(u.file, 'renderer', APP_FILE_MAX_BYTES, { headOnly: head }).catch((e: unknown) => {
+    if (isGone(e)) return null;
+    throw e;
+  });
+  if (!r) return plain(404, 'not found');
+  if (!r.ok) return refused(r);
+  const length = head ? r.size : r.body.byteLength;
+  return new Response(head ? null : r.body, { status: 200, headers: { ...appHeaders(u.file), 'content-length': String(length) } });
 }
+
+/** Not a regular file: not found, as resolveDeckAsset says; too large or swapped: refused. */
+const refused = (r: Extract<CheckedRead, { ok: false }>): Response => plain(r.why === 'not-file' ? 404 : 403, `not served: ${r.reason}`);
+
+const isGone = (e: unknown): boolean => e instanceof Error && 'code' in e && (e.code === 'ENOENT' || e.code === 'ENOTDIR');
 
 /** The still-encoded path after /deck-assets/ of an app:// URL, or null when it is not one. */
 export function deckAssetPath(url: string): string | null {

@@ -82,7 +82,8 @@ export function deckAssetUrl(segments: readonly string[]): string {
 }
 
 export type DeckAsset =
-  | { ok: true; file: string; contentType: string; size: number }
+  /** dev and ino: the file that was checked, for a reader to compare with what it opens. */
+  | { ok: true; file: string; contentType: string; size: number; dev: number; ino: number }
   | { ok: false; status: 400 | 403 | 404; reason: string };
 
 /**
@@ -119,7 +120,7 @@ export async function resolveDeckAsset(deckFile: string, urlPath: string): Promi
     const s = await stat(file);
     if (!s.isFile()) return { ok: false, status: 404, reason: 'not a regular file' };
     if (s.size > DECK_ASSET_MAX_BYTES) return { ok: false, status: 403, reason: 'the image is too large' };
-    return { ok: true, file, contentType: type, size: s.size };
+    return { ok: true, file, contentType: type, size: s.size, dev: s.dev, ino: s.ino };
   } catch {
     return { ok: false, status: 404, reason: 'no such image beside the deck' };
   }

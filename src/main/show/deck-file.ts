@@ -2,9 +2,10 @@
 // (openDeck) or rewritten while the show runs. Only regular files are read (a FIFO would hold
 // a thread of the pool until someone writes to it; a directory or a device is no deck), up to
 // a size cap, within a time limit. Every failure is a sentence, never a throw.
-import { constants, type Stats } from 'node:fs';
-import { open, stat } from 'node:fs/promises';
+import type { Stats } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { unreadableAs } from '../file-kind';
+import { readRegularFile } from '../file-read';
 
 /** Decks are Markdown: 2 MB is far beyond any talk, and keeps every state broadcast small. */
 export const DECK_MAX_BYTES = 2 * 1024 * 1024;
@@ -40,26 +41,11 @@ export async function readDeckText(path: string, opts: { maxBytes?: number; time
 }
 
 async function readChecked(path: string, maxBytes: number): Promise<DeckText> {
-  // O_NONBLOCK: if the file was swapped for a FIFO since stat, opening it still returns at once.
-  const fh = await open(path, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  const r = await readRegularFile(path, 'deck', maxBytes);
+  if (!r.ok) return { ok: false, message: `cannot read the deck: ${r.reason}` };
   try {
-    const bad = checkStats(await fh.stat(), maxBytes);
-    if (bad) return { ok: false, message: `cannot read the deck: ${bad}` };
-    const buf = Buffer.alloc(maxBytes + 1);
-    let len = 0;
-    for (;;) {
-      const { bytesRead } = await fh.read(buf, len, buf.length - len, len);
-      if (bytesRead === 0) break;
-      len += bytesRead;
-      if (len > maxBytes)
-        return { ok: false, message: `cannot read the deck: it grew past ${Math.round(maxBytes / 1024 / 1024)} MB while being read` };
-    }
-    try {
-      return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(buf.subarray(0, len)) };
-    } catch {
-      return { ok: false, message: 'cannot read the deck: it is not UTF-8 text' };
-    }
-  } finally {
-    await fh.close().catch(() => undefined);
+    return { ok: true, text: new TextDecoder('utf-8', { fatal: true }).decode(r.body) };
+  } catch {
+    return { ok: false, message: 'cannot read the deck: it is not UTF-8 text' };
   }
 }

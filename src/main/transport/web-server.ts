@@ -10,7 +10,8 @@ import { WS_VIEW_PARAM, stateEvents, viewWants, wsClientFrame, type AppState, ty
 import { createClientQueue, type ClientQueue, type ClientQueueOptions } from './client-queue';
 import { contentSecurityPolicy, contentType } from '../page-headers';
 import { isInside } from '../paths';
-import { DECK_ASSET_PREFIX, deckAssetHeaders, resolveDeckAsset } from '../show/deck-assets';
+import { DECK_ASSET_MAX_BYTES, DECK_ASSET_PREFIX, deckAssetHeaders, resolveDeckAsset } from '../show/deck-assets';
+import { openRegularFile } from '../file-read';
 import { dispatch, type Handlers } from './dispatch';
 
 
@@ -79,9 +80,17 @@ async function serveFile(res: ServerResponse, file: string): Promise<void> {
 async function serveDeckAsset(res: ServerResponse, deckFile: string, urlPath: string, head: boolean): Promise<void> {
   const a = await resolveDeckAsset(deckFile, urlPath);
   if (!a.ok) return plain(res, a.status, a.reason);
-  res.writeHead(200, deckAssetHeaders(a.contentType, a.size));
-  if (head) return void res.end();
-  const stream = createReadStream(a.file);
+  // Sent from one handle checked to be the file resolveDeckAsset saw: not a FIFO, a symlink or a
+  // bigger file swapped in since, and never more than the size checked.
+  const o = await openRegularFile(a.file, 'deck image', DECK_ASSET_MAX_BYTES, { dev: a.dev, ino: a.ino }).catch(() => null);
+  if (!o) return plain(res, 404, 'not found (the file went away as it was read)');
+  if (!o.ok) return plain(res, o.why === 'not-file' ? 404 : 403, `not served: ${o.reason}`);
+  res.writeHead(200, deckAssetHeaders(a.contentType, o.size));
+  if (head || o.size === 0) {
+    await o.fh.close().catch(() => undefined);
+    return void res.end();
+  }
+  const stream = o.fh.createReadStream({ start: 0, end: o.size - 1, autoClose: true });
   stream.on('error', () => res.destroy());
   stream.pipe(res);
 }
