@@ -63,9 +63,16 @@ function lastAfter<K extends TimelineKind>(timeline: readonly TimelineEvent[], k
   return (all[all.length - 1] as EventOf<K> | undefined) ?? null;
 }
 
+/** How a store is out by Docker's word (exited, paused, gone, cut off), or null. PD lags a restart; Docker does not. */
+function dockerOut(n: TikvStoreRow): string | null {
+  if (n.partitioned) return 'it is cut off the network';
+  if (n.container === 'exited' || n.container === 'paused') return `its container is ${n.container}`;
+  return n.container === 'missing' ? 'its container is gone' : null;
+}
+
 /** Out of service as far as the data is concerned: Docker's word first, then PD's. */
 export function storeIsOut(n: TikvStoreRow): boolean {
-  if (n.container === 'exited' || n.container === 'paused' || n.container === 'missing' || n.partitioned) return true;
+  if (dockerOut(n)) return true;
   return n.state === 'disconnected' || n.state === 'down' || n.state === 'tombstone';
 }
 
@@ -306,21 +313,13 @@ function workloadFinding(s: Subject, timeline: readonly TimelineEvent[], last: C
 
 const OUT_AGAIN_AFTER_MS = 5000;
 
-/** How a store that had come back is out again, by Docker's word (PD lags a restart), or null. */
-function outAgain(n: TikvStoreRow | null): string | null {
-  if (!n) return null;
-  if (n.partitioned) return 'it is cut off the network';
-  if (n.container === 'exited' || n.container === 'paused') return `its container is ${n.container}`;
-  return n.container === 'missing' ? 'its container is gone' : null;
-}
-
 function recoveryFinding(s: Subject, timeline: readonly TimelineEvent[], last: ClusterSnapshot | null): Finding | null {
   const node = last?.tikv.find((n) => n.name === s.node) ?? null;
   if (s.restoredAt === null) {
     if (node && !storeIsOut(node)) return null;
     return finding('recovery', `${s.label} is still out`, 'The Recovery chapter (or Restore all) brings it back.');
   }
-  const again = outAgain(node);
+  const again = node ? dockerOut(node) : null;
   // The snapshot is now; the timeline may lag it (a flapping store's last change is folded until
   // it settles). A second or so after the restore, Docker's word is fresh enough to trust.
   if (again && last && last.now - s.restoredAt > OUT_AGAIN_AFTER_MS)
