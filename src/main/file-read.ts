@@ -59,6 +59,11 @@ export async function readRegularFile(
   }
 }
 
+/** The HTTP status of a refusal: not a regular file is not found; too large or swapped, forbidden. */
+export function refusalStatus(r: Refusal): 403 | 404 {
+  return r.why === 'not-file' ? 404 : 403;
+}
+
 /** At most `limit` bytes from the start of the handle; room for `expected` + 1 first, more only if it grew. */
 async function readAtMost(fh: FileHandle, expected: number, limit: number): Promise<Buffer<ArrayBuffer>> {
   let buf = Buffer.alloc(Math.min(expected + 1, limit));

@@ -4,7 +4,7 @@
 // `protocol.handle(APP_SCHEME, (req) => appResponse(req, rendererDir))`. Plain Node: no electron
 // import, so the resolver and the responses are tested directly.
 import { isAbsolute, join, relative, resolve } from 'node:path';
-import { readRegularFile, type CheckedRead } from '../file-read';
+import { readRegularFile, refusalStatus, type CheckedRead } from '../file-read';
 import { contentSecurityPolicy, contentType } from '../page-headers';
 import { DECK_ASSET_MAX_BYTES, DECK_ASSET_PREFIX, deckAssetHeaders, resolveDeckAsset } from '../show/deck-assets';
 
@@ -80,10 +80,14 @@ export interface AppRequestLike {
 /** A refusal in plain text, with the app's headers. */
 const plain = (status: number, text: string): Response => new Response(`${text}\n`, { status, headers: appHeaders(null) });
 
+const errorCode = (e: unknown): string => (e instanceof Error && 'code' in e ? String(e.code) : '');
+/** The file is not there (any more): removed, or a file where its path needs a folder. */
+const isGone = (e: unknown): boolean => ['ENOENT', 'ENOTDIR'].includes(errorCode(e));
+
 /** What a throw means to the view: the file went away (404), or it could not be read (500). */
 function failure(e: unknown): Response {
-  const code = e instanceof Error && 'code' in e ? String(e.code) : '';
-  if (code === 'ENOENT' || code === 'ENOTDIR' || code === 'EISDIR') return plain(404, 'not found (the file went away as it was read)');
+  const code = errorCode(e);
+  if (isGone(e) || code === 'EISDIR') return plain(404, 'not found (the file went away as it was read)');
   return plain(500, code ? `could not read the file (${code})` : 'could not answer this request');
 }
 
@@ -126,10 +130,8 @@ async function answer(req: AppRequestLike, rendererDir: string, deckFile: (() =>
   return new Response(head ? null : r.body, { status: 200, headers: { ...appHeaders(u.file), 'content-length': String(length) } });
 }
 
-/** Not a regular file: not found, as resolveDeckAsset says; too large or swapped: refused. */
-const refused = (r: Extract<CheckedRead, { ok: false }>): Response => plain(r.why === 'not-file' ? 404 : 403, `not served: ${r.reason}`);
+const refused = (r: Extract<CheckedRead, { ok: false }>): Response => plain(refusalStatus(r), `not served: ${r.reason}`);
 
-const isGone = (e: unknown): boolean => e instanceof Error && 'code' in e && (e.code === 'ENOENT' || e.code === 'ENOTDIR');
 
 /** The still-encoded path after /deck-assets/ of an app:// URL, or null when it is not one. */
 export function deckAssetPath(url: string): string | null {

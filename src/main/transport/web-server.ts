@@ -11,7 +11,7 @@ import { createClientQueue, type ClientQueue, type ClientQueueOptions } from './
 import { contentSecurityPolicy, contentType } from '../page-headers';
 import { isInside } from '../paths';
 import { DECK_ASSET_MAX_BYTES, DECK_ASSET_PREFIX, deckAssetHeaders, resolveDeckAsset } from '../show/deck-assets';
-import { openRegularFile } from '../file-read';
+import { openRegularFile, refusalStatus } from '../file-read';
 import { dispatch, type Handlers } from './dispatch';
 
 
@@ -84,7 +84,7 @@ async function serveDeckAsset(res: ServerResponse, deckFile: string, urlPath: st
   // bigger file swapped in since, and never more than the size checked.
   const o = await openRegularFile(a.file, 'deck image', DECK_ASSET_MAX_BYTES, { dev: a.dev, ino: a.ino }).catch(() => null);
   if (!o) return plain(res, 404, 'not found (the file went away as it was read)');
-  if (!o.ok) return plain(res, o.why === 'not-file' ? 404 : 403, `not served: ${o.reason}`);
+  if (!o.ok) return plain(res, refusalStatus(o), `not served: ${o.reason}`);
   res.writeHead(200, deckAssetHeaders(a.contentType, o.size));
   if (head || o.size === 0) {
     await o.fh.close().catch(() => undefined);
