@@ -61,6 +61,8 @@ export interface WorkloadTrack {
 
 /** One signal of one node (its PD state, container, leaders, notes) and how often it changed. */
 export interface FlapTrack {
+  /** Whose signal it is: a node, or null for PD's leadership (the cluster's, whichever member a note names). */
+  node: string | null;
   /** When the changes shown in the last FLAP_WINDOW_MS happened (at most FLAP_BURST). */
   recent: number[];
   /** Changes folded since it began flapping; 0 while it is not. */
@@ -197,9 +199,7 @@ export function noteEvent(tracker: TimelineTracker, ev: TimelineEvent): Timeline
 
 /** A fault or restore on `node` (null: every node) ends its folding: what follows is news. */
 function closeFlaps(t: TimelineTracker, node: string | null): void {
-  // A key is `signal:node`; the signal has no colon, a node name may.
-  for (const [key, f] of Object.entries(t.flaps))
-    if (node === null || key.slice(key.indexOf(':') + 1) === node || (key === LEADERSHIP && node.startsWith('pd'))) f.closing = true;
+  for (const f of Object.values(t.flaps)) if (node === null || f.node === node || (f.node === null && node.startsWith('pd'))) f.closing = true;
 }
 
 /** The most recent recorded fault on `node` at or before `at`. */
@@ -340,8 +340,9 @@ function fold(t: TimelineTracker, events: TimelineEvent[], now: number): Timelin
       out.push(e);
       continue;
     }
-    const key = e.kind === 'note' && e.text.startsWith(PD_LEADER_NOTE) ? LEADERSHIP : `${sig}:${e.node}`;
-    const f = (t.flaps[key] ??= { recent: [], folded: 0, since: e.at, last: null, closing: false });
+    const leadership = e.kind === 'note' && e.text.startsWith(PD_LEADER_NOTE);
+    const key = leadership ? LEADERSHIP : `${sig}:${e.node}`;
+    const f = (t.flaps[key] ??= { node: leadership ? null : e.node, recent: [], folded: 0, since: e.at, last: null, closing: false });
     if (f.folded > 0) {
       f.folded++;
       f.last = e;
@@ -354,7 +355,7 @@ function fold(t: TimelineTracker, events: TimelineEvent[], now: number): Timelin
       continue;
     }
     const span = dur(t, e.at - (f.recent[0] ?? e.at));
-    const who = key === LEADERSHIP ? "PD's leadership" : e.node;
+    const who = f.node ?? "PD's leadership";
     out.push({ at: e.at, kind: 'note', node: e.node, text: `${who} is flapping (${FLAP_BURST + 1} changes in ${span}); repeats are folded until it settles` });
     Object.assign(f, { recent: [], folded: 1, since: e.at, last: e });
   }
