@@ -6,6 +6,8 @@ import {
   compareNames,
   leaderDeltas,
   mapModel,
+  mapRow,
+  moreText,
   pdCardModel,
   staleNote,
   tikvCardModel
@@ -52,6 +54,44 @@ describe('mapModel', () => {
     expect(barPercent(15, m.barMax)).toBe(50);
     expect(barPercent(99, m.barMax)).toBe(100);
     expect(barPercent(1, 0)).toBe(0);
+  });
+});
+
+describe('mapRow: what a room shows of a row', () => {
+  const base = cluster().tikv[0]!; // healthy
+  const stores = (n: number, down: number[] = []): ReturnType<typeof tikvCardModel>[] =>
+    Array.from({ length: n }, (_, i) =>
+      tikvCardModel({ ...base, storeId: String(i + 1), name: `tikv${i}`, ...(down.includes(i) ? { container: 'exited' as const } : {}) })
+    );
+
+  it('draws the demo cluster as cards, a larger one as chips, each room by its width', () => {
+    expect(mapRow(stores(3), 'beside', 'tikv')).toMatchObject({ as: 'cards', more: [] });
+    expect(mapRow(stores(4), 'beside', 'tikv').as).toBe('cards');
+    expect(mapRow(stores(5), 'beside', 'tikv').as).toBe('chips');
+    expect(mapRow(stores(6), 'solo', 'tikv').as).toBe('cards');
+    expect(mapRow(stores(7), 'solo', 'tikv').as).toBe('chips');
+    // The diagnosis strip is chips whatever the count.
+    expect(mapRow(stores(3), 'strip', 'tikv')).toMatchObject({ as: 'chips', more: [] });
+    expect(mapRow(stores(18), 'beside', 'tikv').more).toEqual([]);
+  });
+
+  it('past the chips room, shows the stores that are not plain Up first, in name order, and sums up the rest', () => {
+    const all = stores(60, [3, 41, 59]);
+    const r = mapRow(all, 'beside', 'tikv');
+    expect(r.shown).toHaveLength(17); // 18 chips, one of them the summary
+    // The three killed ones, then Up ones by name to fill the room; drawn in name order.
+    expect(r.shown.map((n) => n.name)).toEqual([...Array.from({ length: 15 }, (_, i) => `tikv${i}`), 'tikv41', 'tikv59']);
+    expect(r.shown.length + r.more.length).toBe(60);
+    expect(r.more.every((n) => n.visual === 'up')).toBe(true);
+    expect(moreText(r.more)).toBe(`+ ${r.more.length} more, Up`);
+  });
+
+  it('says what the left-out stores are when even the stores worth seeing outnumber the room', () => {
+    const all = stores(30, Array.from({ length: 20 }, (_, i) => i));
+    const r = mapRow(all, 'strip', 'tikv');
+    expect(r.shown).toHaveLength(7);
+    expect(r.shown.every((n) => n.visual === 'killed')).toBe(true);
+    expect(moreText(r.more)).toBe('+ 23 more: 13 killed, 10 Up');
   });
 });
 

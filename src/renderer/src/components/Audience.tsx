@@ -5,7 +5,7 @@ import { memo, useRef, type JSX } from 'react';
 import type { ClusterSnapshot, WorkloadSeries } from '../../../shared/cluster';
 import type { Chapter, ShowState } from '../../../shared/show';
 import { agoText, chapterIndexText } from '../lib/format';
-import { staleNote } from '../lib/mapModel';
+import { staleNote, type MapRoom } from '../lib/mapModel';
 import { chapterPosition, countdownNumber } from '../lib/show';
 import { useServerNow, useStage } from '../state';
 import { Countdown, Diagnosis, ModeBadge, Timeline } from './Bits';
@@ -97,10 +97,10 @@ function StatusNote({ connected, map }: { connected: boolean; map: boolean }): J
 }
 
 // The stage's leaves that follow the cluster.
-function StageMap({ strip }: { strip: boolean }): JSX.Element | null {
+function StageMap({ room }: { room: MapRoom }): JSX.Element | null {
   const cluster = useStageCluster();
-  if (strip) return cluster ? <SafePart><MapStripM cluster={cluster} /></SafePart> : null;
-  return cluster ? <SafePart><ClusterMapM cluster={cluster} /></SafePart> : <div className="map map-empty" />;
+  if (room === 'strip') return cluster ? <SafePart><MapStripM cluster={cluster} /></SafePart> : null;
+  return cluster ? <SafePart><ClusterMapM cluster={cluster} room={room} /></SafePart> : <div className="map map-empty" />;
 }
 
 function StagePanel({ side, show, big }: { side: Side; show: ShowState; big: boolean }): JSX.Element {
@@ -197,13 +197,13 @@ export function AudienceStage({
       )}
       {layout === 'diag' && (
         <div className="stage-main stage-main-diag">
-          <StageMap strip={true} />
+          <StageMap room="strip" />
           <StagePanel side={side} show={show} big={true} />
         </div>
       )}
       {layout === 'map' && (
         <div className={`stage-main${side ? '' : ' stage-main-solo'}`}>
-          <StageMap strip={false} />
+          <StageMap room={side ? 'beside' : 'solo'} />
           {side && <StagePanel side={side} show={show} big={false} />}
         </div>
       )}

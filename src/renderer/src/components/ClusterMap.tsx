@@ -9,9 +9,13 @@ import {
   barPercent,
   leaderDeltas,
   mapModel,
+  mapRow,
+  moreText,
   pdNodeAttrs,
   sameButFigures,
   tikvNodeAttrs,
+  type MapRoom,
+  type MapRow,
   type PdCardModel,
   type TikvCardModel,
   type TikvFigures
@@ -204,17 +208,73 @@ const TikvCardM = memo(
     a.barMax === b.barMax && a.badge === b.badge && a.detail === b.detail && (a.detail ? shallow(a.n, b.n) : sameButFigures(a.n, b.n))
 );
 
+/** A PD member as a chip: icon, name, crown, word. */
+function PdChip({ n }: { n: PdCardModel }): JSX.Element {
+  return (
+    <div className={`chip chip-pd v-${n.visual}${n.dead ? ' dead' : ''}`} {...pdNodeAttrs(n)}>
+      <StateIcon visual={n.visual} />
+      <span className="chip-name">{n.name}</span>
+      {n.isLeader ? <CrownIcon /> : null}
+      <span className="chip-word">{n.word}</span>
+    </div>
+  );
+}
+
+/** A TiKV store as a chip: icon, name, word and its leader count. */
+function TikvChip({ n }: { n: TikvCardModel }): JSX.Element {
+  return (
+    <div className={`chip chip-tikv v-${n.visual}${n.dead ? ' dead' : ''}`} {...tikvNodeAttrs(n)}>
+      <StateIcon visual={n.visual} />
+      <span className="chip-name">{n.name}</span>
+      <span className="chip-word">{n.word}</span>
+      <span className="chip-num">
+        <b>{intText(n.leaders)}</b> leaders
+      </span>
+    </div>
+  );
+}
+
+const PdChipM = memo(PdChip, (a, b) => shallow(a.n, b.n));
+const TikvChipM = memo(TikvChip, (a, b) => sameButFigures(a.n, b.n));
+
+/** The nodes a room has no chip for: summed up in one chip, and each still in the page for the
+ *  scripts that read every node (DESIGN.md: one cluster-node per member and store), unseen. */
+function MoreChips({ more, attrs }: { more: readonly (PdCardModel | TikvCardModel)[]; attrs: (n: PdCardModel | TikvCardModel) => Record<string, string> }): JSX.Element | null {
+  if (more.length === 0) return null;
+  return (
+    <>
+      <div className="chip chip-more" data-testid="map-more">
+        {moreText(more)}
+      </div>
+      <div className="sr-only">
+        {more.map((n) => (
+          <span key={n.key} {...attrs(n)}>
+            {n.name} {n.word}
+          </span>
+        ))}
+      </div>
+    </>
+  );
+}
+
+const nodeAttrs = (n: PdCardModel | TikvCardModel): Record<string, string> => (n.kind === 'pd' ? pdNodeAttrs(n) : tikvNodeAttrs(n));
+
 export function ClusterMap({
   cluster,
-  detail = false
+  detail = false,
+  room = 'beside'
 }: {
   cluster: ClusterSnapshot;
-  /** Presenter view: add PD/Docker states, store ids and addresses. */
+  /** Presenter view: add PD/Docker states, store ids and addresses (always cards: its pane scrolls). */
   detail?: boolean;
+  /** The room the stage gives the map: a cluster larger than its cards fit is drawn as chips. */
+  room?: Exclude<MapRoom, 'strip'>;
 }): JSX.Element {
   const model = useMemo(() => mapModel(cluster), [cluster]);
   const figures = useMemo(() => new Map(model.tikv.map((n) => [n.key, n] as const)), [model]);
   const badges = useLeaderBadges(cluster.tikv);
+  const pd = useMemo(() => (detail ? cardsOf(model.pd) : mapRow(model.pd, room, 'pd')), [model.pd, detail, room]);
+  const tikv = useMemo(() => (detail ? cardsOf(model.tikv) : mapRow(model.tikv, room, 'tikv')), [model.tikv, detail, room]);
   if (model.pd.length === 0 && model.tikv.length === 0) {
     return (
       <div className={`map map-empty${detail ? ' map-detail' : ''}`}>
@@ -225,56 +285,63 @@ export function ClusterMap({
   return (
     <div className={`map${detail ? ' map-detail' : ''}`}>
       <div className="map-label">PD · placement driver</div>
-      <div className="map-row map-row-pd">
-        {model.pd.map((n) => (
-          <PdCardM key={n.key} n={n} detail={detail} />
-        ))}
-      </div>
-      <div className="map-label">TiKV stores</div>
-      <FiguresContext.Provider value={figures}>
-        <div className="map-row map-row-tikv">
-          {model.tikv.map((n) => (
-            <TikvCardM key={n.key} n={n} barMax={model.barMax} badge={badges[n.storeId]} detail={detail} />
+      {pd.as === 'cards' ? (
+        <div className="map-row map-row-pd">
+          {pd.shown.map((n) => (
+            <PdCardM key={n.key} n={n} detail={detail} />
           ))}
         </div>
-      </FiguresContext.Provider>
+      ) : (
+        <div className="map-row map-row-pd map-chips">
+          {pd.shown.map((n) => (
+            <PdChipM key={n.key} n={n} />
+          ))}
+          <MoreChips more={pd.more} attrs={nodeAttrs} />
+        </div>
+      )}
+      <div className="map-label">TiKV stores</div>
+      {tikv.as === 'cards' ? (
+        <FiguresContext.Provider value={figures}>
+          <div className="map-row map-row-tikv">
+            {tikv.shown.map((n) => (
+              <TikvCardM key={n.key} n={n} barMax={model.barMax} badge={badges[n.storeId]} detail={detail} />
+            ))}
+          </div>
+        </FiguresContext.Provider>
+      ) : (
+        <div className="map-row map-row-tikv map-chips">
+          {tikv.shown.map((n) => (
+            <TikvChipM key={n.key} n={n} />
+          ))}
+          <MoreChips more={tikv.more} attrs={nodeAttrs} />
+        </div>
+      )}
     </div>
   );
 }
 
+function cardsOf<T extends PdCardModel | TikvCardModel>(nodes: T[]): MapRow<T> {
+  return { as: 'cards', shown: nodes, more: [] };
+}
+
 /** The map as one strip of chips, for a chapter whose panel needs the width (Diagnosis): each
- *  node keeps its place, its colour, icon and word, and (TiKV) its leader count. */
+ *  node keeps its place, its colour, icon and word, and (TiKV) its leader count. A large cluster
+ *  shows its nodes that are not plain Up first and sums up the rest in one chip. */
 export function MapStrip({ cluster }: { cluster: ClusterSnapshot }): JSX.Element {
   const model = useMemo(() => mapModel(cluster), [cluster]);
+  const pd = mapRow(model.pd, 'strip', 'pd');
+  const tikv = mapRow(model.tikv, 'strip', 'tikv');
   return (
     <div className="map-strip">
-      {model.pd.map((n) => (
-        <div
-          key={n.key}
-          className={`chip chip-pd v-${n.visual}${n.dead ? ' dead' : ''}`}
-          {...pdNodeAttrs(n)}
-        >
-          <StateIcon visual={n.visual} />
-          <span className="chip-name">{n.name}</span>
-          {n.isLeader ? <CrownIcon /> : null}
-          <span className="chip-word">{n.word}</span>
-        </div>
+      {pd.shown.map((n) => (
+        <PdChipM key={n.key} n={n} />
       ))}
+      <MoreChips more={pd.more} attrs={nodeAttrs} />
       <span className="map-strip-gap" />
-      {model.tikv.map((n) => (
-        <div
-          key={n.key}
-          className={`chip chip-tikv v-${n.visual}${n.dead ? ' dead' : ''}`}
-          {...tikvNodeAttrs(n)}
-        >
-          <StateIcon visual={n.visual} />
-          <span className="chip-name">{n.name}</span>
-          <span className="chip-word">{n.word}</span>
-          <span className="chip-num">
-            <b>{intText(n.leaders)}</b> leaders
-          </span>
-        </div>
+      {tikv.shown.map((n) => (
+        <TikvChipM key={n.key} n={n} />
       ))}
+      <MoreChips more={tikv.more} attrs={nodeAttrs} />
     </div>
   );
 }

@@ -246,3 +246,58 @@ export function pdNodeAttrs(n: Pick<PdCardModel, 'name' | 'pdState' | 'container
     'data-leader': n.isLeader ? 'true' : 'false'
   };
 }
+
+/** Where the map is drawn: alone across the stage, beside a panel, or as the diagnosis strip. */
+export type MapRoom = 'solo' | 'beside' | 'strip';
+
+/** How many nodes of a row fit in a room as full cards (the 1920×1080 design: cards are at least
+ *  260 px wide; a row of TiKV cards is about 420 px tall and only one row fits under PD's). */
+const CARDS_FIT: Record<Exclude<MapRoom, 'strip'>, { tikv: number; pd: number }> = {
+  solo: { tikv: 6, pd: 6 },
+  beside: { tikv: 4, pd: 4 }
+};
+
+/** How many chips (the row as name-and-state pills) fit before the rest is summed up in one. */
+const CHIPS_FIT: Record<MapRoom, number> = { solo: 24, beside: 18, strip: 8 };
+
+export interface MapRow<T extends NodeView> {
+  /** Full cards, or a grid of chips when the cards would run off the stage. */
+  as: 'cards' | 'chips';
+  /** Drawn, in name order. */
+  shown: T[];
+  /** Not drawn for want of room, in name order: all of them plain Up unless even the nodes PD or
+   *  Docker has something to say about outnumber the room. */
+  more: T[];
+}
+
+/** A node worth seeing on the map whatever the room: anything but plain Up with nothing to add. */
+function notable(n: NodeView): boolean {
+  return n.visual !== 'up' || n.gap !== null;
+}
+
+/**
+ * Which of a row's nodes (name order) a room shows, and how. A demo cluster of three stores is
+ * drawn as cards; a larger one as chips, so the map never runs off the stage and past its footer;
+ * past the chips' room, the nodes that are not plain Up come first and the rest are summed up
+ * ("+ 40 more, Up"). Pure.
+ */
+export function mapRow<T extends NodeView>(nodes: readonly T[], room: MapRoom, kind: 'pd' | 'tikv'): MapRow<T> {
+  if (room !== 'strip' && nodes.length <= CARDS_FIT[room][kind]) return { as: 'cards', shown: [...nodes], more: [] };
+  const cap = CHIPS_FIT[room];
+  if (nodes.length <= cap) return { as: 'chips', shown: [...nodes], more: [] };
+  // One chip's room goes to the summary.
+  const slots = cap - 1;
+  const keep = new Set<T>();
+  for (const n of nodes) if (keep.size < slots && notable(n)) keep.add(n);
+  for (const n of nodes) if (keep.size < slots) keep.add(n);
+  return { as: 'chips', shown: nodes.filter((n) => keep.has(n)), more: nodes.filter((n) => !keep.has(n)) };
+}
+
+/** The summary chip's words: "+ 40 more, Up" or "+ 12 more: 10 Up, 2 Disconnected". Pure. */
+export function moreText(more: readonly NodeView[]): string {
+  const byWord = new Map<string, number>();
+  for (const n of more) byWord.set(n.word, (byWord.get(n.word) ?? 0) + 1);
+  if (byWord.size === 1) return `+ ${more.length} more, ${more[0]!.word}`;
+  const parts = [...byWord].sort((a, b) => b[1] - a[1]).map(([w, k]) => `${k} ${w}`);
+  return `+ ${more.length} more: ${parts.length > 3 ? `${parts.slice(0, 3).join(', ')}, …` : parts.join(', ')}`;
+}

@@ -1,0 +1,113 @@
+// A cluster larger than the demo's three stores: the audience map must stay on the stage (it used
+// to run off the bottom and over the footer from five stores up), every store keeps its
+// cluster-node element for scripts, and a store that is not Up is never the one left out.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { wsRequest } from '../../scripts/bench/app';
+import { chapterIndexOf, openWebPage, ROOT, type WebPage } from './harness';
+
+const FIXTURES = join(ROOT, 'test', 'unit', 'cluster', 'fixtures');
+const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
+
+let storeCount = 6;
+/** Which store (by index) PD calls Disconnected, or -1. */
+let disconnected = -1;
+
+/** PD's /stores for `storeCount` stores named tikv0…, heartbeats fresh, ids as PD gives them. */
+function storesBody(): string {
+  const nowNs = `${Date.now()}000000`;
+  const stores = Array.from({ length: storeCount }, (_, i) => {
+    const down = i === disconnected;
+    return `{"store":{"id":${i + 1},"address":"tikv${i}:20160","state_name":"${down ? 'Disconnected' : 'Up'}","last_heartbeat":${down ? `${Date.now() - 30_000}000000` : nowNs}},"status":{"leader_count":${down ? 0 : 12},"region_count":36}}`;
+  });
+  return `{"count":${storeCount},"stores":[${stores.join(',')}]}`;
+}
+
+let pd: Server;
+let web: WebPage;
+
+beforeAll(async () => {
+  pd = createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0];
+    const body: Record<string, () => string> = {
+      '/pd/api/v1/stores': storesBody,
+      '/pd/api/v1/members': () => fixture('members.json'),
+      '/pd/api/v1/health': () => fixture('health.json'),
+      '/pd/api/v1/regions/count': () => fixture('regions-count.json'),
+      '/pd/api/v1/config/replicate': () => fixture('config-replicate.json')
+    };
+    const make = path ? body[path] : undefined;
+    res.writeHead(make ? 200 : 404, { 'content-type': 'application/json' });
+    res.end(make ? make() : '"not found"');
+  });
+  await new Promise<void>((ok) => pd.listen(0, '127.0.0.1', ok));
+  const pdUrl = `http://127.0.0.1:${(pd.address() as AddressInfo).port}`;
+  // Live mode on this PD, with no Docker engine: the map shows what PD says.
+  web = await openWebPage(['--mode', 'live', '--pd', pdUrl, '--docker-host', 'unix:///nonexistent/docker.sock']);
+}, 60_000);
+
+afterAll(async () => {
+  await web?.close();
+  await new Promise((ok) => pd?.close(ok));
+});
+
+/** What the page shows of the map: stores as elements, as visible nodes, what runs off the stage. */
+const look = (): Promise<{ nodes: number; visible: string[]; more: string; offStage: string[]; mapBottom: number; footTop: number }> =>
+  web.page.evaluate(() => {
+    const all = [...document.querySelectorAll<HTMLElement>('[data-testid="cluster-node"][data-kind="tikv"]')];
+    const seen = all.filter((e) => !e.closest('.sr-only'));
+    const offStage: string[] = [];
+    for (const e of document.querySelectorAll<HTMLElement>('.stage *')) {
+      if (e.closest('.sr-only')) continue;
+      const r = e.getBoundingClientRect();
+      if (r.width > 0 && (r.bottom > innerHeight + 1 || r.right > innerWidth + 1)) offStage.push(e.className);
+    }
+    const map = document.querySelector('.map, .map-strip')!.getBoundingClientRect();
+    const foot = document.querySelector('.slide-foot')!.getBoundingClientRect();
+    return {
+      nodes: all.length,
+      visible: seen.map((e) => `${e.dataset.name}:${e.dataset.state}`),
+      more: document.querySelector('[data-testid="map-more"]')?.textContent ?? '',
+      offStage,
+      mapBottom: map.bottom,
+      footTop: foot.top
+    };
+  });
+
+// Straight to a chapter: walking through the fault beat would start its countdown.
+async function goTo(chapter: number): Promise<void> {
+  expect(await wsRequest(web.app.url, 'goTo', [chapter - 1])).toMatchObject({ ok: true });
+  await expect.poll(() => chapterIndexOf(web.page), { timeout: 10_000 }).toBe(`${chapter} / 8`);
+}
+
+describe('the audience map of a cluster larger than the demo', () => {
+  it('draws six stores beside the workload panel as chips, all on the stage', async () => {
+    await expect.poll(() => chapterIndexOf(web.page), { timeout: 15_000 }).toBe('1 / 8');
+    // Chapter 3: the map beside a panel, room for four cards.
+    await goTo(3);
+    await expect.poll(async () => (await look()).nodes, { timeout: 15_000 }).toBe(6);
+    const l = await look();
+    expect(l.visible).toHaveLength(6);
+    expect(l.offStage).toEqual([]);
+    expect(l.mapBottom).toBeLessThanOrEqual(l.footTop);
+    expect(await web.page.locator('.map-chips').count()).toBeGreaterThan(0);
+  });
+
+  it('sums up the stores it has no room for, keeps the Disconnected one in sight, and still names every store', async () => {
+    storeCount = 60;
+    disconnected = 57;
+    for (const chapter of [2, 3, 6]) {
+      await goTo(chapter);
+      await expect.poll(async () => (await look()).nodes, { timeout: 15_000 }).toBe(60);
+      await expect.poll(async () => (await look()).visible, { timeout: 15_000 }).toContain('tikv57:disconnected');
+      const l = await look();
+      expect(l.offStage, `chapter ${chapter}`).toEqual([]);
+      expect(l.mapBottom, `chapter ${chapter}`).toBeLessThanOrEqual(l.footTop);
+      expect(l.visible.length, `chapter ${chapter}`).toBeLessThan(60);
+      expect(l.more).toBe(`+ ${60 - l.visible.length} more, Up`);
+    }
+  });
+});
