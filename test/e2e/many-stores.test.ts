@@ -13,6 +13,8 @@ const FIXTURES = join(ROOT, 'test', 'unit', 'cluster', 'fixtures');
 const fixture = (name: string): string => readFileSync(join(FIXTURES, name), 'utf8');
 
 let storeCount = 6;
+/** A host name far longer than a line, for the store at index 1. */
+const LONG = `tikv-${'x'.repeat(400)}`;
 /** Which store (by index) PD calls Disconnected, or -1. */
 let disconnected = -1;
 
@@ -21,7 +23,7 @@ function storesBody(): string {
   const nowNs = `${Date.now()}000000`;
   const stores = Array.from({ length: storeCount }, (_, i) => {
     const down = i === disconnected;
-    return `{"store":{"id":${i + 1},"address":"tikv${i}:20160","state_name":"${down ? 'Disconnected' : 'Up'}","last_heartbeat":${down ? `${Date.now() - 30_000}000000` : nowNs}},"status":{"leader_count":${down ? 0 : 12},"region_count":36}}`;
+    return `{"store":{"id":${i + 1},"address":"${i === 1 ? LONG : `tikv${i}`}:20160","state_name":"${down ? 'Disconnected' : 'Up'}","last_heartbeat":${down ? `${Date.now() - 30_000}000000` : nowNs}},"status":{"leader_count":${down ? 0 : 12},"region_count":36}}`;
   });
   return `{"count":${storeCount},"stores":[${stores.join(',')}]}`;
 }
@@ -84,15 +86,19 @@ async function goTo(chapter: number): Promise<void> {
 }
 
 describe('the audience map of a cluster larger than the demo', () => {
-  it('draws six stores beside the workload panel as chips, all on the stage', async () => {
+  it('draws six stores beside the workload panel as chips, all on the stage, a 400-character name too', async () => {
     await expect.poll(() => chapterIndexOf(web.page), { timeout: 15_000 }).toBe('1 / 8');
-    // Chapter 3: the map beside a panel, room for four cards.
+    // Chapter 3: the map beside a panel, room for four cards; 6: the Diagnosis strip.
+    for (const chapter of [3, 6]) {
+      await goTo(chapter);
+      await expect.poll(async () => (await look()).nodes, { timeout: 15_000 }).toBe(6);
+      const l = await look();
+      expect(l.visible).toHaveLength(6);
+      expect(l.visible).toContain(`${LONG}:up`);
+      expect(l.offStage, `chapter ${chapter}`).toEqual([]);
+      expect(l.mapBottom).toBeLessThanOrEqual(l.footTop);
+    }
     await goTo(3);
-    await expect.poll(async () => (await look()).nodes, { timeout: 15_000 }).toBe(6);
-    const l = await look();
-    expect(l.visible).toHaveLength(6);
-    expect(l.offStage).toEqual([]);
-    expect(l.mapBottom).toBeLessThanOrEqual(l.footTop);
     expect(await web.page.locator('.map-chips').count()).toBeGreaterThan(0);
   });
 
