@@ -93,6 +93,12 @@ export interface ClusterSnapshot {
   clusterId: string | null;
   pdLeader: string | null;
   regionCount: number | null;
+  /**
+   * PD's replication.max-replicas (GET /pd/api/v1/config/replicate): the replicas each region
+   * has. Null or absent (older recordings) = unknown: the diagnosis then assumes PD's default
+   * of 3 and says so.
+   */
+  maxReplicas?: number | null;
   pd: PdMemberRow[];
   tikv: TikvStoreRow[];
   workload: WorkloadSeries | null;
@@ -129,6 +135,12 @@ export function pdStateWord(s: PdState): string {
   }
 }
 
+/**
+ * The most replicas a PD answer is believed to mean. PD itself takes any positive count; more
+ * than this in a demo cluster is a misread answer, and would make every data claim wrong.
+ */
+export const MAX_PLAUSIBLE_REPLICAS = 10;
+
 export function emptySnapshot(mode: Mode, pdUrl: string, now: number): ClusterSnapshot {
   return {
     mode,
@@ -142,6 +154,7 @@ export function emptySnapshot(mode: Mode, pdUrl: string, now: number): ClusterSn
     clusterId: null,
     pdLeader: null,
     regionCount: null,
+    maxReplicas: null,
     pd: [],
     tikv: [],
     workload: null,

@@ -7,6 +7,7 @@ import {
   excerpt,
   parseHealth,
   parseConfigObject,
+  parseMaxReplicas,
   parseMembers,
   parseRegionCount,
   parseStores,
@@ -52,6 +53,8 @@ export interface PdClient {
   ping(opts?: PdCallOptions): Promise<PdResult<null>>;
   /** GET /config: the whole config (its schedule and replication sections come from the leader). */
   config(opts?: PdCallOptions): Promise<PdResult<Record<string, unknown>>>;
+  /** GET /config/replicate: replication.max-replicas, checked (parseMaxReplicas). */
+  maxReplicas(opts?: PdCallOptions): Promise<PdResult<number>>;
   /** POST a JSON body to a path under /pd/api/v1 (proxied to the leader); the answer's text. */
   postJson(path: string, body: unknown, opts?: PdCallOptions): Promise<PdResult<string>>;
   /** Closes the Agent if the client created it; an injected dispatcher is left alone. */
@@ -332,6 +335,7 @@ export function createPdClient(opts: PdClientOptions): PdClient {
       return res.ok ? { ok: true, value: null } : res;
     },
     config: (o) => parsed('/config', parseConfigObject, o),
+    maxReplicas: (o) => parsed('/config/replicate', parseMaxReplicas, o),
     postJson: (path, body, o) => getText(path, o, JSON.stringify(body)),
     async close() {
       if (owned) await owned.destroy();

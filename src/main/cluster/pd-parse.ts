@@ -1,6 +1,6 @@
-// Pure parsers for the PD HTTP API subset the poller reads: /stores, /members, /health and
-// /regions/count. They take the raw body text, never throw, and return either a value or one
-// plain-words error.
+// Pure parsers for the PD HTTP API subset the poller reads: /stores, /members, /health,
+// /regions/count and /config/replicate. They take the raw body text, never throw, and return
+// either a value or one plain-words error.
 //
 // Why lossless-json: member_id and cluster_id exceed 2^53 (some exceed 2^63) and
 // last_heartbeat is in nanoseconds (~1.8e18). JSON.parse would round them silently, so integers
@@ -11,7 +11,7 @@
 // shape error for the whole answer.
 import { isInteger, parse as parseLossless } from 'lossless-json';
 import { z } from 'zod';
-import type { PdState } from '../../shared/cluster';
+import { MAX_PLAUSIBLE_REPLICAS, type PdState } from '../../shared/cluster';
 import type { PdMemberView, PdStoreView } from './types';
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; error: string };
@@ -312,6 +312,36 @@ function availableOf(capacity: string | undefined, available: string | undefined
 /** GET /pd/api/v1/config: a JSON object (the sections are read by pd-config.ts). */
 export function parseConfigObject(body: string): ParseResult<Record<string, unknown>> {
   return shaped(z.record(z.string(), z.unknown()), body, '/config');
+}
+
+// ---------------------------------------------------------------------------------------------
+// /config/replicate
+
+/** What a rejected max-replicas was, for the error: a 400-digit number or a long string is cut. */
+function shown(v: unknown): string {
+  const text = typeof v === 'bigint' || typeof v === 'number' ? String(v) : (JSON.stringify(v) ?? String(v));
+  return excerpt(text, 40);
+}
+
+/**
+ * PD's max-replicas is a uint64: a whole number. A value this app cannot believe is rejected with
+ * what it was, so the diagnosis never does its arithmetic on a misread answer. An integer past
+ * 2^53 arrives as bigint (exact): too large, whatever it is.
+ */
+const maxReplicasSchema = z
+  .union([z.number(), z.bigint()], { error: (iss) => (iss.input === undefined ? 'missing' : `not a number (${shown(iss.input)})`) })
+  .refine((v) => typeof v === 'bigint' || Number.isInteger(v), { error: (iss) => `not a whole number (${shown(iss.input)})`, abort: true })
+  .refine((v) => v >= 1, { error: (iss) => `below 1 (${shown(iss.input)})`, abort: true })
+  .refine((v) => v <= MAX_PLAUSIBLE_REPLICAS, { error: (iss) => `above ${MAX_PLAUSIBLE_REPLICAS}, not a plausible replica count (${shown(iss.input)})` })
+  .transform((v) => Number(v));
+
+const replicateSchema = z.object({ 'max-replicas': maxReplicasSchema });
+
+/** GET /pd/api/v1/config/replicate: `{"max-replicas": 3, "location-labels": "", …}` → 3. */
+export function parseMaxReplicas(body: string): ParseResult<number> {
+  const parsed = shaped(replicateSchema, body, '/config/replicate');
+  if (!parsed.ok) return parsed;
+  return { ok: true, value: parsed.value['max-replicas'] };
 }
 
 // ---------------------------------------------------------------------------------------------

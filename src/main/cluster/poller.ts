@@ -1,7 +1,8 @@
 // The PD poller: one async loop (never overlapping, no setInterval) that reads /stores and
-// /members each round, /regions/count now and then, and /health every few seconds, and
-// publishes a PdView. When PD cannot be read it keeps the last good map, marks it stale with the
-// reason in plain words, and backs off while PD is not answering at all.
+// /members each round, /regions/count now and then, /health every few seconds and
+// /config/replicate (PD's max-replicas) every half minute, and publishes a PdView. When PD
+// cannot be read it keeps the last good map, marks it stale with the reason in plain words, and
+// backs off while PD is not answering at all.
 import type { Dispatcher } from 'undici';
 import {
   createPdAgent,
@@ -9,6 +10,7 @@ import {
   electingMessage,
   normalizePdUrl,
   PD_REDIRECT_WAIT_MS,
+  type PdCallOptions,
   type PdClient,
   type PdFailure,
   type PdResult
@@ -59,6 +61,14 @@ export interface PdPollerOptions {
    * asks a member that is gone for up to 3 s, so one such member makes every /health that slow).
    */
   healthMaxAgeMs?: number;
+  /**
+   * How often /config/replicate (PD's max-replicas) is read again after a good answer: it
+   * rarely changes, so not every round. It runs beside the loop like /health, within
+   * requestTimeoutMs, and its failure is never the round's. Default 30 000 ms.
+   */
+  replicasEveryMs?: number;
+  /** How soon it is read again after a failed or rejected answer. Default 5000 ms. */
+  replicasRetryMs?: number;
   /** Ceiling of the backoff while PD is not answering. Default 8000 ms. */
   backoffMaxMs?: number;
   /** Relative jitter on backoff delays (0.2 = ±20 %). Default 0.2. */
@@ -193,6 +203,8 @@ export function initialPdView(pdUrl: string): PdView {
     clusterId: null,
     leader: null,
     regionCount: null,
+    maxReplicas: null,
+    maxReplicasError: null,
     stores: [],
     members: []
   };
@@ -223,6 +235,7 @@ function pollerSettings(opts: PdPollerOptions) {
   const intervalMs = opts.intervalMs ?? 1_000;
   const requestTimeoutMs = opts.requestTimeoutMs ?? PD_REDIRECT_WAIT_MS + 1_000;
   const healthEveryMs = opts.healthEveryMs ?? 3_000;
+  const replicasEveryMs = opts.replicasEveryMs ?? 30_000;
   return {
     pdUrl: normalizePdUrl(opts.pdUrl),
     intervalMs,
@@ -232,6 +245,8 @@ function pollerSettings(opts: PdPollerOptions) {
     pingTimeoutMs: Math.min(opts.pingTimeoutMs ?? 1_000, requestTimeoutMs),
     healthTimeoutMs: opts.healthTimeoutMs ?? 10_000,
     healthMaxAgeMs: opts.healthMaxAgeMs ?? 2 * Math.max(healthEveryMs, intervalMs) + PD_MEMBER_CHECK_MS,
+    replicasEveryMs,
+    replicasRetryMs: Math.min(opts.replicasRetryMs ?? 5_000, replicasEveryMs),
     backoffMaxMs: Math.max(opts.backoffMaxMs ?? 8_000, intervalMs),
     jitter: Math.min(Math.max(opts.jitter ?? 0.2, 0), 0.9),
     random: opts.random ?? Math.random,
@@ -254,26 +269,32 @@ function memberClients(pdUrl: string, fallbackUrls: string[], dispatcher: Dispat
   return urls.map((u) => createPdClient({ pdUrl: u, dispatcher, timeoutMs }));
 }
 
-/** A /health in flight, the member it asks, and how to cancel it. */
-interface HealthTask {
+/** A read beside the loop in flight, the member it asks, and how to cancel it. */
+interface SideTask {
   done: Promise<void>;
   client: PdClient;
   abort: AbortController;
 }
 
 /**
- * Asks one member's /health beside the loop, cancelled when the loop stops or by itself (a
- * failover). A failed answer is not passed on: the last one stands until it is too old (healthNow).
+ * Asks one member beside the loop, cancelled when the loop stops or by itself (a failover). A
+ * cancelled ask's result is dropped.
  */
-function askHealth(client: PdClient, stop: AbortSignal, timeoutMs: number, onAnswer: (e: PdHealthEntry[]) => void, onDone: (t: HealthTask) => void): HealthTask {
+function askBeside<T>(
+  client: PdClient,
+  stop: AbortSignal,
+  call: (opts: PdCallOptions) => Promise<PdResult<T>>,
+  timeoutMs: number,
+  onResult: (r: PdResult<T>) => void,
+  onDone: (t: SideTask) => void
+): SideTask {
   const abort = new AbortController();
   const onStop = (): void => abort.abort(stop.reason);
   stop.addEventListener('abort', onStop, { once: true });
-  const task: HealthTask = { client, abort, done: Promise.resolve() };
-  task.done = client
-    .health({ signal: abort.signal, timeoutMs })
+  const task: SideTask = { client, abort, done: Promise.resolve() };
+  task.done = call({ signal: abort.signal, timeoutMs })
     .then((res) => {
-      if (res.ok && !abort.signal.aborted) onAnswer(res.value);
+      if (!abort.signal.aborted) onResult(res);
     })
     .finally(() => {
       stop.removeEventListener('abort', onStop);
@@ -282,11 +303,72 @@ function askHealth(client: PdClient, stop: AbortSignal, timeoutMs: number, onAns
   return task;
 }
 
-/** Cancels a /health asked of another member than `client`; true when it did. */
-function cancelElsewhere(task: HealthTask | null, client: PdClient): boolean {
+/** Cancels an ask of another member than `client`; true when it did. */
+function cancelElsewhere(task: SideTask | null, client: PdClient): boolean {
   if (task === null || task.client === client) return false;
   task.abort.abort(new Error('PD member failed over'));
   return true;
+}
+
+/** A read asked beside the loop (/health, /config/replicate): one at a time, when it is due. */
+interface SideRead {
+  /** Asks `client` at `at` when none is in flight and the last ask is dueAfterMs() old. */
+  maybeAsk(client: PdClient, stop: AbortSignal, at: number): void;
+  /** An ask still waiting on the member left behind (paused: until its timeout) asks the next one now. */
+  failover(client: PdClient): void;
+  /** Resolves once no ask is in flight. */
+  settled(): Promise<void>;
+}
+
+function sideRead<T>(o: {
+  call: (client: PdClient, opts: PdCallOptions) => Promise<PdResult<T>>;
+  timeoutMs: number;
+  dueAfterMs: () => number;
+  onResult: (r: PdResult<T>) => void;
+}): SideRead {
+  let task: SideTask | null = null;
+  let lastAt: number | null = null;
+  return {
+    maybeAsk(client, stop, at) {
+      if (task !== null || (lastAt !== null && at - lastAt < o.dueAfterMs())) return;
+      lastAt = at;
+      task = askBeside(client, stop, (opts) => o.call(client, opts), o.timeoutMs, o.onResult, (t) => {
+        if (task === t) task = null;
+      });
+    },
+    failover(client) {
+      if (cancelElsewhere(task, client)) task = lastAt = null;
+    },
+    settled: () => task?.done ?? Promise.resolve()
+  };
+}
+
+/**
+ * PD's max-replicas after one /config/replicate: the new value, or (failed, rejected) the last
+ * good one kept, with why it was not updated. Pure.
+ */
+export function replicasAfter(view: Pick<PdView, 'maxReplicas'>, res: PdResult<number>): Pick<PdView, 'maxReplicas' | 'maxReplicasError'> {
+  return res.ok ? { maxReplicas: res.value, maxReplicasError: null } : { maxReplicas: view.maxReplicas, maxReplicasError: res.error.message };
+}
+
+/**
+ * /config/replicate beside the rounds: asked at once, then every replicasEveryMs after a good
+ * answer (it rarely changes), every replicasRetryMs after a failed or rejected one. The view is
+ * published only when what it says changed.
+ */
+function replicasRead(s: ReturnType<typeof pollerSettings>, view: () => PdView, publish: (v: PdView) => void): SideRead {
+  let ok = false;
+  return sideRead({
+    call: (c, o) => c.maxReplicas(o),
+    timeoutMs: s.requestTimeoutMs,
+    dueAfterMs: () => (ok ? s.replicasEveryMs : s.replicasRetryMs),
+    onResult: (res) => {
+      ok = res.ok;
+      const v = view();
+      const next = replicasAfter(v, res);
+      if (next.maxReplicas !== v.maxReplicas || next.maxReplicasError !== v.maxReplicasError) publish({ ...v, ...next });
+    }
+  });
 }
 
 /** Runs a listener; its throw goes to onError, never into the loop. */
@@ -308,7 +390,7 @@ export function createPdPoller(opts: PdPollerOptions): PdPoller {
   let running = false; // per run (start → stop), like the five below
   let controller: AbortController | null = null;
   let loopDone: Promise<void> | null = null;
-  let healthTask: HealthTask | null = null;
+  let reads: SideRead[] = [];
   let ownedAgent: Dispatcher | null = null;
   let stopping: Promise<void> | null = null;
 
@@ -317,14 +399,18 @@ export function createPdPoller(opts: PdPollerOptions): PdPoller {
     if (running) guarded(() => opts.onView(next), onListenerError);
   }
 
-  function startHealth(client: PdClient, signal: AbortSignal): void {
-    const onAnswer = (entries: PdHealthEntry[]): void => {
-      health = { at: now(), entries };
-      publish({ ...view, members: mergeHealth(view.members, entries) });
+  /** /health and /config/replicate, asked beside the rounds (per run: due at once on start). */
+  function sideReads(): SideRead[] {
+    // A failed /health is not passed on: the last answer stands until it is too old (healthNow).
+    const onHealth = (res: PdResult<PdHealthEntry[]>): void => {
+      if (!res.ok) return;
+      health = { at: now(), entries: res.value };
+      publish({ ...view, members: mergeHealth(view.members, res.value) });
     };
-    healthTask = askHealth(client, signal, healthTimeoutMs, onAnswer, (task) => {
-      if (healthTask === task) healthTask = null;
-    });
+    return [
+      sideRead({ call: (c, o) => c.health(o), timeoutMs: healthTimeoutMs, dueAfterMs: () => healthEveryMs, onResult: onHealth }),
+      replicasRead(settings, () => view, publish)
+    ];
   }
 
   /** One round. Returns the failure, or null on success. */
@@ -343,6 +429,8 @@ export function createPdPoller(opts: PdPollerOptions): PdPoller {
         clusterId: r.members.value.clusterId,
         leader: r.members.value.leader,
         regionCount,
+        maxReplicas: view.maxReplicas,
+        maxReplicasError: view.maxReplicasError,
         stores: r.stores.value,
         members: mergeHealth(r.members.value.members, healthNow(health, now(), settings.healthMaxAgeMs))
       });
@@ -356,18 +444,14 @@ export function createPdPoller(opts: PdPollerOptions): PdPoller {
     return r.failure;
   }
 
-  async function loop(clients: PdClient[], signal: AbortSignal): Promise<void> {
+  async function loop(clients: PdClient[], signal: AbortSignal, reads: SideRead[]): Promise<void> {
     let failures = 0;
     let at = 0;
     let client = clients[0]!;
-    let lastHealthAt: number | null = null;
     let lastRegionsAt: number | null = null;
     while (!signal.aborted) {
       const startedAt = now();
-      if (healthTask === null && (lastHealthAt === null || startedAt - lastHealthAt >= healthEveryMs)) {
-        lastHealthAt = startedAt;
-        startHealth(client, signal);
-      }
+      for (const r of reads) r.maybeAsk(client, signal, startedAt);
       const regionsDue = lastRegionsAt === null || startedAt - lastRegionsAt >= regionCountEveryMs;
       if (regionsDue) lastRegionsAt = startedAt;
 
@@ -390,8 +474,7 @@ export function createPdPoller(opts: PdPollerOptions): PdPoller {
           // once every member has failed in a row.
           at = (at + 1) % clients.length;
           client = clients[at]!;
-          // A /health still waiting on the member left behind (paused: until its timeout) asks the next one now.
-          if (cancelElsewhere(healthTask, client)) healthTask = lastHealthAt = null;
+          for (const r of reads) r.failover(client);
         }
         delay = failures < clients.length ? Math.ceil(intervalMs / 4) : backoffDelay(failures - clients.length + 1, settings);
       } else {
@@ -419,7 +502,8 @@ export function createPdPoller(opts: PdPollerOptions): PdPoller {
       const t = requestTimeoutMs;
       ownedAgent = opts.dispatcher === undefined ? createPdAgent({ connectTimeoutMs: t, headersTimeoutMs: t, bodyTimeoutMs: t }) : null;
       const clients = memberClients(pdUrl, opts.fallbackUrls ?? [], opts.dispatcher ?? (ownedAgent as Dispatcher), requestTimeoutMs);
-      loopDone = loop(clients, ac.signal).catch((err: unknown) => onListenerError(err));
+      reads = sideReads();
+      loopDone = loop(clients, ac.signal, reads).catch((err: unknown) => onListenerError(err));
     },
 
     stop() {
@@ -428,11 +512,12 @@ export function createPdPoller(opts: PdPollerOptions): PdPoller {
       running = false;
       controller?.abort(new Error('PD poller stopped'));
       const loopP = loopDone;
+      const pending = reads;
       const agent = ownedAgent;
       ownedAgent = null;
       stopping = (async () => {
         await loopP;
-        if (healthTask) await healthTask.done;
+        await Promise.all(pending.map((r) => r.settled()));
         if (agent) await agent.destroy();
         controller = null;
         loopDone = null;

@@ -154,6 +154,7 @@ export function buildSnapshot(input: SnapshotInput): ClusterSnapshot {
     clusterId: pd.clusterId,
     pdLeader: pd.leader,
     regionCount: pd.regionCount,
+    maxReplicas: pd.maxReplicas,
     pd: pdNodes,
     tikv,
     workload: input.workload,

@@ -36,6 +36,10 @@ export interface PdView {
   clusterId: string | null;
   leader: string | null;
   regionCount: number | null;
+  /** PD's max-replicas, the last good answer to /config/replicate; null until one came. */
+  maxReplicas: number | null;
+  /** Why the last /config/replicate was not used (failed, or an answer rejected), or null. */
+  maxReplicasError: string | null;
   stores: PdStoreView[];
   members: PdMemberView[];
 }

@@ -4,7 +4,7 @@
 // the map draws, without the fields that change on every poll) and the delta between two cores.
 import { z } from 'zod';
 import { faultSpecSchema, type ChapterAction } from '../../shared/actions';
-import type { ClusterSnapshot, ContainerState, PdState } from '../../shared/cluster';
+import { MAX_PLAUSIBLE_REPLICAS, type ClusterSnapshot, type ContainerState, type PdState } from '../../shared/cluster';
 
 export const FORMAT_VERSION = 1;
 export const RECORDINGS_DIR = 'recordings';
@@ -55,6 +55,8 @@ const coreTop = z.object({
   clusterId: z.string().nullable(),
   pdLeader: z.string().nullable(),
   regionCount: z.number().nullable(),
+  /** PD's max-replicas (null = unknown); absent in recordings made before it was kept. */
+  maxReplicas: z.number().int().min(1).max(MAX_PLAUSIBLE_REPLICAS).nullable().optional(),
   timeScale: z.number()
 });
 const coreSnapshot = coreTop.extend({ tikv: z.array(tikvCore), pd: z.array(pdCore) });
@@ -171,6 +173,7 @@ export function coreOf(s: ClusterSnapshot): CoreSnapshot {
     clusterId: s.clusterId,
     pdLeader: s.pdLeader,
     regionCount: s.regionCount,
+    maxReplicas: s.maxReplicas ?? null,
     timeScale: s.timeScale,
     tikv: s.tikv.map((n) => ({
       storeId: n.storeId,

@@ -195,7 +195,7 @@ const shown = (perm: Record<string, string>, name: string): string => perm[name]
 /** PD's view as a poller would have published it now. */
 export function pdViewOf(frame: Frame, perm: Record<string, string>, id: Identity, pos: Position, wall: number, pdUrl: string): PdView {
   const c = frame.core;
-  if (!c) return { pdUrl, takenAt: 0, stale: true, error: null, clusterId: null, leader: null, regionCount: null, stores: [], members: [] };
+  if (!c) return { pdUrl, takenAt: 0, stale: true, error: null, clusterId: null, leader: null, regionCount: null, maxReplicas: null, maxReplicasError: null, stores: [], members: [] };
   const mapT = (t: number): number => Math.min(wall, t + pos.offset);
   return {
     pdUrl,
@@ -205,6 +205,8 @@ export function pdViewOf(frame: Frame, perm: Record<string, string>, id: Identit
     clusterId: c.clusterId,
     leader: c.pdLeader === null ? null : shown(perm, c.pdLeader),
     regionCount: c.regionCount,
+    maxReplicas: c.maxReplicas ?? null,
+    maxReplicasError: null,
     stores: c.tikv
       .filter((n) => n.storeId !== '')
       .map((n) => {

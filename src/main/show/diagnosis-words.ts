@@ -41,6 +41,18 @@ export function commaList<T>(xs: readonly T[], show: (x: T) => string): string {
   return more > 0 ? `${shown.join(', ')} and ${int(more)} more` : shown.join(', ');
 }
 
+/** PD's default max-replicas: reasoned with, and said to be assumed, while PD's own is unknown. */
+export const PD_DEFAULT_REPLICAS = 3;
+
+/** The replica count to reason with: PD's setting, or (unknown, or no count) its default, assumed. */
+export function replicaCount(replicas: number | null | undefined): { count: number; assumed: boolean } {
+  if (typeof replicas === 'number' && Number.isInteger(replicas) && replicas >= 1) return { count: replicas, assumed: false };
+  return { count: PD_DEFAULT_REPLICAS, assumed: true };
+}
+
+/** Said after a data claim reasoned on the default, so the stage does not claim what it does not know. */
+export const ASSUMED_REPLICAS = `This assumes PD's default of ${PD_DEFAULT_REPLICAS} replicas: PD's own setting is not known.`;
+
 /**
  * What the replica count tells for certain about the regions' Raft majority when `out` of
  * `stores` stores are out. The app does not see where PD placed each region's replicas, so
@@ -54,7 +66,7 @@ export type Majority = {
 } & ({ kind: 'all-kept' } | { kind: 'all-lost' } | { kind: 'some-may-have-lost'; lostAt: number });
 
 export function majorityOf(stores: number, out: number, replicas: number): Majority {
-  const r = Number.isInteger(replicas) && replicas >= 1 ? replicas : 3;
+  const r = replicaCount(replicas).count;
   const perRegion = Math.max(1, Math.min(r, stores));
   const need = Math.floor(perRegion / 2) + 1;
   // Fewer stores up than a majority: no region can have a majority of replicas up.

@@ -7,11 +7,8 @@ import type { ClusterSnapshot, TikvStoreRow } from '../../shared/cluster';
 import { formatDuration } from '../../shared/duration';
 import type { FaultRecord, Finding, FindingKind, FindingSince, TimelineEvent, TimelineKind } from '../../shared/show';
 import { FAULT_WORDS } from '../../shared/vocabulary';
-import { clip, commaList, int, losers, majorityOf, names, TEXT_CHARS, type Majority } from './diagnosis-words';
+import { ASSUMED_REPLICAS, clip, commaList, int, losers, majorityOf, names, replicaCount, TEXT_CHARS, type Majority } from './diagnosis-words';
 import { BASELINE_MS } from './timeline';
-
-/** PD's default max-replicas; the snapshot does not carry the configured value. */
-export const REPLICAS = 3;
 
 interface Subject {
   node: string;
@@ -80,7 +77,8 @@ export function diagnose(
   wallTimeline: readonly TimelineEvent[],
   wallFaults: readonly FaultRecord[],
   wallLast: ClusterSnapshot | null,
-  replicas = REPLICAS
+  /** PD's max-replicas; null = unknown: PD's default is reasoned with, and the text says so. */
+  replicas: number | null = wallLast?.maxReplicas ?? null
 ): Finding[] {
   // Every duration below is a difference of two times: told in cluster time (a simulator at
   // speed 5 still says "leaders moved in 14 s"), by stretching the times around one origin.
@@ -185,10 +183,17 @@ function pdFindings(s: Subject, timeline: readonly TimelineEvent[]): Finding[] {
 }
 
 /** Whether data survived, checked against the snapshot (and the fault records for overlaps). */
-function majorityFindings(s: Subject, faults: readonly FaultRecord[], last: ClusterSnapshot | null, replicas: number): Finding[] {
+function majorityFindings(s: Subject, faults: readonly FaultRecord[], last: ClusterSnapshot | null, replicas: number | null): Finding[] {
   const stores = last?.tikv ?? [];
   if (stores.length === 0)
     return [finding('data', 'Cannot check the replicas', `PD's store list is not available${last?.pdError ? ` (${clip(last.pdError, TEXT_CHARS)})` : ''}.`)];
+  const r = replicaCount(replicas);
+  const found = dataFindings(s, faults, last, stores, r.count);
+  return r.assumed ? found.map((f) => ({ ...f, detail: `${f.detail} ${ASSUMED_REPLICAS}` })) : found;
+}
+
+/** The data claim for `replicas` per region, no stronger than that count allows. */
+function dataFindings(s: Subject, faults: readonly FaultRecord[], last: ClusterSnapshot | null, stores: readonly TikvStoreRow[], replicas: number): Finding[] {
   const stale = last?.stale ? ` (from PD's last good answer, ${formatDuration(last.ageMs)} old)` : '';
   const out = stores.filter(storeIsOut).map((n) => n.name);
   const up = stores.filter((n) => !storeIsOut(n)).map((n) => n.name);

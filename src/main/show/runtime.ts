@@ -233,7 +233,8 @@ export function createShow(opts: ShowOptions): ShowRuntime {
       mode: ctx.mode,
       modeReason: ctx.modeReason,
       timeline: events,
-      diagnosis: diagnose(events, ctx.faults, lastSnapshot),
+      // PD's max-replicas as last read; unknown (null) is reasoned as PD's default, and said so.
+      diagnosis: diagnose(events, ctx.faults, lastSnapshot, lastSnapshot?.maxReplicas ?? null),
       faults: ctx.faults,
       notices: all,
       presenter: ctx.presenter

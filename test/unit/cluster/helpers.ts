@@ -56,6 +56,8 @@ export const healthyScript: Script = (path) => {
       return { body: fixture('health.json') };
     case `${PD}/regions/count`:
       return { body: fixture('regions-count.json') };
+    case `${PD}/config/replicate`:
+      return { body: fixture('config-replicate.json') };
     default:
       return { status: 404, body: '404 page not found', contentType: 'text/plain' };
   }

@@ -5,6 +5,7 @@ import {
   parseConfigObject,
   parseGoSize,
   parseHealth,
+  parseMaxReplicas,
   parseMembers,
   parsePdJson,
   parseRegionCount,
@@ -201,6 +202,49 @@ describe('parseRegionCount', () => {
   it('rejects garbage', () => {
     expect(err(parseRegionCount('{"regions":null}'))).toMatch(/count/);
     expect(err(parseRegionCount('<html>'))).toMatch(/not JSON/);
+  });
+});
+
+describe('parseMaxReplicas', () => {
+  const replicate = (v: string): string => `{"max-replicas":${v},"location-labels":"","strictly-match-label":"false","enable-placement-rules":"true"}`;
+
+  it("reads PD's answer (v8.5's ReplicationConfig), from 1 to 10 replicas", () => {
+    expect(ok(parseMaxReplicas(fixture('config-replicate.json')))).toBe(3);
+    expect(ok(parseMaxReplicas(replicate('5')))).toBe(5);
+    expect(ok(parseMaxReplicas(replicate('1')))).toBe(1);
+    expect(ok(parseMaxReplicas(replicate('10')))).toBe(10);
+  });
+
+  it('rejects an answer without the key, or with a value that is not a whole number, saying what it was', () => {
+    expect(err(parseMaxReplicas('{"location-labels":""}'))).toBe("PD's answer to /config/replicate has an unexpected shape (max-replicas: missing)");
+    expect(err(parseMaxReplicas(replicate('"3"')))).toBe(`PD's answer to /config/replicate has an unexpected shape (max-replicas: not a number ("3"))`);
+    expect(err(parseMaxReplicas(replicate('null')))).toMatch(/max-replicas: not a number \(null\)/);
+    expect(err(parseMaxReplicas(replicate('2.5')))).toMatch(/max-replicas: not a whole number \(2\.5\)/);
+    expect(err(parseMaxReplicas(replicate('true')))).toMatch(/max-replicas: not a number \(true\)/);
+  });
+
+  it('rejects a count below 1 or past any plausible cluster', () => {
+    expect(err(parseMaxReplicas(replicate('0')))).toMatch(/max-replicas: below 1 \(0\)\)$/);
+    expect(err(parseMaxReplicas(replicate('-3')))).toMatch(/max-replicas: below 1 \(-3\)/);
+    expect(err(parseMaxReplicas(replicate('11')))).toMatch(/max-replicas: above 10, not a plausible replica count \(11\)/);
+    expect(err(parseMaxReplicas(replicate('1000')))).toMatch(/max-replicas: above 10, not a plausible replica count \(1000\)/);
+    // Past 2^53 (parsed exactly, as bigint) and past 2^64: one reason, not two.
+    expect(err(parseMaxReplicas(replicate('18446744073709551615')))).toMatch(/\(max-replicas: above 10, not a plausible replica count \(18446744073709551615\)\)$/);
+  });
+
+  it('a huge answer: a 100,000-digit count is cut in the reason; 2 MB of other settings do not hide the count', () => {
+    const digits = err(parseMaxReplicas(replicate('9'.repeat(100_000))));
+    expect(digits).toMatch(/above 10/);
+    expect(digits.length).toBeLessThan(200);
+    const long = `{"location-labels":"${'zone,'.repeat(400_000)}","max-replicas":5}`;
+    expect(ok(parseMaxReplicas(long))).toBe(5);
+    expect(err(parseMaxReplicas(`{"location-labels":"${'x'.repeat(2_000_000)}"}`))).toMatch(/max-replicas: missing/);
+  });
+
+  it("PD's error answers and what is not JSON are said as such", () => {
+    expect(err(parseMaxReplicas('"[PD:apiutil:ErrRedirect]redirect failed"'))).toBe('PD answered /config/replicate with an error: "[PD:apiutil:ErrRedirect]redirect failed"');
+    expect(err(parseMaxReplicas('404 page not found'))).toMatch(/^PD's answer to \/config\/replicate is text that is not JSON/);
+    expect(err(parseMaxReplicas('[3]'))).toMatch(/unexpected shape/);
   });
 });
 

@@ -40,6 +40,9 @@ describe.skipIf(!hasSimIndex)('poller against the simulated cluster', () => {
       expect(v.clusterId).toMatch(/^\d+$/);
       expect(v.members.every((m) => /^\d+$/.test(m.memberId))).toBe(true);
       expect(v.leader).not.toBeNull();
+      // PD's max-replicas, read from the sim's /config/replicate as from a real PD's.
+      await waitFor(() => current()?.maxReplicas === 3, 5_000, 'max-replicas');
+      expect(current()?.maxReplicasError).toBeNull();
 
       sim.control.kill('tikv1');
       // At 40x, PD's 20 s disconnect threshold is 0.5 s of wall time; elections 0.25–0.5 s.

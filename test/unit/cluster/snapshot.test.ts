@@ -21,6 +21,8 @@ function pdView(over: Partial<PdView> = {}): PdView {
     clusterId: members.value.clusterId,
     leader: members.value.leader,
     regionCount: 36,
+    maxReplicas: 3,
+    maxReplicasError: null,
     stores: stores.value,
     members: mergeHealth(members.value.members, health.value),
     ...over
@@ -35,6 +37,8 @@ const neverPolled: PdView = {
   clusterId: null,
   leader: null,
   regionCount: null,
+  maxReplicas: null,
+  maxReplicasError: null,
   stores: [],
   members: []
 };
@@ -102,6 +106,13 @@ describe('buildSnapshot', () => {
     ]);
   });
 
+  it("carries PD's max-replicas as the poller last read it (null: unknown)", () => {
+    const at = (maxReplicas: number | null): ReturnType<typeof buildSnapshot> =>
+      buildSnapshot({ mode: 'live', pd: pdView({ maxReplicas }), containers: allRunning, containerNote: null, workload: null, now: TAKEN });
+    expect(at(5).maxReplicas).toBe(5);
+    expect(at(null).maxReplicas).toBeNull();
+  });
+
   it('no Docker: every container is unknown and the note says why', () => {
     const s = buildSnapshot({ mode: 'live', pd: pdView(), containers: null, containerNote: 'Docker is not running', workload: null, now: TAKEN });
     expect([...s.tikv, ...s.pd].every((n) => n.container === 'unknown' && !n.partitioned)).toBe(true);
@@ -113,7 +124,7 @@ describe('buildSnapshot', () => {
 
   it('PD never answered: Docker still fills the map with unknown PD state', () => {
     const s = buildSnapshot({ mode: 'live', pd: neverPolled, containers: allRunning, containerNote: null, workload: null, now: TAKEN });
-    expect(s).toMatchObject({ takenAt: 0, stale: true, ageMs: 0, pdError: neverPolled.error, pdLeader: null, regionCount: null });
+    expect(s).toMatchObject({ takenAt: 0, stale: true, ageMs: 0, pdError: neverPolled.error, pdLeader: null, regionCount: null, maxReplicas: null });
     expect(s.tikv.map((n) => [n.name, n.storeId, n.state, n.container, n.leaderCount, n.regionCount])).toEqual([
       ['tikv0', '', 'unknown', 'running', 0, 0],
       ['tikv1', '', 'unknown', 'exited', 0, 0],

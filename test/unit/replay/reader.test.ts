@@ -53,6 +53,20 @@ describe('recording reader', () => {
     expect(parseRecording('')).toMatchObject({ ok: false, error: 'the recording is empty' });
   });
 
+  it("keeps PD's max-replicas; an older recording without it reads as unknown; an absurd one is damage", () => {
+    const first = lines.findIndex((l) => l.includes('"k":"snap"'));
+    const snap = JSON.parse(lines[first]!);
+    const withCount = (n: unknown): string => [...lines.slice(0, first), JSON.stringify({ ...snap, s: { ...snap.s, maxReplicas: n } }), ...lines.slice(first + 1)].join('\n');
+    const five = parseRecording(withCount(5));
+    expect(five.ok && five.recording.snaps[0]!.core.maxReplicas).toBe(5);
+    const older = parseRecording(text);
+    expect(older.ok && older.recording.snaps[0]!.core.maxReplicas).toBe(null);
+    const { maxReplicas: _dropped, ...before } = snap.s;
+    const without = parseRecording([...lines.slice(0, first), JSON.stringify({ ...snap, s: before }), ...lines.slice(first + 1)].join('\n'));
+    expect(without.ok && without.recording.snaps[0]!.core.maxReplicas).toBe(undefined);
+    for (const bad of [1000, 0, 2.5, '3']) expect(parseRecording(withCount(bad)).ok).toBe(false);
+  });
+
   it('a recording from a newer format says so', () => {
     const h = JSON.parse(lines[0]!);
     const r = parseRecording([JSON.stringify({ ...h, format: 99 }), ...lines.slice(1)].join('\n'));

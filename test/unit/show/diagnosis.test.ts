@@ -140,6 +140,41 @@ describe('diagnosis: more than one store out now', () => {
   });
 });
 
+describe("diagnosis: PD's max-replicas from the snapshot", () => {
+  const twoOfFive = (over: Partial<ClusterSnapshot>): string => data(diagnose([injected('tikv1')], [kill('tikv1')], cluster(5, (i) => i === 1 || i === 2, over)));
+
+  it('with 5 replicas, two of five stores out keeps every majority; with 3, regions on both may have lost it', () => {
+    expect(twoOfFive({ maxReplicas: 5 })).toBe(
+      'No data is lost. tikv0, tikv3 and tikv4 still hold 3 of the 5 replicas of every region, a Raft majority: each region keeps or elects a leader there.'
+    );
+    expect(twoOfFive({ maxReplicas: 3 })).toBe(
+      'tikv1 and tikv2 are out. Some regions may have lost their Raft majority: those with replicas on both of them. Writes to those regions stall until a store comes back.'
+    );
+    // With 1 replica, a region whose one replica is on either of them has lost it.
+    expect(twoOfFive({ maxReplicas: 1 })).toContain('Some regions may have lost their Raft majority: those with a replica on any of them.');
+  });
+
+  it("unknown (null or absent, as in older recordings): reasons with PD's default of 3 and says it assumes it", () => {
+    const assumed = "This assumes PD's default of 3 replicas: PD's own setting is not known.";
+    for (const over of [{ maxReplicas: null }, { maxReplicas: undefined }]) {
+      const said = twoOfFive(over);
+      expect(said).toContain('Some regions may have lost their Raft majority: those with replicas on both of them.');
+      expect(said.endsWith(` ${assumed}`)).toBe(true);
+    }
+    expect(data(diagnose([injected('tikv1')], [kill('tikv1')], cluster(3, (i) => i === 1, { maxReplicas: null })))).toBe(
+      `No data is lost. tikv0 and tikv2 still hold 2 of the 3 replicas of every region, a Raft majority: each region keeps or elects a leader there. ${assumed}`
+    );
+    // Told once, and not when PD's count is known or the store list is not there to reason on.
+    expect(twoOfFive({ maxReplicas: 3 })).not.toContain('assumes');
+    expect(data(diagnose([injected('tikv1')], [kill('tikv1')], cluster(0, () => false, { maxReplicas: null })))).not.toContain('assumes');
+  });
+
+  it("an explicit count wins over the snapshot's", () => {
+    const fs = diagnose([injected('tikv1')], [kill('tikv1')], cluster(5, (i) => i === 1 || i === 2, { maxReplicas: 3 }), 5);
+    expect(data(fs)).toMatch(/^No data is lost\. /);
+  });
+});
+
 describe('diagnosis: stores out at once in the past', () => {
   const overlap = [
     kill('tikv1', { restoredAt: T0 + 60 * S, status: 'restored' }),

@@ -88,6 +88,8 @@ export function snapshot(
     clusterId: '7000000000000000001',
     pdLeader: 'pd0',
     regionCount: 36,
+    // What PD's /config/replicate says by default (null: not read yet).
+    maxReplicas: 3,
     pd: ['pd0', 'pd1', 'pd2'].map((name, i) => ({
       kind: 'pd' as const,
       memberId: String(1000 + i),

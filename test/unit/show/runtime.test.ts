@@ -175,6 +175,23 @@ describe('show runtime', () => {
     expect(show.state().index).toBe(2);
   });
 
+  it("the diagnosis reasons with PD's max-replicas as the last snapshot carries it", () => {
+    const faults: FaultRecord[] = [
+      { id: 'f1', spec: { kind: 'kill', target: { type: 'named', name: 'tikv1' } }, node: 'tikv1', injectedAt: T0, restoredAt: null, status: 'open', error: null }
+    ];
+    const show = start(builtinDeck(), scriptedExecutor().executor, () => ({ mode: 'sim', modeReason: 'test', faults, notices: [] }));
+    show.recordEvent({ at: T0, kind: 'fault-injected', node: 'tikv1', text: 'killed tikv1', fault: 'kill' });
+    const out = { container: 'exited', state: 'disconnected', leaders: 0 } as const;
+    const stores = { tikv0: {}, tikv1: out, tikv2: out, tikv3: {}, tikv4: {} };
+    const data = (): string => show.state().diagnosis.find((f) => f.kind === 'data')?.detail ?? '';
+    show.observeCluster(snapshot(T0 + 30 * S, stores, null, { maxReplicas: 5 }));
+    expect(data()).toBe('tikv0, tikv3 and tikv4 still hold 3 of the 5 replicas of every region, a Raft majority: each region keeps or elects a leader there.');
+    show.observeCluster(snapshot(T0 + 31 * S, stores, null, { maxReplicas: 3 }));
+    expect(data()).toBe('Some regions may have lost their Raft majority: those with replicas on both of them. Writes to those regions stall until a store comes back.');
+    show.observeCluster(snapshot(T0 + 32 * S, stores, null, { maxReplicas: null }));
+    expect(data()).toMatch(/^Some regions may have lost their Raft majority: .* This assumes PD's default of 3 replicas: PD's own setting is not known\.$/);
+  });
+
   it('records the timeline, builds the diagnosis, and uses the app\'s extras', async () => {
     const faults: FaultRecord[] = [];
     const show = start(builtinDeck(), scriptedExecutor().executor, () => ({

@@ -193,6 +193,14 @@ describe('GET /stores', () => {
     expect((await stores(c)).length).toBe(3);
   });
 
+  it("answers GET /config/replicate with the replication section of /config: PD's max-replicas, 3", async () => {
+    const c = await cluster();
+    const replicate = await req(c, `${API}/config/replicate`);
+    expect(replicate.status).toBe(200);
+    expect(rec(json(replicate.text))['max-replicas']).toBe(3);
+    expect(json(replicate.text)).toEqual(rec(json((await req(c, `${API}/config`)).text)).replication);
+  });
+
   it('rejects bad config', async () => {
     const c = await cluster();
     const bad = await req(c, `${API}/config`, { method: 'POST', body: '{"max-store-down-time":"soon"}' });

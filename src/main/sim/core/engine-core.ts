@@ -57,6 +57,11 @@ export abstract class EngineCore {
     'max-pending-peer-count': 64,
     'enable-cross-table-merge': 'true'
   };
+  /**
+   * PD's replication.max-replicas, as /config and /config/replicate answer it. The layout puts a
+   * peer of every region on each of the three stores, and raft elections need 2 of them: 3.
+   */
+  readonly maxReplicas: number = 3;
   readonly workload: Workload;
   /** Wall ms the simulation started. */
   readonly startedAt: number;

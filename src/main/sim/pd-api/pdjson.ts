@@ -205,6 +205,11 @@ export function configJson(e: EngineCore, m: MemberState): GoJson {
     'client-urls': 'http://0.0.0.0:2379',
     'advertise-client-urls': `http://${m.name}:2379`,
     schedule: scheduleConfigJson(e),
-    replication: { 'max-replicas': 3, 'location-labels': '', 'strictly-match-label': 'false', 'enable-placement-rules': 'true' }
+    replication: replicationConfigJson(e)
   };
+}
+
+/** GET /config/replicate (and /config's replication section): PD's ReplicationConfig, the subset PD v8.5 shows. */
+export function replicationConfigJson(e: EngineCore): GoJson {
+  return { 'max-replicas': e.maxReplicas, 'location-labels': '', 'strictly-match-label': 'false', 'enable-placement-rules': 'true' };
 }

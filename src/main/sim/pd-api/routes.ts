@@ -14,6 +14,7 @@ import {
   membersJson,
   regionStatsJson,
   regionsJson,
+  replicationConfigJson,
   scheduleConfigJson,
   statusJson,
   storeInfoJson,
@@ -139,6 +140,7 @@ export function pdRoutes(engine: EngineCore, deps: RouteDeps): Route[] {
     { method: 'GET', pattern: /^\/config$/, local: true, handler: ({ entry }) => ok(configJson(engine, entry)) },
     { method: 'POST', pattern: /^\/config$/, local: false, handler: (ctx) => postConfig(engine, ctx.body) },
     { method: 'GET', pattern: /^\/config\/schedule$/, local: false, handler: () => ok(scheduleConfigJson(engine)) },
+    { method: 'GET', pattern: /^\/config\/replicate$/, local: false, handler: () => ok(replicationConfigJson(engine)) },
     { method: 'GET', pattern: /^\/regions$/, local: false, handler: () => ok(regionsJson(engine, engine.regions)) },
     {
       method: 'GET',
