@@ -15,6 +15,7 @@ import { EventQueue } from './event-queue';
 import { initialLayout } from './layout';
 import {
   TIMINGS,
+  catchUpAt,
   memberAlive,
   storeServing,
   wallNs,
@@ -72,6 +73,8 @@ export abstract class EngineCore {
   /** Wall ms of each live store's last heartbeat before the start (by store index). */
   protected readonly lastHeartbeatAtStart: readonly number[];
   private readonly queue = new EventQueue();
+  /** The latest wall ms `advance` was asked to reach: how far behind a due rule is (catchUp). */
+  private horizon: number;
   private workloadToken = 0;
   private listeners = new Set<(p: SimProcess) => void>();
   private flowMark = { reads: 0, updates: 0 };
@@ -80,6 +83,7 @@ export abstract class EngineCore {
     if (!(opts.speed > 0) || !Number.isFinite(opts.speed)) throw new Error(`invalid sim speed: ${opts.speed}`);
     this.speed = opts.speed;
     this.now = opts.now;
+    this.horizon = opts.now;
     this.startedAt = opts.now;
     const root = new Rng(opts.seed ?? 0x5eed);
     this.rng = root.fork(1);
@@ -117,6 +121,7 @@ export abstract class EngineCore {
 
   /** Run every event due up to `now` (wall ms), in order. Time never goes backwards. */
   advance(now: number): void {
+    if (now > this.horizon) this.horizon = now;
     for (;;) {
       const next = this.queue.peek();
       if (!next || next.at > now) break;
@@ -130,6 +135,11 @@ export abstract class EngineCore {
   /** Wall ms of the next scheduled event (for a driver that wants to sleep exactly). */
   nextEventAt(): number | null {
     return this.queue.peek()?.at ?? null;
+  }
+
+  /** When a periodic rule due at `at` runs: later after a clock jump (model.ts, catchUpAt). */
+  protected catchUp(at: number, periodWall: number): number {
+    return catchUpAt(at, periodWall, this.horizon, this.speed);
   }
 
   protected schedule(at: number, run: () => void): void {
@@ -379,7 +389,9 @@ export abstract class EngineCore {
   }
 
   protected scheduleElection(r: RegionState, minMs: number, maxMs: number, from: number = this.now): void {
-    const at = Math.max(this.now, Math.min(from, this.now) + this.d(this.rng.uniform(minMs, maxMs)));
+    const delay = this.d(this.rng.uniform(minMs, maxMs));
+    // Campaigns without a quorum retry every 10-20 s: after a clock jump, only the last counts.
+    const at = this.catchUp(Math.max(this.now, Math.min(from, this.now) + delay), delay);
     if (r.electionAt !== null && r.electionAt <= at) return;
     r.electionAt = at;
     const token = ++r.electionToken;
@@ -448,7 +460,8 @@ export abstract class EngineCore {
 
   /** PD's balance-leader: small batches from the most to the least loaded Up store. */
   private balanceLeaders(): void {
-    this.schedule(this.now + this.d(TIMINGS.balanceInterval), () => this.balanceLeaders());
+    const every = this.d(TIMINGS.balanceInterval);
+    this.schedule(this.catchUp(this.now + every, every), () => this.balanceLeaders());
     if (this.pdLeader === null || !this.scheduling) return;
     const candidates = this.stores.filter(
       (s) => !s.tombstone && storeServing(s) && !s.stopping && this.storeStateName(s) === 'Up'
@@ -467,7 +480,8 @@ export abstract class EngineCore {
   }
 
   private regionHeartbeat(): void {
-    this.schedule(this.now + this.d(TIMINGS.regionHeartbeat), () => this.regionHeartbeat());
+    const every = this.d(TIMINGS.regionHeartbeat);
+    this.schedule(this.catchUp(this.now + every, every), () => this.regionHeartbeat());
     const w = this.workload;
     const reads = w.totalReads - this.flowMark.reads;
     const updates = w.totalUpdates - this.flowMark.updates;
@@ -542,8 +556,13 @@ export abstract class EngineCore {
     this.workload.start(this.now);
     const token = ++this.workloadToken;
     const adapter = this.workloadCluster();
-    const tick = (from: number): void => {
-      const to = from + this.workload.tickWallMs;
+    const tick = (due: number): void => {
+      const step = this.workload.tickWallMs;
+      // After a clock jump the client does not replay the gap: it resumes near the target, as a
+      // workload on a suspended machine would.
+      const from = this.catchUp(due, step);
+      if (from !== due) this.workload.skip(due, from);
+      const to = from + step;
       this.schedule(to, () => {
         if (token !== this.workloadToken) return;
         this.workload.tick(from, to, adapter);

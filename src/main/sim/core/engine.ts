@@ -28,7 +28,8 @@ export class SimEngine extends EngineCore {
   private heartbeat(s: StoreState, token: number): void {
     if (token !== s.hbToken || s.proc === 'exited') return;
     this.landHeartbeat(s);
-    this.schedule(this.now + this.d(TIMINGS.storeHeartbeat), () => this.heartbeat(s, token));
+    const every = this.d(TIMINGS.storeHeartbeat);
+    this.schedule(this.catchUp(this.now + every, every), () => this.heartbeat(s, token));
   }
 
   // --- PD members --------------------------------------------------------------------------

@@ -157,6 +157,29 @@ export function memberAlive(m: MemberState): boolean {
   return m.proc === 'running' && !m.partitioned;
 }
 
+/**
+ * A periodic rule (workload tick, heartbeat, scheduler, raft campaign) more than this far behind
+ * the time `advance` is moving to does not replay the gap run by run: the wall clock jumped (a
+ * laptop that slept with the app open, an NTP step), and replaying hours of 100 ms ticks would
+ * block the caller for seconds. 60 s of sim time is longer than anything a rule carries from one
+ * run to the next (the client's 20 s backoff, a 35 s election window), so a shorter lag is still
+ * replayed exactly; it costs at most ~600 workload ticks (a few ms).
+ */
+const CATCH_UP_SIM_MS = 60_000;
+/** ...but never under 1 s of wall time: at fast speeds a late timer is not a clock jump. */
+const CATCH_UP_MIN_WALL_MS = 1_000;
+
+/**
+ * When a rule that runs every `periodWall` ms and is next due at `at` (wall ms) runs: at `at`,
+ * unless that is far behind `horizon` (advance's target); then whole periods are skipped, phase
+ * kept, so it runs again in its last period before the target.
+ */
+export function catchUpAt(at: number, periodWall: number, horizon: number, speed: number): number {
+  const behind = horizon - at;
+  if (behind <= Math.max(CATCH_UP_SIM_MS / speed, CATCH_UP_MIN_WALL_MS) || !(periodWall > 0)) return at;
+  return at + Math.floor(behind / periodWall) * periodWall;
+}
+
 /** Wall ms -> Unix nanoseconds, with random sub-microsecond digits (as PD's clock has). */
 export function wallNs(wallMs: number, rng: Rng): bigint {
   return BigInt(Math.floor(wallMs * 1000)) * 1000n + BigInt(rng.int(1000));

@@ -66,7 +66,8 @@ export class LatencyHistogram {
   minUs = Number.POSITIVE_INFINITY;
   maxUs = 0;
 
-  constructor(readonly startedAtWall: number) {}
+  /** Wall ms the measurement began; moved on by a skipped gap (Workload.skip). */
+  constructor(public startedAtWall: number) {}
 
   add(us: number, n = 1): void {
     if (n <= 0) return;
@@ -248,6 +249,24 @@ export class Workload {
       this.hists.set(op, h);
     }
     return h;
+  }
+
+  /**
+   * The wall interval [from, to) is not simulated: the clock jumped (the machine slept, NTP
+   * stepped it). No ops in it: ops in flight are dropped uncounted; the current second starts
+   * afresh at `to`, so the next figure is a whole second of normal work (not a zero or a burst);
+   * Takes(s) leaves the gap out, as go-ycsb's monotonic clock does across a suspend, so the
+   * cumulative OPS stays a rate of the time the client ran.
+   */
+  skip(from: number, to: number): void {
+    if (!this.running || !(to > from)) return;
+    for (const th of this.threads) th.stall = null;
+    for (const h of this.hists.values()) h.startedAtWall += to - from;
+    this.windowHist = new LatencyHistogram(to);
+    this.windowOps = 0;
+    this.windowErrors = 0;
+    this.windowStore = {};
+    this.ticksInWindow = 0;
   }
 
   /** Sim microseconds elapsed between two wall instants. */
