@@ -96,21 +96,35 @@ function StatusNote({ connected, map }: { connected: boolean; map: boolean }): J
   return note ? <span className="stale-note">{note}</span> : null;
 }
 
-// The stage's leaves that follow the cluster.
-function StageMap({ room }: { room: MapRoom }): JSX.Element | null {
+// The stage's leaves that follow the cluster, each in a SafePart of its own. The cluster reaches
+// them through context inside the SafePart, so a tick re-renders the leaf, not the error
+// boundary around it (which re-rendered with every snapshot, about 60 times a show).
+function StageMapLive({ room }: { room: MapRoom }): JSX.Element | null {
   const cluster = useStageCluster();
-  if (room === 'strip') return cluster ? <SafePart><MapStripM cluster={cluster} /></SafePart> : null;
-  return cluster ? <SafePart><ClusterMapM cluster={cluster} room={room} /></SafePart> : <div className="map map-empty" />;
+  if (room === 'strip') return cluster ? <MapStripM cluster={cluster} /> : null;
+  return cluster ? <ClusterMapM cluster={cluster} room={room} /> : <div className="map map-empty" />;
 }
 
-function StagePanel({ side, show, big }: { side: Side; show: ShowState; big: boolean }): JSX.Element {
-  const workload = useStageCluster()?.workload ?? null;
+const StageMap = memo(function StageMap({ room }: { room: MapRoom }): JSX.Element {
   return (
     <SafePart>
-      <PanelM side={side} show={show} workload={workload} big={big} />
+      <StageMapLive room={room} />
     </SafePart>
   );
+});
+
+function StagePanelLive({ side, show, big }: { side: Side; show: ShowState; big: boolean }): JSX.Element {
+  const workload = useStageCluster()?.workload ?? null;
+  return <PanelM side={side} show={show} workload={workload} big={big} />;
 }
+
+const StagePanel = memo(function StagePanel({ side, show, big }: { side: Side; show: ShowState; big: boolean }): JSX.Element {
+  return (
+    <SafePart>
+      <StagePanelLive side={side} show={show} big={big} />
+    </SafePart>
+  );
+});
 
 function Waiting(): JSX.Element {
   return (
