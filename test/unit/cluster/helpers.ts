@@ -1,5 +1,6 @@
 // Test helpers for the cluster folder: PD fixture payloads, and a scriptable PD HTTP server on
 // 127.0.0.1 that counts connections, requests and in-flight requests per path.
+import { afterEach } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -150,4 +151,23 @@ export async function waitFor(cond: () => boolean, timeoutMs = 3_000, what = 'co
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 5));
   }
+}
+
+/**
+ * For a describe block: scripted PDs and anything else to close after each test, closed in
+ * reverse order. Call at the top of the block (it registers an afterEach).
+ */
+export function closedAfterEach(): { server(script: Script): Promise<ScriptedPd>; later(close: () => Promise<void>): void } {
+  const cleanups: (() => Promise<void>)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+  });
+  return {
+    async server(script) {
+      const pd = await startScriptedPd(script);
+      cleanups.push(() => pd.close());
+      return pd;
+    },
+    later: (close) => void cleanups.push(close)
+  };
 }

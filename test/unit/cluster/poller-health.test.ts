@@ -1,9 +1,9 @@
 // PD members' health comes from /health, asked beside the rounds: an old answer must not be shown
 // beside a fresh map for as long as /health keeps failing, or while it hangs on a paused PD.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createPdPoller, healthNow, type HealthReading, type PdPoller, type PdPollerOptions } from '../../../src/main/cluster/poller';
 import type { PdView } from '../../../src/main/cluster/types';
-import { PD, fixture, healthyScript, startScriptedPd, waitFor, type Script, type ScriptedPd } from './helpers';
+import { PD, fixture, healthyScript, closedAfterEach, waitFor } from './helpers';
 
 const HEALTH = `${PD}/health`;
 
@@ -23,20 +23,11 @@ describe('healthNow', () => {
 });
 
 describe('the poller and an old /health answer', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-
-  async function server(script: Script): Promise<ScriptedPd> {
-    const pd = await startScriptedPd(script);
-    cleanups.push(() => pd.close());
-    return pd;
-  }
+  const { server, later } = closedAfterEach();
 
   function poll(pdUrl: string, opts: Partial<PdPollerOptions> = {}): { poller: PdPoller; last: () => PdView } {
     const poller = createPdPoller({ pdUrl, intervalMs: 20, healthEveryMs: 40, requestTimeoutMs: 1_000, healthTimeoutMs: 5_000, random: () => 0.5, onView: () => undefined, ...opts });
-    cleanups.push(() => poller.stop());
+    later(() => poller.stop());
     poller.start();
     return { poller, last: () => poller.current() };
   }

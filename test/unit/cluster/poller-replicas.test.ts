@@ -1,10 +1,10 @@
 // PD's max-replicas comes from /config/replicate, read beside the rounds: at first, then every
 // half minute (sooner again after a failure), keeping the last good value; it never slows or
 // breaks the store poll. The poller's clock here is a fake one that each sleep moves on.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createPdPoller, replicasAfter, type PdPoller, type PdPollerOptions } from '../../../src/main/cluster/poller';
 import type { PdView } from '../../../src/main/cluster/types';
-import { PD, healthyScript, startScriptedPd, waitFor, type Reply, type Script, type ScriptedPd } from './helpers';
+import { PD, healthyScript, closedAfterEach, waitFor, type Reply, type ScriptedPd } from './helpers';
 
 const STORES = `${PD}/stores`;
 const REPLICATE = `${PD}/config/replicate`;
@@ -21,16 +21,7 @@ describe('replicasAfter', () => {
 });
 
 describe('the poller and /config/replicate', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterEach(async () => {
-    for (const c of cleanups.splice(0).reverse()) await c();
-  });
-
-  async function server(script: Script): Promise<ScriptedPd> {
-    const pd = await startScriptedPd(script);
-    cleanups.push(() => pd.close());
-    return pd;
-  }
+  const { server, later } = closedAfterEach();
 
   interface Harness {
     poller: PdPoller;
@@ -64,7 +55,7 @@ describe('the poller and /config/replicate', () => {
       onView: (v) => views.push(v),
       ...opts
     });
-    cleanups.push(() => poller.stop());
+    later(() => poller.stop());
     poller.start();
     return {
       poller,
@@ -157,7 +148,7 @@ describe('the poller and /config/replicate', () => {
       random: () => 0.5,
       onView: (v) => views.push(v)
     });
-    cleanups.push(() => poller.stop());
+    later(() => poller.stop());
     poller.start();
     await waitFor(() => (pd.inFlight.get(REPLICATE) ?? 0) === 1, 2_000, 'a /config/replicate in flight');
     const t0 = Date.now();
