@@ -69,7 +69,17 @@ describe('the diagnosis after a kill', () => {
     // The stage has room for every explanation at 1920×1080: a longer one had pushed the
     // workload's dip ("Throughput dipping: …") out of the panel, once it came.
     const dip = web.page.locator('[data-testid="diagnosis"] li[data-kind="workload"] .dg-rest');
-    await expect.poll(async () => ((await dip.count()) ? await dip.textContent() : ''), { timeout: 10_000 }).toMatch(/^Throughput dipping/);
+    // 20 s: the dip shows 1-2 s after the kill here, but a CI run once missed a 10 s wait; if it
+    // fails again, the error says what main and the stage had, to tell a late dip from a stale stage.
+    await expect
+      .poll(async () => ((await dip.count()) ? await dip.textContent() : ''), { timeout: 20_000 })
+      .toMatch(/^Throughput dipping/)
+      .catch(async (e: unknown) => {
+        const st = await getState(web.app.url);
+        const main = st.show.diagnosis.map((f) => `${f.kind}: ${f.headline} | ${f.detail.slice(0, 80)}`).join('\n');
+        const stage = await web.page.evaluate(() => document.querySelector('[data-testid="diagnosis"]')?.textContent?.slice(0, 800) ?? '(no diagnosis on the stage)');
+        throw new Error(`${(e as Error).message}\nmain's diagnosis:\n${main}\nthe stage's:\n${stage}\nworkload history: ${st.cluster?.workload?.history.length ?? 0} samples`);
+      });
     const dropped = await web.page.evaluate(() =>
       [...document.querySelectorAll<HTMLElement>('[data-testid="diagnosis"] .dg-rest')].filter((e) => e.hidden).map((e) => e.textContent)
     );
