@@ -237,9 +237,11 @@ function TikvChip({ n }: { n: TikvCardModel }): JSX.Element {
 const PdChipM = memo(PdChip, (a, b) => shallow(a.n, b.n));
 const TikvChipM = memo(TikvChip, (a, b) => sameButFigures(a.n, b.n));
 
+const nodeAttrs = (n: PdCardModel | TikvCardModel): Record<string, string> => (n.kind === 'pd' ? pdNodeAttrs(n) : tikvNodeAttrs(n));
+
 /** The nodes a room has no chip for: summed up in one chip, and each still in the page for the
  *  scripts that read every node (DESIGN.md: one cluster-node per member and store), unseen. */
-function MoreChips({ more, attrs }: { more: readonly (PdCardModel | TikvCardModel)[]; attrs: (n: PdCardModel | TikvCardModel) => Record<string, string> }): JSX.Element | null {
+function MoreChips({ more }: { more: readonly (PdCardModel | TikvCardModel)[] }): JSX.Element | null {
   if (more.length === 0) return null;
   return (
     <>
@@ -248,7 +250,7 @@ function MoreChips({ more, attrs }: { more: readonly (PdCardModel | TikvCardMode
       </div>
       <div className="sr-only">
         {more.map((n) => (
-          <span key={n.key} {...attrs(n)}>
+          <span key={n.key} {...nodeAttrs(n)}>
             {n.name} {n.word}
           </span>
         ))}
@@ -256,8 +258,6 @@ function MoreChips({ more, attrs }: { more: readonly (PdCardModel | TikvCardMode
     </>
   );
 }
-
-const nodeAttrs = (n: PdCardModel | TikvCardModel): Record<string, string> => (n.kind === 'pd' ? pdNodeAttrs(n) : tikvNodeAttrs(n));
 
 export function ClusterMap({
   cluster,
@@ -296,7 +296,7 @@ export function ClusterMap({
           {pd.shown.map((n) => (
             <PdChipM key={n.key} n={n} />
           ))}
-          <MoreChips more={pd.more} attrs={nodeAttrs} />
+          <MoreChips more={pd.more} />
         </div>
       )}
       <div className="map-label">TiKV stores</div>
@@ -313,7 +313,7 @@ export function ClusterMap({
           {tikv.shown.map((n) => (
             <TikvChipM key={n.key} n={n} />
           ))}
-          <MoreChips more={tikv.more} attrs={nodeAttrs} />
+          <MoreChips more={tikv.more} />
         </div>
       )}
     </div>
@@ -336,12 +336,12 @@ export function MapStrip({ cluster }: { cluster: ClusterSnapshot }): JSX.Element
       {pd.shown.map((n) => (
         <PdChipM key={n.key} n={n} />
       ))}
-      <MoreChips more={pd.more} attrs={nodeAttrs} />
+      <MoreChips more={pd.more} />
       <span className="map-strip-gap" />
       {tikv.shown.map((n) => (
         <TikvChipM key={n.key} n={n} />
       ))}
-      <MoreChips more={tikv.more} attrs={nodeAttrs} />
+      <MoreChips more={tikv.more} />
     </div>
   );
 }
