@@ -92,6 +92,8 @@ describe('mapRow: what a room shows of a row', () => {
     expect(r.shown).toHaveLength(7);
     expect(r.shown.every((n) => n.visual === 'killed')).toBe(true);
     expect(moreText(r.more)).toBe('+ 23 more: 13 killed, 10 Up');
+    // Read from the back of a hall: thousands with a separator, as every figure on the stage.
+    expect(moreText(stores(2990))).toBe('+ 2,990 more, Up');
   });
 });
 

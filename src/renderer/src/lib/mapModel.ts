@@ -2,6 +2,7 @@
 // ClusterSnapshot without any DOM. Positions are stable: nodes are sorted by name.
 import type { ClusterSnapshot, ContainerState, PdMemberRow, PdState, TikvStoreRow } from '../../../shared/cluster';
 import { pdStateWord, storeHeadline } from '../../../shared/cluster';
+import { intText } from './format';
 
 /** How a node looks: one colour + icon + word each (never colour alone). */
 export type Visual =
@@ -297,7 +298,7 @@ export function mapRow<T extends NodeView>(nodes: readonly T[], room: MapRoom, k
 export function moreText(more: readonly NodeView[]): string {
   const byWord = new Map<string, number>();
   for (const n of more) byWord.set(n.word, (byWord.get(n.word) ?? 0) + 1);
-  if (byWord.size === 1) return `+ ${more.length} more, ${more[0]!.word}`;
-  const parts = [...byWord].sort((a, b) => b[1] - a[1]).map(([w, k]) => `${k} ${w}`);
-  return `+ ${more.length} more: ${parts.length > 3 ? `${parts.slice(0, 3).join(', ')}, …` : parts.join(', ')}`;
+  if (byWord.size === 1) return `+ ${intText(more.length)} more, ${more[0]!.word}`;
+  const parts = [...byWord].sort((a, b) => b[1] - a[1]).map(([w, k]) => `${intText(k)} ${w}`);
+  return `+ ${intText(more.length)} more: ${parts.length > 3 ? `${parts.slice(0, 3).join(', ')}, …` : parts.join(', ')}`;
 }
