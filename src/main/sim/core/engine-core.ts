@@ -5,7 +5,8 @@
 //
 // Time scale: all PD/TiKV durations are written in real (sim) milliseconds and divided by
 // `speed` to get wall milliseconds. Timestamps the API shows (last_heartbeat, start_timestamp)
-// are wall-clock times, so a poller compares them with its own clock as it would live.
+// are wall-clock times, so a poller compares them with its own clock as it would live: engine
+// times moved by `wallOffsetMs`, for a driver whose engine clock is steady (inproc/cluster.ts).
 //
 // What differs between the two programs that run this core is where store heartbeats and PD
 // leadership come from: SimEngine (engine.ts) makes them itself; LinkedEngine
@@ -14,9 +15,11 @@ import type { SimProcess } from '../types';
 import { EventQueue } from './event-queue';
 import { initialLayout } from './layout';
 import {
+  SCHEDULE_CONFIG_DEFAULTS,
   TIMINGS,
   catchUpAt,
   memberAlive,
+  wallOffsetAfter,
   storeServing,
   wallNs,
   type EngineOptions,
@@ -47,17 +50,7 @@ export abstract class EngineCore {
   /** Sim ms; settable through POST /config {"max-store-down-time": "1m"}. */
   maxStoreDownTimeMs: number = TIMINGS.maxStoreDownTime;
   /** Other schedule settings accepted by POST /config (kept, not acted upon). */
-  readonly scheduleConfig: Record<string, number | string | boolean> = {
-    'max-merge-region-size': 54,
-    'max-merge-region-keys': 540000,
-    'split-merge-interval': '1h0m0s',
-    'leader-schedule-limit': 4,
-    'region-schedule-limit': 2048,
-    'replica-schedule-limit': 64,
-    'max-snapshot-count': 64,
-    'max-pending-peer-count': 64,
-    'enable-cross-table-merge': 'true'
-  };
+  readonly scheduleConfig: Record<string, number | string | boolean> = { ...SCHEDULE_CONFIG_DEFAULTS };
   /**
    * PD's replication.max-replicas, as /config and /config/replicate answer it. The layout puts a
    * peer of every region on each of the three stores, and raft elections need 2 of them: 3.
@@ -68,6 +61,8 @@ export abstract class EngineCore {
   readonly startedAt: number;
   /** PD's schedulers (balance-leader, evict-stopping-store) act only when true. */
   scheduling = true;
+  /** Wall ms minus engine ms as of the last `advance` (model.ts, wallOffsetAfter); 0 on the wall clock. */
+  wallOffsetMs = 0;
 
   protected readonly rng: Rng;
   /** Wall ms of each live store's last heartbeat before the start (by store index). */
@@ -119,8 +114,12 @@ export abstract class EngineCore {
     return simMs / this.speed;
   }
 
-  /** Run every event due up to `now` (wall ms), in order. Time never goes backwards. */
-  advance(now: number): void {
+  /**
+   * Run every event due up to `now` (engine ms), in order. Time never goes backwards. `wall` is
+   * the wall clock at the same instant, for the stamps (wallOffsetMs); by default the same.
+   */
+  advance(now: number, wall: number = now): void {
+    this.wallOffsetMs = wallOffsetAfter(this.wallOffsetMs, wall - now);
     if (now > this.horizon) this.horizon = now;
     for (;;) {
       const next = this.queue.peek();

@@ -9,6 +9,19 @@ export type ProcState = 'running' | 'exited' | 'paused';
 export type StoreStateName = 'Up' | 'Disconnected' | 'Down' | 'Offline' | 'Tombstone';
 
 /** PD and TiKV timings in sim milliseconds (PD v8.5 / TiKV v8.5 defaults where they exist). */
+/** Schedule settings POST /config accepts and GET /config shows, as PD's defaults (kept, not acted upon). */
+export const SCHEDULE_CONFIG_DEFAULTS: Readonly<Record<string, number | string | boolean>> = {
+  'max-merge-region-size': 54,
+  'max-merge-region-keys': 540000,
+  'split-merge-interval': '1h0m0s',
+  'leader-schedule-limit': 4,
+  'region-schedule-limit': 2048,
+  'replica-schedule-limit': 64,
+  'max-snapshot-count': 64,
+  'max-pending-peer-count': 64,
+  'enable-cross-table-merge': 'true'
+};
+
 export const TIMINGS = {
   storeHeartbeat: 10_000,
   storeDisconnect: 20_000,
@@ -183,4 +196,27 @@ export function catchUpAt(at: number, periodWall: number, horizon: number, speed
 /** Wall ms -> Unix nanoseconds, with random sub-microsecond digits (as PD's clock has). */
 export function wallNs(wallMs: number, rng: Rng): bigint {
   return BigInt(Math.floor(wallMs * 1000)) * 1000n + BigInt(rng.int(1000));
+}
+
+/**
+ * A driver whose engine runs on a steady clock (inproc/steady-clock.ts) tells `advance` the wall
+ * clock too; their difference moves the stamps the API shows, so a stepped wall clock (NTP, a
+ * laptop waking) shifts them instead of stalling or replaying the engine. It moves only by a
+ * step, not by the two clocks' sub-ms jitter: a stamp read twice reads the same.
+ */
+const WALL_OFFSET_STEP_MS = 250;
+
+/** The stamps' offset (wall ms minus engine ms) after `advance` saw the clocks `measured` apart. */
+export function wallOffsetAfter(prev: number, measured: number): number {
+  return Number.isFinite(measured) && Math.abs(measured - prev) >= WALL_OFFSET_STEP_MS ? Math.round(measured) : prev;
+}
+
+/** An engine-time stamp (Unix ns) as the wall clock reads it, `offsetMs` later (EngineCore.wallOffsetMs). */
+export function wallStampNs(engineNs: bigint, offsetMs: number): bigint {
+  return offsetMs === 0 ? engineNs : engineNs + BigInt(Math.round(offsetMs)) * 1_000_000n;
+}
+
+/** An engine-time stamp (Unix s) as the wall clock reads it, `offsetMs` later (EngineCore.wallOffsetMs). */
+export function wallStampSec(engineSec: number, offsetMs: number): number {
+  return offsetMs === 0 ? engineSec : Math.floor(engineSec + offsetMs / 1000);
 }

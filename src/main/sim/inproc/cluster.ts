@@ -4,6 +4,7 @@ import { SimEngine } from '../core/engine';
 import { formatYcsbLines } from '../core/workload';
 import { startPdServer } from '../pd-api/server';
 import type { SimCluster, SimControl, SimOptions, SimProcess } from '../types';
+import { steadyClock } from './steady-clock';
 
 export interface SimClusterHandle extends SimCluster {
   /** The engine behind the server (read-only use: tests, diagnostics). */
@@ -13,8 +14,10 @@ export interface SimClusterHandle extends SimCluster {
 }
 
 export interface SimClusterExtras {
-  /** Wall clock (ms); defaults to Date.now. */
+  /** The engine's clock (ms). Default: steady (steady-clock.ts), so a stepped wall clock neither stalls nor replays the cluster. */
   clock?: () => number;
+  /** The wall clock (ms) for the stamps PD answers with. Default: `clock` when given, else Date.now. */
+  wall?: () => number;
   /** Cap on the scaled 3 s PD waits, wall ms (default none: PD's 3 s, scaled by speed). */
   maxWaitMs?: number;
   /** Add a Tombstone store (id 2) that only ?state=2 shows. */
@@ -22,7 +25,8 @@ export interface SimClusterExtras {
 }
 
 export async function startSimCluster(opts: SimOptions & SimClusterExtras): Promise<SimClusterHandle> {
-  const clock = opts.clock ?? Date.now;
+  const wall = opts.wall ?? opts.clock ?? Date.now;
+  const clock = opts.clock ?? steadyClock(wall);
   const seed = opts.seed ?? Math.floor(Math.random() * 2 ** 31);
   const engine = new SimEngine({
     speed: opts.speed,
@@ -34,10 +38,11 @@ export async function startSimCluster(opts: SimOptions & SimClusterExtras): Prom
     host: opts.host ?? '127.0.0.1',
     port: opts.port ?? 0,
     clock,
+    wall,
     seed,
     maxWaitMs: opts.maxWaitMs
   });
-  const sync = (): void => engine.advance(clock());
+  const sync = (): void => engine.advance(clock(), wall());
 
   // Elections, heartbeats and process exits happen on the engine's schedule; a timer moves it
   // along so callbacks fire even when nobody polls.
@@ -94,7 +99,9 @@ export async function startSimCluster(opts: SimOptions & SimClusterExtras): Prom
     workload: () => {
       sync();
       const w = engine.workload;
-      return { running: w.running, current: w.current, perStoreOps: { ...w.perStoreOps } };
+      // The sample's time as the wall clock reads it, like every stamp the app gets (wallOffsetMs).
+      const current = w.current && { ...w.current, t: Math.round(w.current.t + engine.wallOffsetMs) };
+      return { running: w.running, current, perStoreOps: { ...w.perStoreOps } };
     }
   };
 

@@ -2,7 +2,7 @@
 // writes them, omitempty fields left out, ids and nanosecond times as bigints).
 import type { EngineCore } from '../core/engine-core';
 import { NS_PER_MS, NS_PER_S, goBytesSize, goDuration, hexKey, rfc3339Nano, type GoJson } from '../core/format';
-import { CLUSTER_ID, type MemberState, type PeerState, type RegionState, type StoreState } from '../core/model';
+import { CLUSTER_ID, wallStampNs, wallStampSec, type MemberState, type PeerState, type RegionState, type StoreState } from '../core/model';
 
 export const TIKV_VERSION = '8.5.5';
 export const TIKV_GIT_HASH = 'a0234aad114258b60e0ec23c17486c79845299be';
@@ -29,8 +29,10 @@ export function storeInfoJson(e: EngineCore, s: StoreState): GoJson {
       regionSize += size;
     }
   }
-  const startNs = BigInt(s.startTimestamp) * NS_PER_S;
-  const uptime = s.lastHeartbeatNs - startNs;
+  // Engine times as the wall clock reads them now (EngineCore.wallOffsetMs); uptime is theirs.
+  const startNs = wallStampNs(BigInt(s.startTimestamp) * NS_PER_S, e.wallOffsetMs);
+  const lastHeartbeatNs = wallStampNs(s.lastHeartbeatNs, e.wallOffsetMs);
+  const uptime = lastHeartbeatNs - startNs;
   return {
     store: {
       id: s.id,
@@ -40,9 +42,9 @@ export function storeInfoJson(e: EngineCore, s: StoreState): GoJson {
       peer_address: s.address,
       status_address: s.statusAddress,
       git_hash: TIKV_GIT_HASH,
-      start_timestamp: s.startTimestamp,
+      start_timestamp: wallStampSec(s.startTimestamp, e.wallOffsetMs),
       deploy_path: '/',
-      last_heartbeat: s.lastHeartbeatNs,
+      last_heartbeat: lastHeartbeatNs,
       node_state: s.tombstone ? 3 : 1,
       state_name: e.storeStateName(s)
     },
@@ -63,7 +65,7 @@ export function storeInfoJson(e: EngineCore, s: StoreState): GoJson {
         ? undefined
         : { cause_value: 250041.3 + s.index * 127.9, cause_rate: 0, result_value: 310 + s.index * 7, result_rate: 0 },
       start_ts: rfc3339Nano(startNs),
-      last_heartbeat_ts: rfc3339Nano(s.lastHeartbeatNs),
+      last_heartbeat_ts: rfc3339Nano(lastHeartbeatNs),
       uptime: uptime > 0n ? goDuration(uptime) : undefined
     }
   };
@@ -186,8 +188,8 @@ export function regionStatsJson(e: EngineCore): GoJson {
   };
 }
 
-export function statusJson(m: MemberState): GoJson {
-  return { build_ts: PD_BUILD_TS, version: PD_VERSION, git_hash: PD_GIT_HASH, start_timestamp: m.startTimestamp };
+export function statusJson(e: EngineCore, m: MemberState): GoJson {
+  return { build_ts: PD_BUILD_TS, version: PD_VERSION, git_hash: PD_GIT_HASH, start_timestamp: wallStampSec(m.startTimestamp, e.wallOffsetMs) };
 }
 
 export function scheduleConfigJson(e: EngineCore): GoJson {

@@ -133,7 +133,7 @@ export function pdRoutes(engine: EngineCore, deps: RouteDeps): Route[] {
       }
     },
     { method: 'GET', pattern: /^\/ping$/, local: true, handler: () => ({ status: 200, text: '' }) },
-    { method: 'GET', pattern: /^\/status$/, local: true, handler: ({ entry }) => ok(statusJson(entry)) },
+    { method: 'GET', pattern: /^\/status$/, local: true, handler: ({ entry }) => ok(statusJson(engine, entry)) },
     { method: 'GET', pattern: /^\/version$/, local: true, handler: () => ok({ version: 'v8.5.5' }) },
     { method: 'GET', pattern: /^\/members$/, local: false, handler: () => ok(membersJson(engine)) },
     { method: 'GET', pattern: /^\/leader$/, local: false, handler: () => ok(leaderJson(engine)) },

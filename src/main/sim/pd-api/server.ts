@@ -24,8 +24,10 @@ export interface PdServerOptions {
   host?: string;
   /** 0 = any free port. */
   port?: number;
-  /** Wall clock for the engine (ms). */
+  /** The engine's clock (ms). Default: the wall clock. */
   clock?: () => number;
+  /** The wall clock, for the stamps answers carry (EngineCore.wallOffsetMs). Default: `clock`. */
+  wall?: () => number;
   /** Cap on the scaled 3 s waits (proxy without leader, /health on a frozen member), wall ms. Default: none (3000). */
   maxWaitMs?: number;
   /** Seed for the random store order. */
@@ -64,6 +66,8 @@ export interface PdServer {
 
 export async function startPdServer(engine: EngineCore, opts: PdServerOptions = {}): Promise<PdServer> {
   const clock = opts.clock ?? Date.now;
+  const wall = opts.wall ?? clock;
+  const sync = (): void => engine.advance(clock(), wall());
   // PD's 3 s, in cluster time: a client with a shorter budget sees what it would see on a real PD.
   const waitMs = Math.min(PD_WAIT_MS / engine.speed, opts.maxWaitMs ?? PD_WAIT_MS);
   const orderRng = new Rng(((opts.seed ?? Date.now()) ^ 0x51ed) >>> 0);
@@ -72,7 +76,7 @@ export async function startPdServer(engine: EngineCore, opts: PdServerOptions = 
   const routes = pdRoutes(engine, { orderRng, waitMs, health: opts.health });
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
-    engine.advance(clock());
+    sync();
     const url = new URL(req.url ?? '/', 'http://pd');
     if (opts.intercept && (await opts.intercept(req, res, url))) return;
     const entry = opts.self ? engine.members.find((m) => m.name === opts.self) : engine.members.find(memberAlive);
@@ -93,7 +97,7 @@ export async function startPdServer(engine: EngineCore, opts: PdServerOptions = 
       const deadline = performance.now() + waitMs;
       while (!closed && engine.pdLeader === null && performance.now() < deadline) {
         await sleep(Math.min(20, Math.max(1, deadline - performance.now())));
-        engine.advance(clock());
+        sync();
       }
       if (engine.pdLeader === null) return send(res, { status: 503, text: `${NO_LEADER_TEXT}\n` });
     }
