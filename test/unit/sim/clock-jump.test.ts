@@ -4,7 +4,9 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { SimEngine } from '../../../src/main/sim/core/engine';
-import { formatYcsbLines } from '../../../src/main/sim/core/workload';
+import { Rng } from '../../../src/main/sim/core/rng';
+import { Workload, formatYcsbLines, type WorkloadCluster } from '../../../src/main/sim/core/workload';
+import { runDueTicks } from '../../../src/main/sim/nodes/ycsb-node';
 
 const T0 = Date.UTC(2026, 7, 20, 10, 0, 0);
 const S = 1000;
@@ -217,6 +219,8 @@ describe('a clock that jumps forward', () => {
 });
 
 describe('a clock stepped back', () => {
+  // The engine's own rule; the in-process cluster keeps it off a stepped wall clock by driving it
+  // on a steady clock (inproc/steady-clock.ts, wall-step.test.ts).
   it('stalls the engine until the clock is past where it was (time never goes backwards)', () => {
     const e = engine(4, 1);
     e.startWorkload();
@@ -235,5 +239,41 @@ describe('a clock stepped back', () => {
     expect(e.route().every((r) => r.serving)).toBe(false);
     e.advance(at + 25 * S);
     expect(e.route().every((r) => r.serving)).toBe(true);
+  });
+});
+
+describe('the containerized workload (ycsb-node) after a clock jump', () => {
+  const serving: WorkloadCluster = {
+    regionCount: 4,
+    regionServing: () => true,
+    regionServingSince: () => T0 - HOUR,
+    regionLeaderName: (i) => `tikv${i % 3}`,
+    storeNames: () => ['tikv0', 'tikv1', 'tikv2']
+  };
+
+  it('catches a late timer up tick by tick, but skips a gap instead of replaying it', () => {
+    const w = new Workload(1, new Rng(5));
+    w.start(T0);
+    const ticks = counted(w, 'tick', 1_000);
+    // Two seconds of 100 ms timer calls: every tick runs, in order.
+    let next = T0;
+    for (let now = T0 + 100; now <= T0 + 2 * S; now += 100) next = runDueTicks(w, serving, next, now, 1);
+    expect(ticks.calls).toBe(20);
+    expect(next).toBe(T0 + 2 * S);
+    const normal = w.current!.ops;
+    expect(normal).toBeGreaterThan(1_000);
+    // A timer 5 s late (under the catch-up bound) is replayed exactly.
+    next = runDueTicks(w, serving, next, T0 + 7 * S, 1);
+    expect(ticks.calls).toBe(70);
+    // 8 hours asleep: before, 10,000 ticks a timer call until all 288,000 were replayed.
+    const woke = T0 + 7 * S + 8 * HOUR;
+    next = runDueTicks(w, serving, next, woke, 1);
+    expect(ticks.calls).toBeLessThanOrEqual(71);
+    expect(woke - next).toBeLessThan(100);
+    // The next whole second is a second of normal work: no zero, no burst.
+    for (let now = woke + 100; now <= woke + 1_200; now += 100) next = runDueTicks(w, serving, next, now, 1);
+    expect(w.current!.t).toBeGreaterThan(woke);
+    expect(w.current!.ops).toBeGreaterThan(normal * 0.8);
+    expect(w.current!.ops).toBeLessThan(normal * 1.2);
   });
 });
