@@ -57,10 +57,18 @@ afterAll(async () => {
 });
 
 /** What the page shows of the map: stores as elements, as visible nodes, what runs off the stage. */
-const look = (): Promise<{ nodes: number; visible: string[]; more: string; offStage: string[]; mapBottom: number; footTop: number }> =>
+const look = (): Promise<{ nodes: number; visible: string[]; cutNames: string[]; more: string; offStage: string[]; mapBottom: number; footTop: number }> =>
   web.page.evaluate(() => {
     const all = [...document.querySelectorAll<HTMLElement>('[data-testid="cluster-node"][data-kind="tikv"]')];
     const seen = all.filter((e) => !e.closest('.sr-only'));
+    // A short name drawn cut (or squeezed to nothing beside a long state word) cannot be read.
+    const cutNames = seen
+      .filter((e) => (e.dataset.name ?? '').length <= 12)
+      .filter((e) => {
+        const name = e.querySelector<HTMLElement>('.node-name, .chip-name');
+        return !name || name.clientWidth === 0 || name.scrollWidth > name.clientWidth;
+      })
+      .map((e) => e.dataset.name ?? '?');
     const offStage: string[] = [];
     for (const e of document.querySelectorAll<HTMLElement>('.stage *')) {
       if (e.closest('.sr-only')) continue;
@@ -72,6 +80,7 @@ const look = (): Promise<{ nodes: number; visible: string[]; more: string; offSt
     return {
       nodes: all.length,
       visible: seen.map((e) => `${e.dataset.name}:${e.dataset.state}`),
+      cutNames,
       more: document.querySelector('[data-testid="map-more"]')?.textContent ?? '',
       offStage,
       mapBottom: map.bottom,
@@ -86,20 +95,26 @@ async function goTo(chapter: number): Promise<void> {
 }
 
 describe('the audience map of a cluster larger than the demo', () => {
-  it('draws six stores beside the workload panel as chips, all on the stage, a 400-character name too', async () => {
+  it('draws six stores beside the workload panel as tiles, all on the stage, a 400-character name too', async () => {
+    disconnected = 4;
     await expect.poll(() => chapterIndexOf(web.page), { timeout: 15_000 }).toBe('1 / 8');
     // Chapter 3: the map beside a panel, room for four cards; 6: the Diagnosis strip.
     for (const chapter of [3, 6]) {
       await goTo(chapter);
       await expect.poll(async () => (await look()).nodes, { timeout: 15_000 }).toBe(6);
+      await expect.poll(async () => (await look()).visible, { timeout: 15_000 }).toContain('tikv4:disconnected');
       const l = await look();
       expect(l.visible).toHaveLength(6);
       expect(l.visible).toContain(`${LONG}:up`);
+      expect(l.cutNames, `chapter ${chapter}`).toEqual([]);
       expect(l.offStage, `chapter ${chapter}`).toEqual([]);
       expect(l.mapBottom).toBeLessThanOrEqual(l.footTop);
     }
     await goTo(3);
-    expect(await web.page.locator('.map-chips').count()).toBeGreaterThan(0);
+    // Tiles keep what a card tells of a store: its state, leaders, and its heartbeat's age.
+    expect(await web.page.locator('.map-tiles .node-tile').count()).toBe(6);
+    const tile = web.page.locator('.node-tile[data-name="tikv4"]');
+    await expect.poll(() => tile.innerText(), { timeout: 10_000 }).toMatch(/tikv4\s+0\s+leaders\s+Disconnected\s+heartbeat 3\d s ago/);
   });
 
   it('sums up the stores it has no room for, keeps the Disconnected one in sight, and still names every store', async () => {
@@ -112,6 +127,8 @@ describe('the audience map of a cluster larger than the demo', () => {
       const l = await look();
       expect(l.offStage, `chapter ${chapter}`).toEqual([]);
       expect(l.mapBottom, `chapter ${chapter}`).toBeLessThanOrEqual(l.footTop);
+      // Beside the panel a chip's cell is narrow: "Disconnected" once squeezed its name to nothing.
+      expect(l.cutNames, `chapter ${chapter}`).toEqual([]);
       expect(l.visible.length, `chapter ${chapter}`).toBeLessThan(60);
       expect(l.more).toBe(`+ ${60 - l.visible.length} more, Up`);
     }

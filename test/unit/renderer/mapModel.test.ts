@@ -64,12 +64,19 @@ describe('mapRow: what a room shows of a row', () => {
       tikvCardModel({ ...base, storeId: String(i + 1), name: `tikv${i}`, ...(down.includes(i) ? { container: 'exited' as const } : {}) })
     );
 
-  it('draws the demo cluster as cards, a larger one as chips, each room by its width', () => {
+  it('draws the demo cluster as cards, a few more stores as tiles, a larger one as chips, each room by its width', () => {
     expect(mapRow(stores(3), 'beside', 'tikv')).toMatchObject({ as: 'cards', more: [] });
     expect(mapRow(stores(4), 'beside', 'tikv').as).toBe('cards');
-    expect(mapRow(stores(5), 'beside', 'tikv').as).toBe('chips');
+    expect(mapRow(stores(5), 'beside', 'tikv')).toMatchObject({ as: 'tiles', more: [] });
+    expect(mapRow(stores(6), 'beside', 'tikv').as).toBe('tiles');
+    expect(mapRow(stores(7), 'beside', 'tikv').as).toBe('chips');
     expect(mapRow(stores(6), 'solo', 'tikv').as).toBe('cards');
-    expect(mapRow(stores(7), 'solo', 'tikv').as).toBe('chips');
+    expect(mapRow(stores(7), 'solo', 'tikv').as).toBe('tiles');
+    expect(mapRow(stores(8), 'solo', 'tikv').shown).toHaveLength(8);
+    expect(mapRow(stores(9), 'solo', 'tikv').as).toBe('chips');
+    // Tiles are a TiKV store's: PD members past the cards' room are chips.
+    const members = stores(5).map((n) => ({ ...n, kind: 'pd' as const }));
+    expect(mapRow(members, 'beside', 'pd').as).toBe('chips');
     // The diagnosis strip is chips whatever the count.
     expect(mapRow(stores(3), 'strip', 'tikv')).toMatchObject({ as: 'chips', more: [] });
     expect(mapRow(stores(18), 'beside', 'tikv').more).toEqual([]);

@@ -208,6 +208,34 @@ const TikvCardM = memo(
     a.barMax === b.barMax && a.badge === b.badge && a.detail === b.detail && (a.detail ? shallow(a.n, b.n) : sameButFigures(a.n, b.n))
 );
 
+/** A TiKV store as a tile, when full cards do not fit (mapRow): what the demo watches on a store
+ *  (its state and PD's view, its leaders and their moves, its heartbeat's age) in three lines. */
+function TikvTile({ n, badge }: { n: TikvCardModel; badge: Badge | undefined }): JSX.Element {
+  return (
+    <div className={`node node-tikv node-tile v-${n.visual}${n.dead ? ' dead' : ''}${badge && !badge.leaving ? ' moving' : ''}`} {...tikvNodeAttrs(n)}>
+      <div className="node-head">
+        <StateIcon visual={n.visual} />
+        <span className="node-name">{n.name}</span>
+        <span className="tile-leaders">
+          {badge && (
+            <span key={badge.burst} className={`delta-badge${badge.leaving ? ' leaving' : ''}`}>
+              {deltaText(badge.delta)}
+            </span>
+          )}
+          <b>{intText(n.leaders)}</b> leaders
+        </span>
+      </div>
+      <div className="tile-state">
+        <span className="node-word">{n.word}</span>
+        {n.gap && <span className="tile-gap"> · {n.gap}</span>}
+      </div>
+      <HeartbeatAge id={n.key} />
+    </div>
+  );
+}
+
+const TikvTileM = memo(TikvTile, (a, b) => a.badge === b.badge && sameButFigures(a.n, b.n));
+
 /** A PD member as a chip: icon, name, crown, word. */
 function PdChip({ n }: { n: PdCardModel }): JSX.Element {
   return (
@@ -305,6 +333,14 @@ export function ClusterMap({
           <div className="map-row map-row-tikv">
             {tikv.shown.map((n) => (
               <TikvCardM key={n.key} n={n} barMax={model.barMax} badge={badges[n.storeId]} detail={detail} />
+            ))}
+          </div>
+        </FiguresContext.Provider>
+      ) : tikv.as === 'tiles' ? (
+        <FiguresContext.Provider value={figures}>
+          <div className={`map-row map-row-tikv map-tiles map-tiles-${room}`}>
+            {tikv.shown.map((n) => (
+              <TikvTileM key={n.key} n={n} badge={badges[n.storeId]} />
             ))}
           </div>
         </FiguresContext.Provider>

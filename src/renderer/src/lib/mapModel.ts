@@ -258,12 +258,16 @@ const CARDS_FIT: Record<Exclude<MapRoom, 'strip'>, { tikv: number; pd: number }>
   beside: { tikv: 4, pd: 4 }
 };
 
+/** How many TiKV stores fit as tiles (compact cards: name, word, leaders, heartbeat; two rows of
+ *  3 beside a panel, of 4 alone: a third row ran into the footer under a two-line intro). */
+const TILES_FIT: Record<Exclude<MapRoom, 'strip'>, number> = { solo: 8, beside: 6 };
+
 /** How many chips (the row as name-and-state pills) fit before the rest is summed up in one. */
 const CHIPS_FIT: Record<MapRoom, number> = { solo: 24, beside: 18, strip: 8 };
 
 export interface MapRow<T extends NodeView> {
-  /** Full cards, or a grid of chips when the cards would run off the stage. */
-  as: 'cards' | 'chips';
+  /** Full cards; tiles (compact TiKV cards) when cards would run off the stage; else a grid of chips. */
+  as: 'cards' | 'tiles' | 'chips';
   /** Drawn, in name order. */
   shown: T[];
   /** Not drawn for want of room, in name order: all of them plain Up unless even the nodes PD or
@@ -278,12 +282,14 @@ function notable(n: NodeView): boolean {
 
 /**
  * Which of a row's nodes (name order) a room shows, and how. A demo cluster of three stores is
- * drawn as cards; a larger one as chips, so the map never runs off the stage and past its footer;
+ * drawn as cards; a few more stores as tiles, which keep the heartbeat age and the leader-move
+ * badge; a larger cluster as chips, so the map never runs off the stage and past its footer;
  * past the chips' room, the nodes that are not plain Up come first and the rest are summed up
  * ("+ 40 more, Up"). Pure.
  */
 export function mapRow<T extends NodeView>(nodes: readonly T[], room: MapRoom, kind: 'pd' | 'tikv'): MapRow<T> {
   if (room !== 'strip' && nodes.length <= CARDS_FIT[room][kind]) return { as: 'cards', shown: [...nodes], more: [] };
+  if (room !== 'strip' && kind === 'tikv' && nodes.length <= TILES_FIT[room]) return { as: 'tiles', shown: [...nodes], more: [] };
   const cap = CHIPS_FIT[room];
   if (nodes.length <= cap) return { as: 'chips', shown: [...nodes], more: [] };
   // One chip's room goes to the summary.
