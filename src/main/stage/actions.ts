@@ -11,6 +11,8 @@ import type { Journal } from './journal';
 export interface ActionResult {
   ok: boolean;
   message: string;
+  /** A restore's nodes brought back (restarted, unpaused, healed), for whoever waits on them. */
+  back?: string[];
 }
 
 export interface ActionRunner {
@@ -70,7 +72,7 @@ export function createActionRunner(deps: ActionDeps): ActionRunner {
         : 'nothing to restore';
     const detail = [message, ...res.failed.map((f) => f.error)].join('; ');
     journal.log(kind === 'restore' ? 'restore' : 'restore all', res.failed.length ? 'failed' : 'ok', detail);
-    return { ok: res.failed.length === 0, message };
+    return { ok: res.failed.length === 0, message, back };
   }
 
   async function load(kind: 'start-workload' | 'stop-workload', notice: (t: string) => void): Promise<ActionResult> {

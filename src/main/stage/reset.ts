@@ -10,14 +10,28 @@ import type { ClusterFeed } from './cluster-feed';
 import type { Journal } from './journal';
 import type { PresenterSession } from './presenter';
 
-/** Why the cluster is not settled yet, or null when it is: every node running, PD Up for each store, a PD leader. Pure. */
-export function unsettledReason(s: ClusterSnapshot): string | null {
+/** Stores brought back by the reset's restore, and when it began (wall ms, PD's clock). */
+export interface BroughtBack {
+  names: ReadonlySet<string>;
+  since: number;
+}
+
+/**
+ * Why the cluster is not settled yet, or null when it is: every node running, PD Up for each
+ * store, a PD leader, and each store brought back heard from since (a heartbeat PD received after
+ * the restore began). Without that last rule a store killed a moment before the reset still read
+ * Up (PD had not noticed the silence yet) and turned Disconnected on the first slide. Pure.
+ */
+export function unsettledReason(s: ClusterSnapshot, back?: BroughtBack): string | null {
   if (s.pdError) return `PD: ${s.pdError}`;
   if (!s.pdLeader) return 'PD has no leader yet';
   const alive = (c: string): boolean => c === 'running' || c === 'unknown';
   for (const n of s.tikv) {
     if (!alive(n.container) || n.partitioned) return `${n.name} is ${n.partitioned ? 'cut off' : n.container}`;
     if (n.state !== 'up') return `PD says ${n.name} is ${n.state}`;
+    // No heartbeat time from PD: its word on the state is all there is.
+    if (back?.names.has(n.name) && n.lastHeartbeatMs !== null && n.lastHeartbeatMs < back.since)
+      return `${n.name} has not sent PD a heartbeat since it was brought back`;
   }
   for (const m of s.pd) if (!alive(m.container) || m.partitioned || m.health === false) return `PD member ${m.name} is not healthy`;
   return null;
@@ -53,17 +67,19 @@ export async function resetShow(d: ResetDeps): Promise<void> {
   const sleep = d.sleep ?? ((ms: number) => new Promise<void>((ok) => setTimeout(ok, ms)));
   const problems: string[] = [];
   d.standDown();
+  const restoreFrom = now();
   const restored = await d.actions.run({ type: 'restore-all' }, { notify: false });
   if (!restored.ok) problems.push(`reset: ${restored.message}`);
+  const back: BroughtBack = { names: new Set(restored.back ?? []), since: restoreFrom };
   if (d.deckStartsWorkload()) {
     const stopped = await d.actions.run({ type: 'stop-workload' }, { notify: false });
     if (!stopped.ok) problems.push(`reset: the workload did not stop: ${stopped.message}`);
   }
   const until = now() + (d.settleTimeoutMs ?? 120_000);
-  let why = unsettledReason(d.snapshot());
+  let why = unsettledReason(d.snapshot(), back);
   while (why !== null && now() < until) {
     await sleep(d.pollMs ?? 200);
-    why = unsettledReason(d.snapshot());
+    why = unsettledReason(d.snapshot(), back);
   }
   if (why !== null) problems.push(`reset: the cluster had not settled (${why}); the show starts anyway`);
   d.journal.clearNotices();

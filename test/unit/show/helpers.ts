@@ -49,6 +49,8 @@ export interface StoreSpec {
   container?: ContainerState;
   leaders?: number;
   partitioned?: boolean;
+  /** PD's last heartbeat (wall ms); none by default. */
+  heartbeatMs?: number | null;
 }
 
 const STORE_IDS: Record<string, string> = { tikv0: '1', tikv1: '4', tikv2: '5' };
@@ -64,7 +66,7 @@ export function tikv(name: string, s: StoreSpec = {}): TikvStoreRow {
     partitioned: s.partitioned ?? false,
     leaderCount: s.leaders ?? 12,
     regionCount: 36,
-    lastHeartbeatMs: null,
+    lastHeartbeatMs: s.heartbeatMs ?? null,
     opsPerSec: null
   };
 }

@@ -24,6 +24,18 @@ describe('unsettledReason', () => {
     expect(unsettledReason({ ...up(), pdLeader: null })).toMatch(/no leader/);
     expect(unsettledReason({ ...up(), pdError: 'connection refused' })).toMatch(/PD: connection refused/);
   });
+
+  it('waits for a store brought back to be heard from: PD may not have noticed it was gone yet', () => {
+    const back = { names: new Set(['tikv1', 'pd2']), since: 10_000 };
+    const at = (hb: number | null): ClusterSnapshot => snapshot(0, { tikv0: { heartbeatMs: 1 }, tikv1: { heartbeatMs: hb }, tikv2: {} });
+    // Still Up in PD's eyes, with a heartbeat from before the restore: not settled.
+    expect(unsettledReason(at(9_000), back)).toMatch(/tikv1 has not sent PD a heartbeat since it was brought back/);
+    expect(unsettledReason(at(10_000), back)).toBeNull();
+    expect(unsettledReason(at(12_500), back)).toBeNull();
+    // No heartbeat time from PD: its state is all there is. Stores not brought back are not waited on.
+    expect(unsettledReason(at(null), back)).toBeNull();
+    expect(unsettledReason(at(9_000))).toBeNull();
+  });
 });
 
 describe('resetShow', () => {
@@ -71,6 +83,16 @@ describe('resetShow', () => {
     expect(p.workload.calls).toEqual(['stop']);
     expect(p.steps).toEqual(['stand down', 'poll', 'poll', 'epoch', 'history', 'presenter', 'show']);
     expect(p.journal.notices()).toEqual([]);
+    expect(p.journal.entries().at(-1)).toMatchObject({ what: 'show reset', outcome: 'ok' });
+  });
+
+  it('does not take a store killed a moment ago and still Up in PD for settled: it waits for its next heartbeat', async () => {
+    const stale = snapshot(0, { tikv0: {}, tikv1: { heartbeatMs: -4_000 }, tikv2: {} });
+    const heard = snapshot(0, { tikv0: {}, tikv1: { heartbeatMs: 350 }, tikv2: {} });
+    const p = parts([stale, stale, heard]);
+    await p.faults.inject({ kind: 'kill', target: { type: 'named', name: 'tikv1' } });
+    await p.run();
+    expect(p.steps).toEqual(['stand down', 'poll', 'poll', 'epoch', 'history', 'presenter', 'show']);
     expect(p.journal.entries().at(-1)).toMatchObject({ what: 'show reset', outcome: 'ok' });
   });
 
