@@ -82,6 +82,19 @@ describe('an engine on a steady clock', () => {
   });
 });
 
+describe('an engine given a broken clock', () => {
+  it('ignores a reading that is not a finite time instead of running every event there will ever be', () => {
+    const e = new SimEngine({ speed: 1, now: T0, seed: 3 });
+    e.startWorkload();
+    e.advance(T0 + 1_000);
+    for (const bad of [Infinity, NaN, -Infinity]) e.advance(bad, T0);
+    expect(e.now).toBe(T0 + 1_000);
+    expect(e.wallOffsetMs).toBe(0);
+    e.advance(T0 + 2_000);
+    expect(e.now).toBe(T0 + 2_000);
+  });
+});
+
 describe('the in-process cluster, by default', () => {
   let cluster: SimClusterHandle | null = null;
   afterEach(async () => {
@@ -106,19 +119,20 @@ describe('the in-process cluster, by default', () => {
     cluster = await startSimCluster({ speed: 10, workload: true, seed: 7 });
     const url = cluster.pdUrl;
     await sleep(1_500);
-    const t1 = cluster.control.workload().current?.t;
-    expect(t1).toBeDefined();
+    expect(cluster.control.workload().current?.ops).toBeGreaterThan(0);
 
     skew = -10 * MIN;
+    const engineAt = cluster.engine.now;
     await sleep(2_500);
+    // Before the steady clock the engine waited 10 minutes for the wall clock: it stood still.
+    expect(cluster.engine.now - engineAt).toBeGreaterThan(2_000);
     const after = cluster.control.workload().current;
-    // Before the steady clock the engine waited 10 minutes for the wall clock: no new sample.
-    expect(after?.t).not.toBe(t1);
     expect(after!.ops).toBeGreaterThan(0);
-    expect(Math.abs(Date.now() - after!.t)).toBeLessThan(2_000);
+    // Bounds: a sample is a whole second (1 s old at most), and timers run late on a busy machine.
+    expect(Math.abs(Date.now() - after!.t)).toBeLessThan(3_000);
     let s = await stores(url);
     expect(s.map((x) => x.state)).toEqual(['Up', 'Up', 'Up']);
-    for (const x of s) expect(Math.abs(Date.now() - x.hbMs)).toBeLessThan(2_000);
+    for (const x of s) expect(Math.abs(Date.now() - x.hbMs)).toBeLessThan(3_000);
     // Uptime stays what it was: start_timestamp moved with the heartbeats.
     for (const x of s) expect(Date.now() / 1000 - x.start).toBeGreaterThan(1_700);
 
@@ -126,10 +140,10 @@ describe('the in-process cluster, by default', () => {
     s = await stores(url);
     // Every store still Up, its heartbeat "just now", not 8 hours ago.
     expect(s.map((x) => x.state)).toEqual(['Up', 'Up', 'Up']);
-    for (const x of s) expect(Math.abs(Date.now() - x.hbMs)).toBeLessThan(2_000);
+    for (const x of s) expect(Math.abs(Date.now() - x.hbMs)).toBeLessThan(3_000);
     await sleep(1_500);
     const later = cluster.control.workload().current;
-    expect(Math.abs(Date.now() - later!.t)).toBeLessThan(2_000);
+    expect(Math.abs(Date.now() - later!.t)).toBeLessThan(3_000);
     expect(later!.ops).toBeGreaterThan(0);
   }, 20_000);
 });

@@ -1,6 +1,7 @@
 // The simulated cluster's functional core: plain state, a time-ordered event queue, and the
 // rules PD and TiKV follow. No timers and no I/O: the caller moves time forward with
-// `advance(now)` (wall ms, from an injectable clock) and every rule is evaluated in event order,
+// `advance(now)` (ms of the driver's clock: "wall ms" below, as against sim ms; the in-process
+// driver's clock is steady, see wallOffsetMs) and every rule is evaluated in event order,
 // so a given seed and a given sequence of commands and instants always give the same cluster.
 //
 // Time scale: all PD/TiKV durations are written in real (sim) milliseconds and divided by
@@ -119,6 +120,7 @@ export abstract class EngineCore {
    * the wall clock at the same instant, for the stamps (wallOffsetMs); by default the same.
    */
   advance(now: number, wall: number = now): void {
+    if (!Number.isFinite(now)) return; // a broken clock must not run every event there will ever be
     this.wallOffsetMs = wallOffsetAfter(this.wallOffsetMs, wall - now);
     if (now > this.horizon) this.horizon = now;
     for (;;) {

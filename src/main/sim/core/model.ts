@@ -8,7 +8,6 @@ export type ProcState = 'running' | 'exited' | 'paused';
 /** PD's computed store state (`state_name`). */
 export type StoreStateName = 'Up' | 'Disconnected' | 'Down' | 'Offline' | 'Tombstone';
 
-/** PD and TiKV timings in sim milliseconds (PD v8.5 / TiKV v8.5 defaults where they exist). */
 /** Schedule settings POST /config accepts and GET /config shows, as PD's defaults (kept, not acted upon). */
 export const SCHEDULE_CONFIG_DEFAULTS: Readonly<Record<string, number | string | boolean>> = {
   'max-merge-region-size': 54,
@@ -22,6 +21,7 @@ export const SCHEDULE_CONFIG_DEFAULTS: Readonly<Record<string, number | string |
   'enable-cross-table-merge': 'true'
 };
 
+/** PD and TiKV timings in sim milliseconds (PD v8.5 / TiKV v8.5 defaults where they exist). */
 export const TIMINGS = {
   storeHeartbeat: 10_000,
   storeDisconnect: 20_000,

@@ -1,4 +1,4 @@
-// The simulated cluster as the app uses it: a SimEngine driven by the wall clock, a PD API
+// The simulated cluster as the app uses it: a SimEngine driven by a steady clock, a PD API
 // server over it, and the SimControl side door that plays Docker's role.
 import { SimEngine } from '../core/engine';
 import { formatYcsbLines } from '../core/workload';

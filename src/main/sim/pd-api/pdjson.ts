@@ -30,7 +30,9 @@ export function storeInfoJson(e: EngineCore, s: StoreState): GoJson {
     }
   }
   // Engine times as the wall clock reads them now (EngineCore.wallOffsetMs); uptime is theirs.
-  const startNs = wallStampNs(BigInt(s.startTimestamp) * NS_PER_S, e.wallOffsetMs);
+  // Whole seconds, as PD keeps a store's start (start_ts and start_timestamp agree).
+  const startSec = wallStampSec(s.startTimestamp, e.wallOffsetMs);
+  const startNs = BigInt(startSec) * NS_PER_S;
   const lastHeartbeatNs = wallStampNs(s.lastHeartbeatNs, e.wallOffsetMs);
   const uptime = lastHeartbeatNs - startNs;
   return {
@@ -42,7 +44,7 @@ export function storeInfoJson(e: EngineCore, s: StoreState): GoJson {
       peer_address: s.address,
       status_address: s.statusAddress,
       git_hash: TIKV_GIT_HASH,
-      start_timestamp: wallStampSec(s.startTimestamp, e.wallOffsetMs),
+      start_timestamp: startSec,
       deploy_path: '/',
       last_heartbeat: lastHeartbeatNs,
       node_state: s.tombstone ? 3 : 1,
