@@ -209,7 +209,7 @@ const TikvCardM = memo(
 );
 
 /** A TiKV store as a tile, when full cards do not fit (mapRow): what the demo watches on a store
- *  (its state and PD's view, its leaders and their moves, its heartbeat's age) in three lines. */
+ *  (its state and PD's view, its leaders and their moves, its heartbeat's age) in four lines. */
 function TikvTile({ n, badge }: { n: TikvCardModel; badge: Badge | undefined }): JSX.Element {
   return (
     <div className={`node node-tikv node-tile v-${n.visual}${n.dead ? ' dead' : ''}${badge && !badge.leaving ? ' moving' : ''}`} {...tikvNodeAttrs(n)}>
@@ -225,10 +225,15 @@ function TikvTile({ n, badge }: { n: TikvCardModel; badge: Badge | undefined }):
           <b>{intText(n.leaders)}</b> leaders
         </span>
       </div>
-      <div className="tile-state">
-        <span className="node-word">{n.word}</span>
-        {n.gap && <span className="tile-gap"> · {n.gap}</span>}
-      </div>
+      <div className="tile-state node-word">{n.word}</div>
+      {/* PD's view on its own line, kept when there is none: a kill does not move the row below. */}
+      {n.gap ? (
+        <div className="tile-gap">{n.gap}</div>
+      ) : (
+        <div className="tile-gap" aria-hidden="true">
+          {'\u00a0'}
+        </div>
+      )}
       <HeartbeatAge id={n.key} />
     </div>
   );
@@ -295,7 +300,7 @@ export function ClusterMap({
   cluster: ClusterSnapshot;
   /** Presenter view: add PD/Docker states, store ids and addresses (always cards: its pane scrolls). */
   detail?: boolean;
-  /** The room the stage gives the map: a cluster larger than its cards fit is drawn as chips. */
+  /** The room the stage gives the map: a cluster larger than its cards fit is drawn as tiles or chips (mapRow). */
   room?: Exclude<MapRoom, 'strip'>;
 }): JSX.Element {
   const model = useMemo(() => mapModel(cluster), [cluster]);
