@@ -32,14 +32,23 @@ interface Badge {
   leaving: boolean;
 }
 
-/** Tracks leader-count changes between snapshots; a burst of changes adds up in one badge. */
-function useLeaderBadges(tikv: ClusterSnapshot['tikv']): Record<string, Badge> {
+/**
+ * Tracks leader-count changes between snapshots; a burst of changes adds up in one badge. Off
+ * where no badge is drawn (chips): a large cluster whose leaders shuffle would otherwise keep a
+ * timer per store going every second for nothing.
+ */
+function useLeaderBadges(tikv: ClusterSnapshot['tikv'], enabled: boolean): Record<string, Badge> {
   const prev = useRef<Map<string, number> | null>(null);
   const timers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
   const bursts = useRef(0);
   const [badges, setBadges] = useState<Record<string, Badge>>({});
 
   useEffect(() => {
+    if (!enabled) {
+      // Back on, the first snapshot is the baseline: no badge for what changed meanwhile.
+      prev.current = null;
+      return;
+    }
     const { counts, deltas } = leaderDeltas(prev.current, tikv);
     prev.current = counts;
     if (deltas.size === 0) return;
@@ -75,7 +84,7 @@ function useLeaderBadges(tikv: ClusterSnapshot['tikv']): Record<string, Badge> {
         }, BADGE_MS)
       );
     }
-  }, [tikv]);
+  }, [tikv, enabled]);
 
   useEffect(() => {
     const all = timers.current;
@@ -305,9 +314,9 @@ export function ClusterMap({
 }): JSX.Element {
   const model = useMemo(() => mapModel(cluster), [cluster]);
   const figures = useMemo(() => new Map(model.tikv.map((n) => [n.key, n] as const)), [model]);
-  const badges = useLeaderBadges(cluster.tikv);
   const pd = useMemo(() => (detail ? cardsOf(model.pd) : mapRow(model.pd, room, 'pd')), [model.pd, detail, room]);
   const tikv = useMemo(() => (detail ? cardsOf(model.tikv) : mapRow(model.tikv, room, 'tikv')), [model.tikv, detail, room]);
+  const badges = useLeaderBadges(cluster.tikv, tikv.as !== 'chips');
   if (model.pd.length === 0 && model.tikv.length === 0) {
     return (
       <div className={`map map-empty${detail ? ' map-detail' : ''}`}>

@@ -84,9 +84,13 @@ export interface PdCardModel extends NodeView {
 
 const DEAD_VISUALS: ReadonlySet<Visual> = new Set<Visual>(['killed', 'down', 'tombstone', 'missing']);
 
+/** One collator for every compare: localeCompare with options builds one per call, and sorting
+ *  3,000 stores a snapshot spent 12 ms doing so. */
+const NAME_ORDER = new Intl.Collator('en', { numeric: true, sensitivity: 'base' });
+
 /** Natural order: tikv2 before tikv10. */
 export function compareNames(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true, sensitivity: 'base' });
+  return NAME_ORDER.compare(a, b);
 }
 
 function visualOf(state: PdState, container: ContainerState, partitioned: boolean): Visual {
