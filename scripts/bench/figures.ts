@@ -1,5 +1,6 @@
 // The phases' raw results as the bench's figures, each beside its target (issue 11). Pure.
 import type { Frame } from './browser';
+import type { BigClusterResults } from './big-cluster';
 import type { LiveResults } from './live';
 import type { FaultResults, IdleResults, KeyResults, SoakResults } from './phases';
 import { bytesPerWindow, growthPct, median, p95, slopePerLoop, type Figure } from './report';
@@ -123,5 +124,18 @@ export function liveFigures(l: LiveResults): Figure[] {
     { key: 'liveDieToMapAudienceMs', label: "live: Docker's die -> audience map shows the kill", value: l.dieToMapMs, unit: 'ms', below: 250, note: l.die.name },
     { key: 'liveDieToPdDisconnectedMs', label: "live: Docker's die -> map shows PD's Disconnected", value: l.dieToPdMs, unit: 'ms', below: null },
     ...faultFigures(l.fault, 'live', 'live: ')
+  ];
+}
+
+/** A cluster far larger than the demo (--big-cluster): informative, no target of the issue's. */
+export function bigClusterFigures(b: BigClusterResults): Figure[] {
+  const n = `${b.stores} stores`;
+  return [
+    { key: 'bigClusterStoresBytes', label: `${n}: one /stores answer`, value: b.storesBytes, unit: 'B', below: null },
+    { key: 'bigClusterAudienceBesideSteadyPct', label: `${n}: idle audience page, map beside a panel`, value: b.busyPct.audienceBesideSteady, unit: '%', below: null },
+    { key: 'bigClusterAudienceBesideShufflingPct', label: `${n}: the same, every leader count moving`, value: b.busyPct.audienceBesideShuffling, unit: '%', below: null },
+    { key: 'bigClusterAudienceStripPct', label: `${n}: idle audience page, Diagnosis strip`, value: b.busyPct.audienceStripSteady, unit: '%', below: null },
+    { key: 'bigClusterPresenterSteadyPct', label: `${n}: idle presenter page (Live tab, its table of stores)`, value: b.busyPct.presenterSteady, unit: '%', below: null },
+    { key: 'bigClusterPresenterShufflingPct', label: `${n}: the same, every leader count moving`, value: b.busyPct.presenterShuffling, unit: '%', below: null }
   ];
 }

@@ -19,6 +19,8 @@ presenter, prints one table and writes the figures as JSON.
   --heap-snapshots DIR
                      also write each page's heap snapshot after soak loop 2 and after the last
                      loop into DIR (open two in Chromium's DevTools, Memory, Comparison)
+  --big-cluster N    then measure idle cost with N stores (e.g. 3000): the app in live mode on a
+                     PD served by the bench (no Docker), leaders steady then shuffling
   --live             then measure the fault again in live mode, on the containerized simulator
                      (src/main/sim/containers/) as project tikvstagebench, from Docker's die
                      event; needs TIKV_STAGE_DOCKER_HOST, the engine to use (for example
@@ -37,6 +39,8 @@ export interface BenchOptions {
   jitlessSoak: boolean;
   /** Where the soak's heap snapshots go, or null for none. */
   heapSnapshots: string | null;
+  /** Stores of the big-cluster measurement, or 0 to skip it. */
+  bigCluster: number;
 }
 
 export type ParsedOptions = { ok: true; help: boolean; options: BenchOptions } | { ok: false; error: string };
@@ -62,6 +66,7 @@ export function parseOptions(argv: string[], cwd: string): ParsedOptions {
         'no-build': { type: 'boolean' },
         'no-jitless-soak': { type: 'boolean' },
         'heap-snapshots': { type: 'string' },
+        'big-cluster': { type: 'string' },
         live: { type: 'boolean' },
         help: { type: 'boolean' }
       },
@@ -75,7 +80,9 @@ export function parseOptions(argv: string[], cwd: string): ParsedOptions {
   const presses = positive('presses', str('presses'), 30, 2);
   const idleSeconds = positive('idle-seconds', str('idle-seconds'), 20, 1);
   const loops = positive('loops', str('loops'), 20, 0);
-  for (const v of [simSpeed, presses, idleSeconds, loops]) if (typeof v === 'string') return { ok: false, error: v };
+  const bigCluster = positive('big-cluster', str('big-cluster'), 0, 0);
+  for (const v of [simSpeed, presses, idleSeconds, loops, bigCluster]) if (typeof v === 'string') return { ok: false, error: v };
+  if ((bigCluster as number) > 100_000) return { ok: false, error: `--big-cluster wants at most 100000 stores, got ${bigCluster as number}` };
   const snaps = str('heap-snapshots');
   if (snaps !== undefined && snaps.trim() === '') return { ok: false, error: '--heap-snapshots wants a folder' };
   return {
@@ -90,7 +97,8 @@ export function parseOptions(argv: string[], cwd: string): ParsedOptions {
       build: values['no-build'] !== true,
       live: values.live === true,
       jitlessSoak: values['no-jitless-soak'] !== true,
-      heapSnapshots: snaps === undefined ? null : resolve(cwd, snaps)
+      heapSnapshots: snaps === undefined ? null : resolve(cwd, snaps),
+      bigCluster: Math.round(bigCluster as number)
     }
   };
 }

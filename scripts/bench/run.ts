@@ -7,8 +7,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { buildApp, buildIsStale, startApp, type RunningApp } from './app';
+import { measureBigCluster } from './big-cluster';
 import { indexText, launchChromium, waitFor } from './browser';
-import { bytesFigures, faultFigures, idleFigures, jitlessSoakFigures, keyFigures, liveFigures, soakFigures } from './figures';
+import { bigClusterFigures, bytesFigures, faultFigures, idleFigures, jitlessSoakFigures, keyFigures, liveFigures, soakFigures } from './figures';
 import { measureLive } from './live';
 import { USAGE, parseOptions, type BenchOptions } from './options';
 import { advanceTo, allRunning, beats, faultOnMap, idleCost, indexOf, keyLatency, openViews, soak, workloadOps, type SoakResults } from './phases';
@@ -119,6 +120,13 @@ async function main(): Promise<number> {
         const s = await jitlessSoak(o, app);
         figures.push(...jitlessSoakFigures(s));
         details.jitlessSoak = s;
+      });
+    if (o.bigCluster > 0)
+      await part('bigCluster', 'big-cluster', async () => {
+        await app.stop(); // the sim app must not compete with the one measured
+        const b = await measureBigCluster(ROOT, chromium, o.bigCluster, Math.min(o.idleSeconds, 10), log);
+        figures.push(...bigClusterFigures(b));
+        details.bigCluster = b;
       });
     if (o.live && engine) {
       await app.stop(); // the sim app must not compete with the live one

@@ -133,4 +133,27 @@ describe('the audience map of a cluster larger than the demo', () => {
       expect(l.more).toBe(`+ ${60 - l.visible.length} more, Up`);
     }
   });
+
+  it("lists up to 60 stores in the presenter's table, the Disconnected one among them, and sums up the rest", async () => {
+    storeCount = 100;
+    disconnected = 97;
+    const presenter = await web.page.context().browser()!.newPage({ viewport: { width: 1440, height: 900 } });
+    try {
+      await presenter.goto(`${web.app.url}/presenter`);
+      await presenter.getByTestId('tab-live').click();
+      const more = presenter.getByTestId('table-more');
+      await expect.poll(() => more.textContent(), { timeout: 15_000 }).toBe('+ 41 more, Up');
+      const seen = await presenter.evaluate(() => {
+        const rows = [...document.querySelectorAll<HTMLElement>('tr.ct-row[data-kind="tikv"]')];
+        const names = new Set([...document.querySelectorAll<HTMLElement>('.ct [data-testid="cluster-node"][data-kind="tikv"], .ct + .sr-only [data-testid="cluster-node"]')].map((e) => e.dataset.name));
+        return { rows: rows.map((r) => `${r.dataset.name}:${r.dataset.state}`), names: names.size };
+      });
+      expect(seen.rows).toHaveLength(59);
+      expect(seen.rows).toContain('tikv97:disconnected');
+      // Each store still has its element in the page, for scripts.
+      expect(seen.names).toBe(100);
+    } finally {
+      await presenter.close();
+    }
+  });
 });

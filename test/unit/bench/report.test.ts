@@ -49,6 +49,10 @@ describe('bench report', () => {
     expect(parseOptions(['--heap-snapshots', ' '], '/x')).toMatchObject({ ok: false, error: '--heap-snapshots wants a folder' });
     expect(ok).toMatchObject({ options: { jitlessSoak: true } });
     expect(parseOptions(['--no-jitless-soak'], '/x')).toMatchObject({ ok: true, options: { jitlessSoak: false } });
+    expect(ok).toMatchObject({ options: { bigCluster: 0 } });
+    expect(parseOptions(['--big-cluster', '3000'], '/x')).toMatchObject({ ok: true, options: { bigCluster: 3000 } });
+    expect(parseOptions(['--big-cluster', 'lots'], '/x')).toMatchObject({ ok: false });
+    expect(parseOptions(['--big-cluster', '1e9'], '/x')).toMatchObject({ ok: false, error: expect.stringMatching(/at most 100000/) });
     // Chromium keeps only the last --js-flags: the user's V8 flags survive the jitless soak's.
     expect(mergeJsFlags(['--a', '--js-flags=--trace-opt', '--js-flags=--jitless'])).toEqual(['--a', '--js-flags=--trace-opt --jitless']);
     expect(mergeJsFlags(['--a'])).toEqual(['--a']);

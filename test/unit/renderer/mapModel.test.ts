@@ -7,6 +7,8 @@ import {
   leaderDeltas,
   mapModel,
   mapRow,
+  capRow,
+  TABLE_ROWS,
   moreText,
   pdCardModel,
   staleNote,
@@ -91,6 +93,16 @@ describe('mapRow: what a room shows of a row', () => {
     expect(r.shown.length + r.more.length).toBe(60);
     expect(r.more.every((n) => n.visual === 'up')).toBe(true);
     expect(moreText(r.more)).toBe(`+ ${r.more.length} more, Up`);
+  });
+
+  it("caps the presenter's table the same way: every store up to TABLE_ROWS, then the notable first", () => {
+    expect(capRow(stores(TABLE_ROWS), TABLE_ROWS)).toMatchObject({ more: [] });
+    const r = capRow(stores(3000, [2999]), TABLE_ROWS);
+    expect(r.shown).toHaveLength(TABLE_ROWS - 1);
+    expect(r.shown.at(-1)!.name).toBe('tikv2999');
+    expect(r.shown.length + r.more.length).toBe(3000);
+    expect(moreText(r.more)).toBe('+ 2,941 more, Up');
+    expect(capRow(stores(3), 0)).toMatchObject({ shown: [], more: stores(3) });
   });
 
   it('says what the left-out stores are when even the stores worth seeing outnumber the room', () => {

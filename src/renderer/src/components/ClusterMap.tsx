@@ -281,8 +281,22 @@ const TikvChipM = memo(TikvChip, (a, b) => sameButFigures(a.n, b.n));
 
 const nodeAttrs = (n: PdCardModel | TikvCardModel): Record<string, string> => (n.kind === 'pd' ? pdNodeAttrs(n) : tikvNodeAttrs(n));
 
-/** The nodes a room has no chip for: summed up in one chip, and each still in the page for the
- *  scripts that read every node (DESIGN.md: one cluster-node per member and store), unseen. */
+/** Nodes a view has no room to draw, each still in the page for the scripts that read every node
+ *  (DESIGN.md: one cluster-node per member and store), unseen. */
+export function UnseenNodes({ nodes }: { nodes: readonly (PdCardModel | TikvCardModel)[] }): JSX.Element | null {
+  if (nodes.length === 0) return null;
+  return (
+    <div className="sr-only">
+      {nodes.map((n) => (
+        <span key={n.key} {...nodeAttrs(n)}>
+          {n.name} {n.word}
+        </span>
+      ))}
+    </div>
+  );
+}
+
+/** The nodes a room has no chip for: summed up in one chip, and each still in the page, unseen. */
 function MoreChips({ more }: { more: readonly (PdCardModel | TikvCardModel)[] }): JSX.Element | null {
   if (more.length === 0) return null;
   return (
@@ -290,13 +304,7 @@ function MoreChips({ more }: { more: readonly (PdCardModel | TikvCardModel)[] })
       <div className="chip chip-more" data-testid="map-more">
         {moreText(more)}
       </div>
-      <div className="sr-only">
-        {more.map((n) => (
-          <span key={n.key} {...nodeAttrs(n)}>
-            {n.name} {n.word}
-          </span>
-        ))}
-      </div>
+      <UnseenNodes nodes={more} />
     </>
   );
 }

@@ -1,11 +1,13 @@
 // The presenter's view of the cluster: one row per TiKV store and PD member, with PD's word and
 // Docker's word side by side, leaders, regions, heartbeat age and request rate. Dense on
-// purpose: the audience has the map, the presenter needs the numbers.
+// purpose: the audience has the map, the presenter needs the numbers. Past TABLE_ROWS stores,
+// those that are not plain Up come first and the rest are summed up in one row (capRow).
 import { useMemo, type JSX } from 'react';
 import type { ClusterSnapshot } from '../../../shared/cluster';
 import { pdStateWord } from '../../../shared/cluster';
 import { agoText, intText, opsText } from '../lib/format';
-import { mapModel, pdNodeAttrs, tikvNodeAttrs } from '../lib/mapModel';
+import { TABLE_ROWS, capRow, mapModel, moreText, pdNodeAttrs, tikvNodeAttrs } from '../lib/mapModel';
+import { UnseenNodes } from './ClusterMap';
 import { useServerNow } from '../state';
 import { CrownIcon, StateIcon } from './Icons';
 
@@ -23,6 +25,7 @@ function containerWord(c: string, partitioned: boolean): string {
 
 export function ClusterTable({ cluster }: { cluster: ClusterSnapshot }): JSX.Element {
   const model = useMemo(() => mapModel(cluster), [cluster]);
+  const rows = useMemo(() => capRow(model.tikv, TABLE_ROWS), [model.tikv]);
   const partitioned = useMemo(() => new Map(cluster.tikv.map((n) => [n.storeId, n.partitioned])), [cluster.tikv]);
   const pdPartitioned = useMemo(() => new Map(cluster.pd.map((n) => [n.memberId, n.partitioned])), [cluster.pd]);
   if (model.pd.length === 0 && model.tikv.length === 0) return <p className="p-muted">Waiting for the cluster to answer…</p>;
@@ -41,7 +44,7 @@ export function ClusterTable({ cluster }: { cluster: ClusterSnapshot }): JSX.Ele
           </tr>
         </thead>
         <tbody>
-          {model.tikv.map((n) => {
+          {rows.shown.map((n) => {
             const cut = partitioned.get(n.storeId) ?? false;
             return (
               <tr
@@ -65,8 +68,16 @@ export function ClusterTable({ cluster }: { cluster: ClusterSnapshot }): JSX.Ele
               </tr>
             );
           })}
+          {rows.more.length > 0 && (
+            <tr className="ct-more">
+              <td colSpan={7} data-testid="table-more">
+                {moreText(rows.more)}
+              </td>
+            </tr>
+          )}
         </tbody>
       </table>
+      <UnseenNodes nodes={rows.more} />
       <table className="ct-table ct-pd">
         <thead>
           <tr>

@@ -294,14 +294,24 @@ function notable(n: NodeView): boolean {
 export function mapRow<T extends NodeView>(nodes: readonly T[], room: MapRoom, kind: 'pd' | 'tikv'): MapRow<T> {
   if (room !== 'strip' && nodes.length <= CARDS_FIT[room][kind]) return { as: 'cards', shown: [...nodes], more: [] };
   if (room !== 'strip' && kind === 'tikv' && nodes.length <= TILES_FIT[room]) return { as: 'tiles', shown: [...nodes], more: [] };
-  const cap = CHIPS_FIT[room];
-  if (nodes.length <= cap) return { as: 'chips', shown: [...nodes], more: [] };
-  // One chip's room goes to the summary.
-  const slots = cap - 1;
+  return { as: 'chips', ...capRow(nodes, CHIPS_FIT[room]) };
+}
+
+/** Rows the presenter's table lists before the rest is summed up: each listed store's heartbeat
+ *  age ticks every second, and 3,000 of them kept the presenter page a third busy. */
+export const TABLE_ROWS = 60;
+
+/**
+ * At most `cap` places for a row's nodes (name order): all of them when they fit; else the nodes
+ * that are not plain Up first, then the rest by name, one place going to the summary. Pure.
+ */
+export function capRow<T extends NodeView>(nodes: readonly T[], cap: number): Pick<MapRow<T>, 'shown' | 'more'> {
+  if (nodes.length <= cap) return { shown: [...nodes], more: [] };
+  const slots = Math.max(0, cap - 1);
   const keep = new Set<T>();
   for (const n of nodes) if (keep.size < slots && notable(n)) keep.add(n);
   for (const n of nodes) if (keep.size < slots) keep.add(n);
-  return { as: 'chips', shown: nodes.filter((n) => keep.has(n)), more: nodes.filter((n) => !keep.has(n)) };
+  return { shown: nodes.filter((n) => keep.has(n)), more: nodes.filter((n) => !keep.has(n)) };
 }
 
 /** The summary chip's words: "+ 40 more, Up" or "+ 12 more: 10 Up, 2 Disconnected". Pure. */
