@@ -1,7 +1,7 @@
 // A short run of `npm run bench` (scripts/bench/), so that the bench cannot rot: it must start
 // the app, drive both views through keys, idle, the fault, two soak loops and the jitless
-// control soak's two, and write every figure as a finite number. The figures themselves are not
-// judged here (timings are noisy).
+// control soak's two, the big-cluster part on 200 stores, and write every figure as a finite
+// number. The figures themselves are not judged here (timings are noisy).
 import { describe, expect, it } from 'vitest';
 import { runBench } from './harness';
 
@@ -28,13 +28,19 @@ const FIGURES = [
   'jitlessSoakFaultsSeen',
   'jitlessHeapGrowthAudiencePct',
   'jitlessHeapSlopeAudienceKbPerLoop',
+  'bigClusterStoresBytes',
+  'bigClusterAudienceBesideSteadyPct',
+  'bigClusterAudienceBesideShufflingPct',
+  'bigClusterAudienceStripPct',
+  'bigClusterPresenterSteadyPct',
+  'bigClusterPresenterShufflingPct',
   'jitlessHeapGrowthPresenterPct',
   'jitlessHeapSlopePresenterKbPerLoop'
 ];
 
 describe('npm run bench (short smoke run)', () => {
   it('measures every figure and writes them as finite numbers', async () => {
-    const r = await runBench(['--sim-speed', '20', '--loops', '2', '--idle-seconds', '2', '--presses', '4']);
+    const r = await runBench(['--sim-speed', '20', '--loops', '2', '--idle-seconds', '2', '--presses', '4', '--big-cluster', '200']);
     expect(r.code, r.output).toBe(0);
     const json = r.json as { figures: Record<string, unknown>; verdicts: Record<string, string> };
     for (const key of FIGURES) {
