@@ -7,7 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Browser } from 'playwright-core';
 import { getState, startApp, wsRequest } from './app';
-import { openView, waitFor, type ViewPage } from './browser';
+import { waitFor, type ViewPage } from './browser';
+import { openViews, type Views } from './phases';
 
 export interface BigClusterResults {
   stores: number;
@@ -87,12 +88,10 @@ export async function measureBigCluster(root: string, browser: Browser, n: numbe
   const pd = bigPd(n);
   const pdUrl = await pd.start();
   const app = await startApp(root, ['--mode', 'live', '--pd', pdUrl, '--docker-host', 'unix:///nonexistent/tikv-stage-bench.sock']);
-  const pages: ViewPage[] = [];
+  let views: Views | null = null;
   try {
-    const audience = await openView(browser, app.url, 'audience');
-    pages.push(audience);
-    const presenter = await openView(browser, app.url, 'presenter');
-    pages.push(presenter);
+    views = (await openViews(browser, app, log)).v;
+    const { audience, presenter } = views;
     const count = (): Promise<number> => audience.read<number>(`document.querySelectorAll('[data-testid="cluster-node"][data-kind="tikv"]').length`);
     const go = async (chapter: number): Promise<string> => {
       const r = await wsRequest(app.url, 'goTo', [chapter]);
@@ -135,7 +134,7 @@ export async function measureBigCluster(root: string, browser: Browser, n: numbe
       }
     };
   } finally {
-    for (const p of pages) await p.close().catch(() => undefined);
+    for (const p of views ? [views.audience, views.presenter] : []) await p.close().catch(() => undefined);
     await app.stop();
     await pd.close();
   }
