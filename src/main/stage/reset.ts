@@ -58,12 +58,17 @@ export interface ResetDeps {
   /** How long to wait for the cluster to settle before going on anyway (wall ms). */
   settleTimeoutMs?: number;
   pollMs?: number;
+  /** Wall ms: compared with PD's heartbeat times and stamped on the show's epoch. */
   now?: () => number;
+  /** Steady ms, for the settle deadline: a wall clock stepped back (NTP, a laptop waking) must
+   *  not hold the show on its reset for as long as it stepped. */
+  monotonic?: () => number;
   sleep?: (ms: number) => Promise<void>;
 }
 
 export async function resetShow(d: ResetDeps): Promise<void> {
   const now = d.now ?? Date.now;
+  const monotonic = d.monotonic ?? ((): number => performance.now());
   const sleep = d.sleep ?? ((ms: number) => new Promise<void>((ok) => setTimeout(ok, ms)));
   const problems: string[] = [];
   d.standDown();
@@ -75,9 +80,9 @@ export async function resetShow(d: ResetDeps): Promise<void> {
     const stopped = await d.actions.run({ type: 'stop-workload' }, { notify: false });
     if (!stopped.ok) problems.push(`reset: the workload did not stop: ${stopped.message}`);
   }
-  const until = now() + (d.settleTimeoutMs ?? 120_000);
+  const until = monotonic() + (d.settleTimeoutMs ?? 120_000);
   let why = unsettledReason(d.snapshot(), back);
-  while (why !== null && now() < until) {
+  while (why !== null && monotonic() < until) {
     await sleep(d.pollMs ?? 200);
     why = unsettledReason(d.snapshot(), back);
   }

@@ -39,7 +39,8 @@ describe('unsettledReason', () => {
 });
 
 describe('resetShow', () => {
-  function parts(snapshots: ClusterSnapshot[], opts: { restoreFailures?: string[] } = {}) {
+  /** `wallStep(t)`: how far the wall clock has been set back at steady time t (ms). */
+  function parts(snapshots: ClusterSnapshot[], opts: { restoreFailures?: string[]; wallStep?: (t: number) => number } = {}) {
     const steps: string[] = [];
     const journal = createJournal({ onLog: () => undefined });
     const faults = fakeFaults(opts);
@@ -65,7 +66,8 @@ describe('resetShow', () => {
             show: () => void steps.push('show')
           },
           settleTimeoutMs,
-          now: () => t,
+          now: () => t - (opts.wallStep?.(t) ?? 0),
+          monotonic: () => t,
           sleep: async (ms) => {
             t += ms;
             steps.push('poll');
@@ -103,6 +105,15 @@ describe('resetShow', () => {
     expect(p.journal.notices().join('\n')).toMatch(/had not settled \(PD says tikv1 is disconnected\)/);
     expect(p.journal.notices().join('\n')).toMatch(/could not bring back/);
     expect(p.journal.entries().at(-1)).toMatchObject({ what: 'show reset', outcome: 'failed' });
+  });
+
+  it('keeps its settle deadline on a steady clock: a wall clock set back an hour does not hold the show', async () => {
+    const p = parts([snapshot(0, { tikv1: { state: 'disconnected' } })], { wallStep: (t) => (t >= 400 ? 3_600_000 : 0) });
+    await p.run(1_000);
+    // 1 s of polls at 200 ms, not an hour and a second of them.
+    expect(p.steps.filter((s) => s === 'poll').length).toBe(5);
+    expect(p.steps.at(-1)).toBe('show');
+    expect(p.journal.notices().join('\n')).toMatch(/had not settled/);
   });
 });
 
