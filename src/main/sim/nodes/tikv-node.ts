@@ -68,7 +68,11 @@ export async function startTikvNode(opts: TikvNodeOptions): Promise<TikvNode> {
 
   const stopTimer = every(pingMs, (now, lateBy) => {
     const frozen = lateBy > linkTimeoutMs / 2;
-    const beat = now >= nextHb;
+    // A fresh cluster's first heartbeat waits until a PD says it leads: PD drops a heartbeat that
+    // comes before its election, and the next one would come up to 20 s after bootstrap, long
+    // enough for PD's 20 s rule to call a brand-new store Disconnected (TiKV itself starts
+    // serving only once PD has bootstrapped the cluster).
+    const beat = now >= nextHb && !(randomPhase && !pd.links.some((l) => l.welcomed && l.pdLeader));
     if (beat) {
       // After a bootstrap's immediate first heartbeat, a random phase (as stores have).
       nextHb = randomPhase ? now + hbMs * (0.2 + 0.8 * Math.random()) : Math.max(nextHb + hbMs, now + hbMs / 2);
