@@ -6,6 +6,9 @@
 //   the socket stops being read, so TCP pushes back on the sender.
 // - A client that stays behind for several seconds, or floods the backlog, is disconnected.
 
+/** An event frame's text, or how to make it when it is sent. */
+export type Frame = string | (() => string);
+
 /** The part of a ws WebSocket this needs (a fake in tests). */
 export interface QueueSocket {
   readonly bufferedAmount: number;
@@ -34,8 +37,9 @@ export interface ClientQueueOptions {
 }
 
 export interface ClientQueue {
-  /** Queues an event frame; a newer one of the same event replaces one still waiting. */
-  event(name: string, text: string): void;
+  /** Queues an event frame; a newer one of the same event replaces one still waiting. A frame
+   *  given as a function is made only when it is sent: one replaced while waiting costs nothing. */
+  event(name: string, text: Frame): void;
   /** Events wait for this client (so a frame queued now may replace an earlier one). */
   behind(): boolean;
   /** A request frame arrived: run it now or when its turn comes. */
@@ -55,7 +59,7 @@ export function createClientQueue(sock: QueueSocket, handle: (data: string) => P
   const checkMs = opts.checkMs ?? 50;
   const now = opts.now ?? Date.now;
 
-  const pending = new Map<string, string>();
+  const pending = new Map<string, Frame>();
   const backlog: string[] = [];
   let backlogBytes = 0;
   let inFlight = 0;
@@ -73,10 +77,10 @@ export function createClientQueue(sock: QueueSocket, handle: (data: string) => P
     sock.terminate();
   }
 
-  function send(text: string): void {
+  function send(text: Frame): void {
     if (closed || !sock.isOpen()) return;
     try {
-      sock.send(text);
+      sock.send(typeof text === 'string' ? text : text());
     } catch (e) {
       drop(`send failed: ${(e as Error).message}`);
     }

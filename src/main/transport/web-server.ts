@@ -287,12 +287,13 @@ export async function startWebServer(opts: WebServerOptions): Promise<WebServer>
         return log(`web: ${event} could not be sent: ${(e as Error).message}`);
       }
       // An appended log line cannot be coalesced (a replaced one would be lost): a client that
-      // is behind gets the whole (bounded) log instead, which replaces its copy.
-      let whole: string | null = null;
+      // is behind gets the whole (bounded) log instead, which replaces its copy. It is written
+      // out when sent, not per line: a burst of lines while behind once cost the whole log each.
+      const whole = (): string => JSON.stringify({ type: 'event', event: 'log', payload: opts.state().log } satisfies WsServerFrame);
       for (const { q, view } of queues.values()) {
         if (!viewWants(view, event)) continue;
         if (event !== 'logEntry' || !q.behind()) q.event(event, text);
-        else q.event('log', (whole ??= JSON.stringify({ type: 'event', event: 'log', payload: opts.state().log } satisfies WsServerFrame)));
+        else q.event('log', whole);
       }
     },
     clients: () => wss.clients.size,

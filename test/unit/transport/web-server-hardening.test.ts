@@ -218,11 +218,20 @@ describe('backpressure', () => {
     q.request('r1');
     expect(q.stats().backlog).toBe(1);
     expect(paused).toBe(1);
+    // A frame made on sending (the whole log): one replaced while waiting is never made.
+    let made = 0;
+    for (let i = 1; i <= 100; i++)
+      q.event('whole', () => {
+        made++;
+        return `whole ${i}`;
+      });
+    expect(made).toBe(0);
     buffered = 0; // it caught up
     t = 1000;
     q.event('log', 'log 1');
     await new Promise((r) => setTimeout(r, 0));
-    expect(sent).toEqual(['show 1', 'show 50', 'cluster 2', 'log 1', 'reply r1']);
+    expect(sent).toEqual(['show 1', 'show 50', 'cluster 2', 'whole 100', 'log 1', 'reply r1']);
+    expect(made).toBe(1);
     // Behind for longer than slowMs: dropped.
     buffered = 500;
     q.event('show', 'show 51');
@@ -266,8 +275,9 @@ describe('process guard', () => {
   });
 });
 
-/** Complete server frames (text, unmasked) in a byte stream; the rest waits for more bytes. */
-function readFrames(buf: Buffer): { texts: string[]; rest: Buffer } {
+/** Complete server frames (text, unmasked) in a byte stream; the rest waits for more bytes, and
+ *  `need` says how many the next frame takes once its header is in (10: the longest header). */
+function readFrames(buf: Buffer): { texts: string[]; rest: Buffer; need: number } {
   const texts: string[] = [];
   let at = 0;
   for (;;) {
@@ -283,32 +293,47 @@ function readFrames(buf: Buffer): { texts: string[]; rest: Buffer } {
       len = Number(buf.readBigUInt64BE(at + 2));
       head = 10;
     }
-    if (buf.length - at < head + len) break;
+    if (buf.length - at < head + len) return { texts, rest: buf.subarray(at), need: head + len };
     if ((buf[at]! & 0x0f) === 1) texts.push(buf.subarray(at + head, at + head + len).toString('utf8'));
     at += head + len;
   }
-  return { texts, rest: buf.subarray(at) };
+  return { texts, rest: buf.subarray(at), need: 10 };
 }
 
 describe('backpressure and the action log', () => {
   it('a client that falls behind while log lines are appended still ends with every line, in order', async () => {
     const entries: ActionLogEntry[] = [];
-    const state = (): AppState => ({ ...bigState(10), log: entries }) as AppState;
+    let stateReads = 0;
+    const state = (): AppState => {
+      stateReads++;
+      return { ...bigState(10), log: entries } as AppState;
+    };
     const s = await start({ handlers: anyHandlers(state), state, backpressure: { slowMs: 60_000 } });
     const sock = await deafClient(s.port);
     await expect.poll(() => s.clients()).toBe(1);
     const pad = 'x'.repeat(64_000); // 25 MB in all: more than the kernel's loopback buffers take
+    const readsBefore = stateReads;
     for (let seq = 1; seq <= 400; seq++) {
       const e: ActionLogEntry = { seq, at: seq, what: `step ${seq}`, outcome: 'info', detail: pad };
       entries.push(e);
       s.broadcast('logEntry', e);
     }
     expect(s.clientStats()[0]?.pendingEvents).toBeGreaterThan(0); // it did fall behind
-    let buf: Buffer = Buffer.alloc(0);
+    // The whole log (25 MB here) is written out when it is sent, not once per line behind.
+    expect(stateReads - readsBefore).toBeLessThanOrEqual(1);
+    let chunks: Buffer[] = [];
+    let have = 0;
+    let need = 0;
     let log: ActionLogEntry[] = [];
     sock.on('data', (chunk: Buffer) => {
-      const r = readFrames(Buffer.concat([buf, chunk]));
-      buf = r.rest;
+      chunks.push(chunk);
+      have += chunk.length;
+      // A 25 MB frame arrives in many chunks: joined once it is all in, not once per chunk.
+      if (have < need) return;
+      const r = readFrames(Buffer.concat(chunks));
+      chunks = [r.rest];
+      have = r.rest.length;
+      need = r.need;
       for (const t of r.texts) {
         const f = JSON.parse(t) as { type: string; event?: string; payload?: unknown };
         if (f.event === 'log') log = [...(f.payload as ActionLogEntry[])];
