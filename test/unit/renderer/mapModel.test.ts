@@ -8,6 +8,8 @@ import {
   mapModel,
   mapRow,
   capRow,
+  heartbeatStale,
+  STALE_HEARTBEAT_MS,
   TABLE_ROWS,
   moreText,
   pdCardModel,
@@ -74,6 +76,7 @@ describe('mapRow: what a room shows of a row', () => {
     expect(mapRow(stores(7), 'beside', 'tikv').as).toBe('chips');
     expect(mapRow(stores(6), 'solo', 'tikv').as).toBe('cards');
     expect(mapRow(stores(7), 'solo', 'tikv').as).toBe('tiles');
+    expect(mapRow(stores(8), 'solo', 'tikv')).toMatchObject({ as: 'tiles', more: [] });
     expect(mapRow(stores(8), 'solo', 'tikv').shown).toHaveLength(8);
     expect(mapRow(stores(9), 'solo', 'tikv').as).toBe('chips');
     // Tiles are a TiKV store's: PD members past the cards' room are chips.
@@ -103,6 +106,20 @@ describe('mapRow: what a room shows of a row', () => {
     expect(r.shown.length + r.more.length).toBe(3000);
     expect(moreText(r.more)).toBe('+ 2,941 more, Up');
     expect(capRow(stores(3), 0)).toMatchObject({ shown: [], more: stores(3) });
+  });
+
+  it("keeps a store whose heartbeat the table flags out of the table's '+ N more, Up'", () => {
+    const now = T0 + 60_000;
+    // Up, running, nothing to say on the map, but PD last heard from tikv2500 20 s ago.
+    const all = stores(3000).map((n) => ({ ...n, lastHeartbeatMs: n.name === 'tikv2500' ? now - 20_000 : now - 2_000 }));
+    expect(heartbeatStale(now - 20_000, now)).toBe(true);
+    expect(heartbeatStale(now - STALE_HEARTBEAT_MS, now)).toBe(false);
+    expect(heartbeatStale(null, now)).toBe(false);
+    expect(capRow(all, TABLE_ROWS).shown.map((n) => n.name)).not.toContain('tikv2500');
+    const r = capRow(all, TABLE_ROWS, (n) => heartbeatStale(n.lastHeartbeatMs, now));
+    expect(r.shown).toHaveLength(TABLE_ROWS - 1);
+    expect(r.shown.map((n) => n.name)).toContain('tikv2500');
+    expect(r.more.map((n) => n.name)).not.toContain('tikv2500');
   });
 
   it('says what the left-out stores are when even the stores worth seeing outnumber the room', () => {

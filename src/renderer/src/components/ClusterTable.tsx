@@ -6,7 +6,7 @@ import { useMemo, type JSX } from 'react';
 import type { ClusterSnapshot } from '../../../shared/cluster';
 import { pdStateWord } from '../../../shared/cluster';
 import { agoText, intText, opsText } from '../lib/format';
-import { TABLE_ROWS, capRow, mapModel, moreText, pdNodeAttrs, tikvNodeAttrs } from '../lib/mapModel';
+import { TABLE_ROWS, capRow, heartbeatStale, mapModel, moreText, pdNodeAttrs, tikvNodeAttrs } from '../lib/mapModel';
 import { UnseenNodes } from './ClusterMap';
 import { useServerNow } from '../state';
 import { CrownIcon, StateIcon } from './Icons';
@@ -15,7 +15,7 @@ import { CrownIcon, StateIcon } from './Icons';
 function HeartbeatCell({ at }: { at: number | null }): JSX.Element {
   const now = useServerNow();
   const hb = at === null ? null : now - at;
-  return <td className={`num${hb !== null && hb > 15_000 ? ' ct-warn' : ''}`}>{agoText(hb)}</td>;
+  return <td className={`num${heartbeatStale(at, now) ? ' ct-warn' : ''}`}>{agoText(hb)}</td>;
 }
 
 function containerWord(c: string, partitioned: boolean): string {
@@ -25,7 +25,8 @@ function containerWord(c: string, partitioned: boolean): string {
 
 export function ClusterTable({ cluster }: { cluster: ClusterSnapshot }): JSX.Element {
   const model = useMemo(() => mapModel(cluster), [cluster]);
-  const rows = useMemo(() => capRow(model.tikv, TABLE_ROWS), [model.tikv]);
+  // A store whose heartbeat the table flags is never the one folded into "+ N more, Up".
+  const rows = useMemo(() => capRow(model.tikv, TABLE_ROWS, (n) => heartbeatStale(n.lastHeartbeatMs, cluster.now)), [model.tikv, cluster.now]);
   const partitioned = useMemo(() => new Map(cluster.tikv.map((n) => [n.storeId, n.partitioned])), [cluster.tikv]);
   const pdPartitioned = useMemo(() => new Map(cluster.pd.map((n) => [n.memberId, n.partitioned])), [cluster.pd]);
   if (model.pd.length === 0 && model.tikv.length === 0) return <p className="p-muted">Waiting for the cluster to answer…</p>;

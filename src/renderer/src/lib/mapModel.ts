@@ -301,15 +301,29 @@ export function mapRow<T extends NodeView>(nodes: readonly T[], room: MapRoom, k
  *  age ticks every second, and 3,000 of them kept the presenter page a third busy. */
 export const TABLE_ROWS = 60;
 
+/** A heartbeat older than this is flagged in the presenter's table (PD's own rule: 20 s without
+ *  one and the store is Disconnected, so the table warns before PD does). */
+export const STALE_HEARTBEAT_MS = 15_000;
+
+/** PD last heard from the store longer ago than STALE_HEARTBEAT_MS, as of `now`. Pure. */
+export function heartbeatStale(lastHeartbeatMs: number | null, now: number): boolean {
+  return lastHeartbeatMs !== null && now - lastHeartbeatMs > STALE_HEARTBEAT_MS;
+}
+
 /**
  * At most `cap` places for a row's nodes (name order): all of them when they fit; else the nodes
- * that are not plain Up first, then the rest by name, one place going to the summary. Pure.
+ * that are not plain Up (or that `alsoNotable` picks) first, then the rest by name, one place
+ * going to the summary. Pure.
  */
-export function capRow<T extends NodeView>(nodes: readonly T[], cap: number): Pick<MapRow<T>, 'shown' | 'more'> {
+export function capRow<T extends NodeView>(
+  nodes: readonly T[],
+  cap: number,
+  alsoNotable: (n: T) => boolean = () => false
+): Pick<MapRow<T>, 'shown' | 'more'> {
   if (nodes.length <= cap) return { shown: [...nodes], more: [] };
   const slots = Math.max(0, cap - 1);
   const keep = new Set<T>();
-  for (const n of nodes) if (keep.size < slots && notable(n)) keep.add(n);
+  for (const n of nodes) if (keep.size < slots && (notable(n) || alsoNotable(n))) keep.add(n);
   for (const n of nodes) if (keep.size < slots) keep.add(n);
   return { shown: nodes.filter((n) => keep.has(n)), more: nodes.filter((n) => !keep.has(n)) };
 }
