@@ -40,8 +40,10 @@ export function bigPd(n: number): { start(): Promise<string>; close(): Promise<v
       const now = Date.now();
       const second = Math.floor(now / 1000);
       const stores: string[] = [];
+      // One store Disconnected, whatever the count (a smoke run's few stores too).
+      const downAt = Math.min(7, n - 1);
       for (let i = 0; i < n; i++) {
-        const down = i === 7;
+        const down = i === downAt;
         // Each store's heartbeat lands at its own phase of PD's 10 s period.
         const hb = down ? now - 30_000 : now - ((now + i * 997) % 10_000);
         const leaders = down ? 0 : 12 + (pd.shuffle ? (i + second) % 3 : 0);
