@@ -17,13 +17,15 @@ let storeCount = 6;
 const LONG = `tikv-${'x'.repeat(400)}`;
 /** Which store (by index) PD calls Disconnected, or -1. */
 let disconnected = -1;
+/** Leaders of each Up store, by index (12 unless set). */
+let leaders: Record<number, number> = {};
 
 /** PD's /stores for `storeCount` stores named tikv0…, heartbeats fresh, ids as PD gives them. */
 function storesBody(): string {
   const nowNs = `${Date.now()}000000`;
   const stores = Array.from({ length: storeCount }, (_, i) => {
     const down = i === disconnected;
-    return `{"store":{"id":${i + 1},"address":"${i === 1 ? LONG : `tikv${i}`}:20160","state_name":"${down ? 'Disconnected' : 'Up'}","last_heartbeat":${down ? `${Date.now() - 30_000}000000` : nowNs}},"status":{"leader_count":${down ? 0 : 12},"region_count":36}}`;
+    return `{"store":{"id":${i + 1},"address":"${i === 1 ? LONG : `tikv${i}`}:20160","state_name":"${down ? 'Disconnected' : 'Up'}","last_heartbeat":${down ? `${Date.now() - 30_000}000000` : nowNs}},"status":{"leader_count":${down ? 0 : (leaders[i] ?? 12)},"region_count":36}}`;
   });
   return `{"count":${storeCount},"stores":[${stores.join(',')}]}`;
 }
@@ -114,7 +116,36 @@ describe('the audience map of a cluster larger than the demo', () => {
     // Tiles keep what a card tells of a store: its state, leaders, and its heartbeat's age.
     expect(await web.page.locator('.map-tiles .node-tile').count()).toBe(6);
     const tile = web.page.locator('.node-tile[data-name="tikv4"]');
-    await expect.poll(() => tile.innerText(), { timeout: 10_000 }).toMatch(/tikv4\s+0\s+leaders\s+Disconnected\s+heartbeat 3\d s ago/);
+    await expect.poll(() => tile.innerText(), { timeout: 10_000 }).toMatch(/tikv4\s+0\s+(leaders\s+)?Disconnected\s+leaders\s+heartbeat 3\d s ago/);
+  });
+
+  it("keeps a tile's leader count and its move badge whole beside the panel, four digits too", async () => {
+    await goTo(3);
+    await expect.poll(() => web.page.locator('.node-tile[data-name="tikv0"] .tile-leaders b').textContent(), { timeout: 15_000 }).toBe('12');
+    // Leaders move: +126 and +1,222, each with its badge.
+    leaders = { 0: 138, 2: 1234, 3: 57, 5: 57 };
+    await expect.poll(() => web.page.locator('.node-tile[data-name="tikv2"] .delta-badge').textContent(), { timeout: 15_000 }).toBe('+1,222');
+    // Each count and badge whole: inside its tile's padding, clear of the name, not cut inside.
+    const cut = await web.page.evaluate(() =>
+      [...document.querySelectorAll<HTMLElement>('.node-tile')].flatMap((tile) => {
+        const t = tile.getBoundingClientRect();
+        const right = t.right - parseFloat(getComputedStyle(tile).paddingRight);
+        const name = tile.querySelector<HTMLElement>('.node-name')!.getBoundingClientRect();
+        return [...tile.querySelectorAll<HTMLElement>('.tile-leaders b, .tile-leaders .delta-badge')]
+          .filter((e) => {
+            const r = e.getBoundingClientRect();
+            return r.width === 0 || r.right > right + 0.5 || r.left < name.right - 0.5 || e.scrollWidth > e.clientWidth + 1;
+          })
+          .map((e) => `${tile.dataset.name}: ${e.textContent}`);
+      })
+    );
+    if (process.env.SHOT_DIR) await web.page.screenshot({ path: join(process.env.SHOT_DIR, 'tiles-four-digits.png') });
+    expect(cut).toEqual([]);
+    expect((await look()).cutNames).toEqual([]);
+    const tiles = web.page.locator('.node-tile');
+    expect(await tiles.filter({ hasText: '1,234' }).count()).toBe(1);
+    expect(await tiles.filter({ hasText: '+126' }).count()).toBe(1);
+    leaders = {};
   });
 
   it('sums up the stores it has no room for, keeps the Disconnected one in sight, and still names every store', async () => {

@@ -71,6 +71,8 @@ describe('numbers', () => {
   it('writes deltas with a real minus sign and the chapter index 1-based', () => {
     expect(deltaText(3)).toBe('+3');
     expect(deltaText(-3)).toBe('\u22123');
+    expect(deltaText(1177)).toBe('+1,177');
+    expect(deltaText(-2500)).toBe('\u22122,500');
     expect(chapterIndexText(2, 8)).toBe('3 / 8');
   });
 });

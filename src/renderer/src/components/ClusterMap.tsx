@@ -231,10 +231,17 @@ function TikvTile({ n, badge }: { n: TikvCardModel; badge: Badge | undefined }):
               {deltaText(badge.delta)}
             </span>
           )}
-          <b>{intText(n.leaders)}</b> leaders
+          <b>{intText(n.leaders)}</b>
+          <span className="sr-only"> leaders</span>
         </span>
       </div>
-      <div className="tile-state node-word">{n.word}</div>
+      {/* "leaders" under its count, so a four-digit count and its badge keep the head's room. */}
+      <div className="tile-state">
+        <span className="node-word">{n.word}</span>
+        <span className="tile-word" aria-hidden="true">
+          leaders
+        </span>
+      </div>
       {/* PD's view on its own line, kept when there is none: a kill does not move the row below. */}
       {n.gap ? (
         <div className="tile-gap">{n.gap}</div>

@@ -86,7 +86,7 @@ export function plainNumber(n: number): string {
 
 /** A leader-count change as a badge: "+3", "−3". */
 export function deltaText(d: number): string {
-  return d > 0 ? `+${d}` : `${MINUS}${Math.abs(d)}`;
+  return d > 0 ? `+${intText(d)}` : `${MINUS}${intText(Math.abs(d))}`;
 }
 
 /** "3 / 8" from a 0-based index. */
