@@ -374,7 +374,7 @@ export function ClusterMap({
           </div>
         </FiguresContext.Provider>
       ) : (
-        <div className="map-row map-row-tikv map-chips">
+        <div className={`map-row map-row-tikv map-chips map-chips-${room}`}>
           {tikv.shown.map((n) => (
             <TikvChipM key={n.key} n={n} />
           ))}
