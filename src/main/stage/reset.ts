@@ -10,17 +10,39 @@ import type { ClusterFeed } from './cluster-feed';
 import type { Journal } from './journal';
 import type { PresenterSession } from './presenter';
 
-/** Stores brought back by the reset's restore, and when it began (wall ms, PD's clock). */
+/** Stores brought back by the reset's restore, and how to tell that PD has heard from them since. */
 export interface BroughtBack {
   names: ReadonlySet<string>;
+  /** Wall ms (this app's clock) when the restore began. */
   since: number;
+  /** Each store's heartbeat time in the first snapshot taken after the restore returned: a later
+   *  one is a heartbeat since, whatever PD's clock reads. */
+  seen?: ReadonlyMap<string, number | null>;
+}
+
+/** PD stamps a heartbeat in this app's future: its clock reads ahead of ours (a Docker VM's may). */
+function pdClockAhead(s: ClusterSnapshot): boolean {
+  return s.tikv.some((n) => n.lastHeartbeatMs !== null && n.lastHeartbeatMs > s.takenAt + 1000);
+}
+
+/** PD has heard from store `n` since the restore began: a heartbeat later than the one seen just
+ *  after it, or one stamped after the restore began by a PD clock that does not read ahead of
+ *  ours. PD's clock is another machine's (Docker Desktop's VM lags the host after a laptop
+ *  sleeps): the first rule alone needs no clock; the second is quicker when a store heartbeats
+ *  before the first look. No heartbeat time from PD: its word on the state is all there is. */
+function heardSince(n: ClusterSnapshot['tikv'][number], back: BroughtBack, s: ClusterSnapshot): boolean {
+  const hb = n.lastHeartbeatMs;
+  if (hb === null) return true;
+  const seen = back.seen?.get(n.name);
+  if (seen !== undefined && seen !== null && hb > seen) return true;
+  return hb >= back.since && !pdClockAhead(s);
 }
 
 /**
  * Why the cluster is not settled yet, or null when it is: every node running, PD Up for each
- * store, a PD leader, and each store brought back heard from since (a heartbeat PD received after
- * the restore began). Without that last rule a store killed a moment before the reset still read
- * Up (PD had not noticed the silence yet) and turned Disconnected on the first slide. Pure.
+ * store, a PD leader, and each store brought back heard from since (heardSince). Without that
+ * last rule a store killed a moment before the reset still read Up (PD had not noticed the
+ * silence yet) and turned Disconnected on the first slide. Pure.
  */
 export function unsettledReason(s: ClusterSnapshot, back?: BroughtBack): string | null {
   if (s.pdError) return `PD: ${s.pdError}`;
@@ -29,9 +51,7 @@ export function unsettledReason(s: ClusterSnapshot, back?: BroughtBack): string 
   for (const n of s.tikv) {
     if (!alive(n.container) || n.partitioned) return `${n.name} is ${n.partitioned ? 'cut off' : n.container}`;
     if (n.state !== 'up') return `PD says ${n.name} is ${n.state}`;
-    // No heartbeat time from PD: its word on the state is all there is.
-    if (back?.names.has(n.name) && n.lastHeartbeatMs !== null && n.lastHeartbeatMs < back.since)
-      return `${n.name} has not sent PD a heartbeat since it was brought back`;
+    if (back?.names.has(n.name) && !heardSince(n, back, s)) return `${n.name} has not sent PD a heartbeat since it was brought back`;
   }
   for (const m of s.pd) if (!alive(m.container) || m.partitioned || m.health === false) return `PD member ${m.name} is not healthy`;
   return null;
@@ -58,7 +78,7 @@ export interface ResetDeps {
   /** How long to wait for the cluster to settle before going on anyway (wall ms). */
   settleTimeoutMs?: number;
   pollMs?: number;
-  /** Wall ms: compared with PD's heartbeat times and stamped on the show's epoch. */
+  /** Wall ms: compared with snapshots' takenAt and PD's heartbeat times, stamped on the show's epoch. */
   now?: () => number;
   /** Steady ms, for the settle deadline: a wall clock stepped back (NTP, a laptop waking) must
    *  not hold the show on its reset for as long as it stepped. */
@@ -74,17 +94,24 @@ export async function resetShow(d: ResetDeps): Promise<void> {
   d.standDown();
   const restoreFrom = now();
   const restored = await d.actions.run({ type: 'restore-all' }, { notify: false });
+  const restoredAt = now();
   if (!restored.ok) problems.push(`reset: ${restored.message}`);
-  const back: BroughtBack = { names: new Set(restored.back ?? []), since: restoreFrom };
+  const names = new Set(restored.back ?? []);
+  let seen: Map<string, number | null> | undefined;
   if (d.deckStartsWorkload()) {
     const stopped = await d.actions.run({ type: 'stop-workload' }, { notify: false });
     if (!stopped.ok) problems.push(`reset: the workload did not stop: ${stopped.message}`);
   }
   const until = monotonic() + (d.settleTimeoutMs ?? 120_000);
-  let why = unsettledReason(d.snapshot(), back);
+  const look = (): string | null => {
+    const s = d.snapshot();
+    if (!seen && s.takenAt >= restoredAt) seen = new Map(s.tikv.map((n) => [n.name, n.lastHeartbeatMs]));
+    return unsettledReason(s, { names, since: restoreFrom, seen });
+  };
+  let why = look();
   while (why !== null && monotonic() < until) {
     await sleep(d.pollMs ?? 200);
-    why = unsettledReason(d.snapshot(), back);
+    why = look();
   }
   if (why !== null) problems.push(`reset: the cluster had not settled (${why}); the show starts anyway`);
   d.journal.clearNotices();

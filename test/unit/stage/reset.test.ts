@@ -27,7 +27,7 @@ describe('unsettledReason', () => {
 
   it('waits for a store brought back to be heard from: PD may not have noticed it was gone yet', () => {
     const back = { names: new Set(['tikv1', 'pd2']), since: 10_000 };
-    const at = (hb: number | null): ClusterSnapshot => snapshot(0, { tikv0: { heartbeatMs: 1 }, tikv1: { heartbeatMs: hb }, tikv2: {} });
+    const at = (hb: number | null): ClusterSnapshot => snapshot(13_000, { tikv0: { heartbeatMs: 1 }, tikv1: { heartbeatMs: hb }, tikv2: {} });
     // Still Up in PD's eyes, with a heartbeat from before the restore: not settled.
     expect(unsettledReason(at(9_000), back)).toMatch(/tikv1 has not sent PD a heartbeat since it was brought back/);
     expect(unsettledReason(at(10_000), back)).toBeNull();
@@ -35,6 +35,21 @@ describe('unsettledReason', () => {
     // No heartbeat time from PD: its state is all there is. Stores not brought back are not waited on.
     expect(unsettledReason(at(null), back)).toBeNull();
     expect(unsettledReason(at(9_000))).toBeNull();
+  });
+
+  it("tells a heartbeat since the restore when PD's clock is not this app's, behind or ahead", () => {
+    // PD's clock a minute behind ours (Docker Desktop's VM after a laptop sleeps): every
+    // heartbeat reads a minute old, so only a change from the one seen after the restore counts.
+    const behind = { names: new Set(['tikv1']), since: 100_000, seen: new Map([['tikv1', 35_000]]) };
+    const slow = (hb: number): ClusterSnapshot => snapshot(100_500, { tikv0: { heartbeatMs: 39_000 }, tikv1: { heartbeatMs: hb }, tikv2: { heartbeatMs: 38_000 } });
+    expect(unsettledReason(slow(35_000), behind)).toMatch(/tikv1 has not sent PD a heartbeat/);
+    expect(unsettledReason(slow(40_200), behind)).toBeNull();
+    // A minute ahead: the killed store's last heartbeat, from before the restore, reads later
+    // than the restore began; the other stores' read in our future, so that is not believed.
+    const ahead = { names: new Set(['tikv1']), since: 100_000, seen: new Map([['tikv1', 155_000]]) };
+    const fast = (hb: number): ClusterSnapshot => snapshot(100_500, { tikv0: { heartbeatMs: 159_000 }, tikv1: { heartbeatMs: hb }, tikv2: { heartbeatMs: 158_000 } });
+    expect(unsettledReason(fast(155_000), ahead)).toMatch(/tikv1 has not sent PD a heartbeat/);
+    expect(unsettledReason(fast(160_400), ahead)).toBeNull();
   });
 });
 
@@ -92,6 +107,17 @@ describe('resetShow', () => {
     const stale = snapshot(0, { tikv0: {}, tikv1: { heartbeatMs: -4_000 }, tikv2: {} });
     const heard = snapshot(0, { tikv0: {}, tikv1: { heartbeatMs: 350 }, tikv2: {} });
     const p = parts([stale, stale, heard]);
+    await p.faults.inject({ kind: 'kill', target: { type: 'named', name: 'tikv1' } });
+    await p.run();
+    expect(p.steps).toEqual(['stand down', 'poll', 'poll', 'epoch', 'history', 'presenter', 'show']);
+    expect(p.journal.entries().at(-1)).toMatchObject({ what: 'show reset', outcome: 'ok' });
+  });
+
+  it("settles on a store's next heartbeat when PD's clock lags this app's by a minute", async () => {
+    // Our wall clock reads a minute past PD's: heartbeats PD stamps are all "before" the restore.
+    const stale = snapshot(60_000, { tikv0: { heartbeatMs: -1_000 }, tikv1: { heartbeatMs: -4_000 }, tikv2: { heartbeatMs: -2_000 } });
+    const heard = snapshot(60_400, { tikv0: { heartbeatMs: -1_000 }, tikv1: { heartbeatMs: 350 }, tikv2: { heartbeatMs: -2_000 } });
+    const p = parts([stale, stale, heard], { wallStep: () => -60_000 });
     await p.faults.inject({ kind: 'kill', target: { type: 'named', name: 'tikv1' } });
     await p.run();
     expect(p.steps).toEqual(['stand down', 'poll', 'poll', 'epoch', 'history', 'presenter', 'show']);
