@@ -18,24 +18,30 @@ export interface BroughtBack {
   /** Each store's heartbeat time in the first snapshot taken after the restore returned: a later
    *  one is a heartbeat since, whatever PD's clock reads. */
   seen?: ReadonlyMap<string, number | null>;
+  /** How far ahead of ours PD's clock has been seen to read during the reset (pdLeadMs). */
+  pdLeadMs?: number;
 }
 
-/** PD stamps a heartbeat in this app's future: its clock reads ahead of ours (a Docker VM's may). */
-function pdClockAhead(s: ClusterSnapshot): boolean {
-  return s.tikv.some((n) => n.lastHeartbeatMs !== null && n.lastHeartbeatMs > s.takenAt + 1000);
+/** At least how far PD's clock reads ahead of this app's (ms, 0 when it does not): a heartbeat
+ *  PD stamped in our future says so. A lower bound, by the freshest heartbeat's age. Pure. */
+export function pdLeadMs(s: ClusterSnapshot): number {
+  let lead = 0;
+  for (const n of s.tikv) if (n.lastHeartbeatMs !== null) lead = Math.max(lead, n.lastHeartbeatMs - s.takenAt);
+  return lead;
 }
 
 /** PD has heard from store `n` since the restore began: a heartbeat later than the one seen just
- *  after it, or one stamped after the restore began by a PD clock that does not read ahead of
- *  ours. PD's clock is another machine's (Docker Desktop's VM lags the host after a laptop
- *  sleeps): the first rule alone needs no clock; the second is quicker when a store heartbeats
- *  before the first look. No heartbeat time from PD: its word on the state is all there is. */
+ *  after it (or the first one PD reports), or one stamped after the restore began once PD's
+ *  clock is taken back by the lead it has shown. PD's clock is another machine's (Docker
+ *  Desktop's VM lags the host after a laptop sleeps): the first rule needs no clock; the second
+ *  is quicker when a store heartbeats before the first look. No heartbeat time from PD: its
+ *  word on the state is all there is. */
 function heardSince(n: ClusterSnapshot['tikv'][number], back: BroughtBack, s: ClusterSnapshot): boolean {
   const hb = n.lastHeartbeatMs;
   if (hb === null) return true;
   const seen = back.seen?.get(n.name);
-  if (seen !== undefined && seen !== null && hb > seen) return true;
-  return hb >= back.since && !pdClockAhead(s);
+  if (seen !== undefined && (seen === null || hb > seen)) return true;
+  return hb - Math.max(back.pdLeadMs ?? 0, pdLeadMs(s)) >= back.since;
 }
 
 /**
@@ -98,6 +104,7 @@ export async function resetShow(d: ResetDeps): Promise<void> {
   if (!restored.ok) problems.push(`reset: ${restored.message}`);
   const names = new Set(restored.back ?? []);
   let seen: Map<string, number | null> | undefined;
+  let lead = 0;
   if (d.deckStartsWorkload()) {
     const stopped = await d.actions.run({ type: 'stop-workload' }, { notify: false });
     if (!stopped.ok) problems.push(`reset: the workload did not stop: ${stopped.message}`);
@@ -106,7 +113,8 @@ export async function resetShow(d: ResetDeps): Promise<void> {
   const look = (): string | null => {
     const s = d.snapshot();
     if (!seen && s.takenAt >= restoredAt) seen = new Map(s.tikv.map((n) => [n.name, n.lastHeartbeatMs]));
-    return unsettledReason(s, { names, since: restoreFrom, seen });
+    lead = Math.max(lead, pdLeadMs(s));
+    return unsettledReason(s, { names, since: restoreFrom, seen, pdLeadMs: lead });
   };
   let why = look();
   while (why !== null && monotonic() < until) {

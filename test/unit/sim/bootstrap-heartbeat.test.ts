@@ -43,16 +43,14 @@ it("lands each store's first heartbeat within a ping or two of PD's election, an
 
     const first = new Map<string, number>();
     const seen = new Set<string>();
-    let initial: Map<string, { hb: number; state: string }> | null = null;
     const until = Date.now() + 3 * HB_MS;
     while (Date.now() < until) {
       const now = await stores(ports[0]!);
-      if (now) {
-        initial ??= now;
-        for (const [name, s] of now) {
-          seen.add(s.state);
-          if (!first.has(name) && s.hb !== initial.get(name)?.hb) first.set(name, s.hb);
-        }
+      for (const [name, s] of now ?? []) {
+        seen.add(s.state);
+        // The first heartbeat PD stamped after its election (bootstrap's stamps are a period
+        // older), however soon after the election the first answer came.
+        if (!first.has(name) && electedAt !== null && s.hb >= electedAt - 50) first.set(name, s.hb);
       }
       await new Promise((ok) => setTimeout(ok, 20));
     }

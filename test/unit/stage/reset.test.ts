@@ -50,6 +50,15 @@ describe('unsettledReason', () => {
     const fast = (hb: number): ClusterSnapshot => snapshot(100_500, { tikv0: { heartbeatMs: 159_000 }, tikv1: { heartbeatMs: hb }, tikv2: { heartbeatMs: 158_000 } });
     expect(unsettledReason(fast(155_000), ahead)).toMatch(/tikv1 has not sent PD a heartbeat/);
     expect(unsettledReason(fast(160_400), ahead)).toBeNull();
+    // A lead seen earlier in the reset still counts on a snapshot that shows none (every other
+    // store's heartbeat a few seconds old by then).
+    const quiet = snapshot(100_500, { tikv0: { heartbeatMs: 95_000 }, tikv1: { heartbeatMs: 101_000 }, tikv2: { heartbeatMs: 94_000 } });
+    expect(unsettledReason(quiet, { names: new Set(['tikv1']), since: 100_000, pdLeadMs: 5_000 })).toMatch(/tikv1 has not sent PD a heartbeat/);
+    expect(unsettledReason(quiet, { names: new Set(['tikv1']), since: 100_000 })).toBeNull();
+    // No heartbeat time for the store just after the restore (a new PD leader has none yet):
+    // the first one PD reports is since.
+    const none = { names: new Set(['tikv1']), since: 100_000, seen: new Map([['tikv1', null]]) };
+    expect(unsettledReason(slow(40_200), none)).toBeNull();
   });
 });
 
