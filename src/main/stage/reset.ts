@@ -15,8 +15,8 @@ export interface BroughtBack {
   names: ReadonlySet<string>;
   /** Wall ms (this app's clock) when the restore began. */
   since: number;
-  /** Each store's heartbeat time in the first snapshot taken after the restore returned: a later
-   *  one is a heartbeat since, whatever PD's clock reads. */
+  /** Each store's heartbeat time in the first poll round begun after the restore returned: a
+   *  later one is a heartbeat since, whatever PD's clock reads. */
   seen?: ReadonlyMap<string, number | null>;
   /** How far ahead of ours PD's clock has been seen to read during the reset (pdLeadMs). */
   pdLeadMs?: number;
@@ -104,6 +104,10 @@ export async function resetShow(d: ResetDeps): Promise<void> {
   if (!restored.ok) problems.push(`reset: ${restored.message}`);
   const names = new Set(restored.back ?? []);
   let seen: Map<string, number | null> | undefined;
+  // A snapshot's takenAt is when its round ended: the round after the first to end after the
+  // restore began after it, so its /stores was read after the restore (a round in flight
+  // across it could have read /stores before the kill).
+  let roundEndedAfterRestore: number | null = null;
   let lead = 0;
   if (d.deckStartsWorkload()) {
     const stopped = await d.actions.run({ type: 'stop-workload' }, { notify: false });
@@ -112,7 +116,8 @@ export async function resetShow(d: ResetDeps): Promise<void> {
   const until = monotonic() + (d.settleTimeoutMs ?? 120_000);
   const look = (): string | null => {
     const s = d.snapshot();
-    if (!seen && s.takenAt >= restoredAt) seen = new Map(s.tikv.map((n) => [n.name, n.lastHeartbeatMs]));
+    if (!seen && roundEndedAfterRestore !== null && s.takenAt > roundEndedAfterRestore) seen = new Map(s.tikv.map((n) => [n.name, n.lastHeartbeatMs]));
+    if (roundEndedAfterRestore === null && s.takenAt >= restoredAt) roundEndedAfterRestore = s.takenAt;
     lead = Math.max(lead, pdLeadMs(s));
     return unsettledReason(s, { names, since: restoreFrom, seen, pdLeadMs: lead });
   };
