@@ -118,6 +118,11 @@ export async function wsRequest(url: string, request: string, args: unknown[] = 
         clearTimeout(timer);
         fail(e);
       });
+      // The app closes the socket on a frame it refuses (over 64 KB: 1009): say so now, not at the timeout.
+      ws.on('close', (code, reason) => {
+        clearTimeout(timer);
+        fail(new Error(`${request}: the app closed the connection without a reply (${code}${reason.length ? ` ${String(reason)}` : ''})`));
+      });
       ws.on('open', () => ws.send(JSON.stringify({ id: 1, request, args })));
       ws.on('message', (data) => {
         const frame = JSON.parse(String(data)) as { type?: string; id?: number; reply?: WsReply };
