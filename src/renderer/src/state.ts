@@ -3,7 +3,8 @@ import { useStore } from 'zustand';
 import { useSyncExternalStore } from 'react';
 import type { Reply, RequestArgs, RequestName, RequestResults } from '../../shared/contract';
 import type { Bridge } from './lib/bridge';
-import { createSecondClock } from './lib/clock';
+import { PRESENTER_PHASE_MS, createSecondClock } from './lib/clock';
+import { viewFromLocation } from './lib/route';
 import { createStageStore, sendRequest, type StageData } from './lib/store';
 import { createUiStore, type UiData } from './lib/ui';
 
@@ -41,13 +42,17 @@ export function send<K extends RequestName>(name: K, ...args: RequestArgs<K>): v
   void sendRequest(bridge, stageStore, name, ...args);
 }
 
-// One shared one-second clock (lib/clock.ts): it ticks on the second boundary, only while
-// something on the page shows a time, and routine cluster snapshots wait for its tick.
-export const clock = createSecondClock({
-  now: () => Date.now(),
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>)
-});
+// One shared one-second clock (lib/clock.ts): it ticks on the second boundary (the presenter
+// view half a second later), only while something on the page shows a time, and routine cluster
+// snapshots wait for its tick.
+export const clock = createSecondClock(
+  {
+    now: () => Date.now(),
+    setTimeout: (fn, ms) => setTimeout(fn, ms),
+    clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>)
+  },
+  globalThis.location && viewFromLocation(globalThis.location) === 'presenter' ? PRESENTER_PHASE_MS : 0
+);
 
 /** Local time, updated once a second. */
 export function useNow(): number {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { TICK_PAST_MS, createSecondClock, type Timers } from '../../../src/renderer/src/lib/clock';
+import { PRESENTER_PHASE_MS, TICK_PAST_MS, createSecondClock, type Timers } from '../../../src/renderer/src/lib/clock';
 
 /** Timers on a hand-moved clock: `advance` fires what falls due, in order. */
 function fakeTimers(start: number): Timers & { advance(ms: number): void; pending(): number; t: number } {
@@ -44,6 +44,24 @@ describe('the one-second clock', () => {
     expect(timers.pending()).toBe(0);
     timers.advance(5_000);
     expect(seen).toHaveLength(2);
+  });
+
+  it("ticks a set phase past each second boundary (the presenter view between the audience's ticks)", () => {
+    const timers = fakeTimers(10_300);
+    const clock = createSecondClock(timers, PRESENTER_PHASE_MS);
+    const seen: number[] = [];
+    clock.subscribe(() => seen.push(clock.read()));
+    timers.advance(2_300);
+    expect(seen).toEqual([10_500 + TICK_PAST_MS, 11_500 + TICK_PAST_MS, 12_500 + TICK_PAST_MS]);
+    // A phase outside 0..999 means the same point in the second.
+    for (const phase of [-500, 1_500, 2_500]) {
+      const t = fakeTimers(20_700);
+      const c = createSecondClock(t, phase);
+      const at: number[] = [];
+      c.subscribe(() => at.push(c.read()));
+      t.advance(1_000);
+      expect(at, `phase ${phase}`).toEqual([21_500 + TICK_PAST_MS]);
+    }
   });
 
   it('runs work handed to the next tick once, before the listeners, in the same tick', () => {
