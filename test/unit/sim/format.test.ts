@@ -56,6 +56,24 @@ describe('PD-style JSON', () => {
     expect(goJson([{ x: null }])).toBe('[\n  {\n    "x": null\n  }\n]');
   });
 
+  it('writes what JSON.stringify(v, null, 2) writes where Go and JS agree, members in the same order', () => {
+    const inherited = Object.create({ fromProto: 1 }) as Record<string, number>;
+    inherited.own = 2;
+    const values = [
+      { 10: 'ten', 2: 'two', b: [1, 2.5, -3e-7, 1e21, true, false, null], a: { deep: [[], {}, [[{}]]] } },
+      [[[]], { z: 'tikv1:20160', quote: 'say "hi"\\', nl: 'a\nb\t', uni: 'é 東 😀' }],
+      inherited,
+      'just a string',
+      0,
+      []
+    ];
+    for (const v of values) expect(goJson(v as never)).toBe(JSON.stringify(v, null, 2));
+    expect(goJson(inherited as never)).not.toContain('fromProto');
+    expect(goJson({ s: 'a\u2028b\u2029c' })).toBe('{\n  "s": "a\\u2028b\\u2029c"\n}');
+    expect(goJson(-0)).toBe('-0');
+    expect(() => goJson({ n: NaN })).toThrow(/unsupported value/);
+  });
+
   it('hex keys are upper case', () => {
     expect(hexKey('usertable:user3')).toBe('757365727461626C653A7573657233');
     expect(hexKey('')).toBe('');
