@@ -16,19 +16,18 @@ export function growthPct(samples: readonly number[]): number {
   return ((samples[samples.length - 1]! - samples[0]!) / samples[0]!) * 100;
 }
 
-/** Least-squares slope of samples taken once a loop: how much they grow per loop. */
+/** How much samples taken once a loop grow per loop: the median of the slopes between every
+ *  two samples (Theil–Sen). A heap that keeps something from every loop shows its whole growth;
+ *  one read that a GC left high (100 KB over its neighbours, once, seen in a jitless soak here)
+ *  does not tilt the line as a least-squares fit lets it. */
 export function slopePerLoop(samples: readonly number[]): number {
   const n = samples.length;
   if (n < 2 || !samples.every(Number.isFinite)) return NaN;
-  const mx = (n - 1) / 2;
-  const my = samples.reduce((a, b) => a + b, 0) / n;
-  let num = 0;
-  let den = 0;
-  samples.forEach((y, x) => {
-    num += (x - mx) * (y - my);
-    den += (x - mx) ** 2;
-  });
-  return num / den;
+  const slopes: number[] = [];
+  for (let i = 0; i < n; i++) for (let j = i + 1; j < n; j++) slopes.push((samples[j]! - samples[i]!) / (j - i));
+  slopes.sort((a, b) => a - b);
+  const mid = slopes.length >> 1;
+  return slopes.length % 2 === 1 ? slopes[mid]! : (slopes[mid - 1]! + slopes[mid]!) / 2;
 }
 
 export interface Figure {

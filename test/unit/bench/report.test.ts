@@ -80,6 +80,16 @@ describe('bench soak figures', () => {
     expect(verdict(byKey.soakFaultsSeen!)).toBe('FAIL');
   });
 
+  it('takes the slope per loop so that one read a GC left high does not tilt it, and a steady leak shows whole', () => {
+    // Loops 11-20 of a jitless soak here: flat but for loop 17, 113 KB over its neighbours.
+    const spike = [4292.7, 4292.3, 4292.4, 4292.5, 4296.0, 4294.2, 4406.9, 4293.6, 4292.2, 4294.0].map((kb) => kb * 1000);
+    expect(Math.abs(slopePerLoop(spike)) / 1000).toBeLessThan(0.5); // least squares read 2.2 KB
+    const leak = spike.map((_, i) => 4.29e6 + 3000 * i);
+    leak[6]! += 110_000;
+    expect(slopePerLoop(leak)).toBeCloseTo(3000);
+    expect(slopePerLoop([0, 2, 1, 3])).toBeCloseTo(0.75); // six pair slopes: the mean of the middle two (0.5, 1)
+  });
+
   it("judges the jitless control soak by its slope over the second half of the loops", () => {
     // A one-off step in the first loops (5.0 -> 5.1 MB), then a flat app...
     const flat = { ...soak, loops: 6, heap: { audience: [4.9e6, 5.0e6, 5.1e6, 5.1e6, 5.101e6, 5.1e6], presenter: [6e6, 6e6, 6e6, 6e6, 6e6, 6e6] } };
