@@ -28,8 +28,11 @@ export const TICK_PAST_MS = 5;
  *  changes once a second. */
 export const PRESENTER_PHASE_MS = 500;
 
+/** Where `ms` falls within its second, 0..999 (for a negative `ms` too). */
+const inSecond = (ms: number): number => ((ms % 1000) + 1000) % 1000;
+
 export function createSecondClock(timers: Timers, phaseMs = 0): SecondClock {
-  const phase = ((phaseMs % 1000) + 1000) % 1000;
+  const phase = inSecond(phaseMs);
   let now = timers.now();
   let timer: unknown = null;
   const listeners = new Set<() => void>();
@@ -37,7 +40,7 @@ export function createSecondClock(timers: Timers, phaseMs = 0): SecondClock {
 
   const idle = (): boolean => listeners.size === 0 && due.length === 0;
   const schedule = (): void => {
-    timer = timers.setTimeout(tick, 1000 - ((((timers.now() - phase) % 1000) + 1000) % 1000) + TICK_PAST_MS);
+    timer = timers.setTimeout(tick, 1000 - inSecond(timers.now() - phase) + TICK_PAST_MS);
   };
   function tick(): void {
     timer = null;
