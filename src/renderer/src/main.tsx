@@ -19,12 +19,11 @@ import { pickBridge } from './lib/bridge';
 import { intentToRequest, sendCall, type StageIntent } from '../../shared/keys';
 import { createKeyController, pushSeen } from './lib/keys';
 import { keepFromReact } from './lib/quiet-events';
-import { viewFromLocation } from './lib/route';
 import { startSync } from './lib/store';
 import { browserSocket } from './lib/wsClient';
-import { bindBridge, clock, send, stageStore, uiStore } from './state';
+import { bindBridge, clock, pageView, send, stageStore, uiStore } from './state';
 
-const view = viewFromLocation(window.location);
+const view = pageView;
 document.documentElement.dataset.view = view;
 document.title = view === 'presenter' ? 'TiKV Stage — presenter' : 'TiKV Stage';
 

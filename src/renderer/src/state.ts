@@ -8,6 +8,9 @@ import { viewFromLocation } from './lib/route';
 import { createStageStore, sendRequest, type StageData } from './lib/store';
 import { createUiStore, type UiData } from './lib/ui';
 
+/** Which view this page is, from its URL (the audience outside a browser, as in unit tests). */
+export const pageView = globalThis.location ? viewFromLocation(globalThis.location) : 'audience';
+
 export const stageStore = createStageStore();
 /** What only this page knows: the open tab, a G-jump being typed, keys seen while learning. */
 export const uiStore = createUiStore();
@@ -51,7 +54,7 @@ export const clock = createSecondClock(
     setTimeout: (fn, ms) => setTimeout(fn, ms),
     clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>)
   },
-  globalThis.location && viewFromLocation(globalThis.location) === 'presenter' ? PRESENTER_PHASE_MS : 0
+  pageView === 'presenter' ? PRESENTER_PHASE_MS : 0
 );
 
 /** Local time, updated once a second. */

@@ -3,8 +3,7 @@
 // calm fallback (on stage: the bare background, nothing alarming), tells the presenter through
 // main, and draws again after a short wait, so the next state usually brings the view back.
 import { Component, type ErrorInfo, type JSX, type ReactNode } from 'react';
-import { viewFromLocation } from '../lib/route';
-import { ask } from '../state';
+import { ask, pageView } from '../state';
 
 /** Wait before drawing again after the nth failure in a row: 0.5, 1, 2, 4, then 5 s. Pure. */
 export function redrawDelayMs(failures: number): number {
@@ -93,7 +92,7 @@ export function PresenterFallback({ message, retryInMs }: { message: string; ret
 
 /** Tells the presenter (through main) that this page hit an error while drawing. */
 export function reportDrawError(message: string): void {
-  void ask('reportViewError', viewFromLocation(window.location), message);
+  void ask('reportViewError', pageView, message);
 }
 
 /**
