@@ -6,6 +6,7 @@ import {
   EVENT_NAMES,
   REQUEST_NAMES,
   eventChannel,
+  actChannel,
   requestChannel,
   type EventName,
   type EventPayloads,
@@ -23,6 +24,10 @@ const api: StageApi = {
   request<K extends RequestName>(name: K, ...args: RequestArgs<K>): Promise<Reply<RequestResults[K]>> {
     if (!requests.has(name)) return Promise.resolve({ ok: false, error: `unknown request "${String(name)}"` });
     return ipcRenderer.invoke(requestChannel(name), ...args) as Promise<Reply<RequestResults[K]>>;
+  },
+  act<K extends RequestName>(name: K, ...args: RequestArgs<K>): Promise<Reply<null>> {
+    if (!requests.has(name)) return Promise.resolve({ ok: false, error: `unknown request "${String(name)}"` });
+    return ipcRenderer.invoke(actChannel(name), ...args) as Promise<Reply<null>>;
   },
   on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void {
     if (!events.has(event)) throw new Error(`unknown event "${String(event)}"`);

@@ -154,12 +154,25 @@ export function stateEvents(s: AppState): StateEvent[] {
 /** Errors cross the bridge as data, never as thrown class instances. */
 export type Reply<T> = { ok: true; value: T } | { ok: false; error: string };
 
+/** A reply without its value: what `act` answers (the error, if any, stays whole). */
+export function ackOf(r: Reply<unknown>): Reply<null> {
+  return r.ok ? { ok: true, value: null } : { ok: false, error: r.error };
+}
+
 export const requestChannel = (name: RequestName): string => `tikv-stage:request:${name}`;
+/** `act`'s channel: the same request, answered by `ackOf`. */
+export const actChannel = (name: RequestName): string => `tikv-stage:act:${name}`;
 export const eventChannel = (name: EventName): string => `tikv-stage:event:${name}`;
 
 /** The API the page gets: in Electron from the preload, in a browser from the WebSocket client. */
 export interface StageApi {
   request<K extends RequestName>(name: K, ...args: RequestArgs<K>): Promise<Reply<RequestResults[K]>>;
+  /**
+   * The same request, answered only with whether it worked. A view's moves use it: most
+   * requests answer with the whole ShowState (3-5 KB, the current and next chapters in full),
+   * which a view that follows the events never reads, and a key press should not carry.
+   */
+  act<K extends RequestName>(name: K, ...args: RequestArgs<K>): Promise<Reply<null>>;
   on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void;
 }
 
@@ -189,7 +202,9 @@ export function parseRequest<K extends RequestName>(
 export const wsClientFrame = z.strictObject({
   id: z.number().int().nonnegative(),
   request: z.string().max(64),
-  args: z.array(z.unknown()).max(8)
+  args: z.array(z.unknown()).max(8),
+  /** true: answer only ok or the error, with `value: null` (StageApi.act). */
+  ack: z.literal(true).optional()
 });
 export type WsClientFrame = z.infer<typeof wsClientFrame>;
 

@@ -1,7 +1,7 @@
 // Electron IPC adapter. It takes ipcMain and the windows as small structural types, so it
 // never imports `electron` itself and is tested in plain Node.
-import { REQUEST_NAMES, eventChannel, requestChannel, type EventName, type EventPayloads } from '../../shared/contract';
-import type { Handlers } from '../../shared/contract';
+import { REQUEST_NAMES, ackOf, actChannel, eventChannel, requestChannel, type EventName, type EventPayloads } from '../../shared/contract';
+import type { Handlers, Reply } from '../../shared/contract';
 import { dispatch } from './dispatch';
 
 export interface IpcMainLike {
@@ -23,18 +23,23 @@ export function attachIpc(
   trust: TrustFrame
 ): { broadcast<E extends EventName>(targets: WebContentsLike[], event: E, payload: EventPayloads[E]): void; detach(): void } {
   for (const name of REQUEST_NAMES) {
-    ipcMain.handle(requestChannel(name), async (event, ...args) => {
+    const answer = async (event: { senderFrame: { url: string } | null }, args: unknown[]): Promise<Reply<unknown>> => {
       const url = event.senderFrame?.url ?? '';
       if (!trust(url)) return { ok: false, error: `request "${name}" refused: it did not come from the app's own page` };
       return dispatch(handlers, name, args);
-    });
+    };
+    ipcMain.handle(requestChannel(name), (event, ...args) => answer(event, args));
+    ipcMain.handle(actChannel(name), async (event, ...args) => ackOf(await answer(event, args)));
   }
   return {
     broadcast(targets, event, payload) {
       for (const wc of targets) if (!wc.isDestroyed()) wc.send(eventChannel(event), payload);
     },
     detach() {
-      for (const name of REQUEST_NAMES) ipcMain.removeHandler(requestChannel(name));
+      for (const name of REQUEST_NAMES) {
+        ipcMain.removeHandler(requestChannel(name));
+        ipcMain.removeHandler(actChannel(name));
+      }
     }
   };
 }

@@ -6,7 +6,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { join, normalize, resolve } from 'node:path';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { WS_VIEW_PARAM, stateEvents, viewWants, wsClientFrame, type AppState, type EventName, type EventPayloads, type ViewName, type WsServerFrame } from '../../shared/contract';
+import { WS_VIEW_PARAM, ackOf, stateEvents, viewWants, wsClientFrame, type AppState, type EventName, type EventPayloads, type ViewName, type WsServerFrame } from '../../shared/contract';
 import { createClientQueue, type ClientQueue, type ClientQueueOptions } from './client-queue';
 import { contentSecurityPolicy, contentType } from '../page-headers';
 import { isInside } from '../paths';
@@ -114,7 +114,8 @@ async function answerFrame(handlers: Handlers, data: string): Promise<string | n
     const id = typeof (raw as { id?: unknown } | null)?.id === 'number' ? (raw as { id: number }).id : -1;
     return JSON.stringify({ type: 'reply', id, reply: { ok: false, error: 'frame must be {id, request, args[]}' } } satisfies WsServerFrame);
   }
-  const reply = await dispatch(handlers, frame.data.request, frame.data.args);
+  const full = await dispatch(handlers, frame.data.request, frame.data.args);
+  const reply = frame.data.ack ? ackOf(full) : full;
   try {
     return JSON.stringify({ type: 'reply', id: frame.data.id, reply } satisfies WsServerFrame);
   } catch (e) {

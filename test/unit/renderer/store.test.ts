@@ -7,17 +7,23 @@ import { splitShow } from '../../../src/shared/show-parts';
 import { cluster, deckOf, show } from './fixtures';
 
 /** A fake Electron preload API. */
-function fakeApi(): StageApi & { emit<E extends EventName>(e: E, p: EventPayloads[E]): void; asked: string[] } {
+function fakeApi(): StageApi & { emit<E extends EventName>(e: E, p: EventPayloads[E]): void; asked: string[]; acted: string[] } {
   const listeners = new Map<string, Set<(p: unknown) => void>>();
   const asked: string[] = [];
+  const acted: string[] = [];
   return {
     asked,
+    acted,
     request: ((name: RequestName): Promise<Reply<unknown>> => {
       asked.push(name);
       if (name === 'getState') return Promise.resolve({ ok: true, value: { show: show(), cluster: cluster(), log: [], deck: deckOf(show()) } });
       if (name === 'restoreAll') return Promise.resolve({ ok: false, error: 'Docker is not answering' });
       return Promise.resolve({ ok: true, value: show() });
     }) as StageApi['request'],
+    act: ((name: RequestName): Promise<Reply<null>> => {
+      acted.push(name);
+      return Promise.resolve(name === 'restoreAll' ? { ok: false, error: 'Docker is not answering' } : { ok: true, value: null });
+    }) as StageApi['act'],
     on(event, listener) {
       const set = listeners.get(event) ?? new Set();
       listeners.set(event, set);
@@ -234,5 +240,8 @@ describe('store sync', () => {
     expect(await sendRequest(bridge, store, 'restoreAll')).toBe(false);
     expect(store.getState().requestError?.text).toBe('"restoreAll" failed: Docker is not answering');
     expect(await sendRequest(bridge, store, 'next')).toBe(true);
+    // An intent asks for no ShowState back: the events bring the show.
+    expect(api.acted).toEqual(['restoreAll', 'next']);
+    expect(api.asked).toEqual([]);
   });
 });

@@ -104,6 +104,29 @@ describe('WebSocket StageApi client', () => {
     await expect(a).resolves.toEqual({ ok: false, error: 'blocked: the kill is still running' });
   });
 
+  it('asks for an acknowledgment only with act, and hands back no value whatever comes', async () => {
+    const { client, last } = setup();
+    const s = last();
+    s.open();
+    const a = client.act('next');
+    const f = s.lastOf('next');
+    expect(f).toEqual({ id: f.id, request: 'next', args: [], ack: true });
+    // A server that ignores the flag still answers with the whole state: it is dropped here.
+    s.reply(f.id, { ok: true, value: show({ index: 1 }) });
+    await expect(a).resolves.toEqual({ ok: true, value: null });
+    const b = client.act('goTo', 9);
+    const g = s.lastOf('goTo');
+    expect(g.args).toEqual([9]);
+    s.reply(g.id, { ok: false, error: 'no chapter 10' });
+    await expect(b).resolves.toEqual({ ok: false, error: 'no chapter 10' });
+    // A plain request still asks for, and gets, the value.
+    const c = client.request('next');
+    const h = s.lastOf('next');
+    expect(h.ack).toBeUndefined();
+    s.reply(h.id, { ok: true, value: show({ index: 2 }) });
+    await expect(c).resolves.toMatchObject({ ok: true, value: { index: 2 } });
+  });
+
   it('ignores replies for unknown ids and malformed frames', async () => {
     const { client, last } = setup();
     const s = last();

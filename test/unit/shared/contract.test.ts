@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseAction } from '../../../src/shared/actions';
-import { isRequestName, parseRequest, REQUEST_NAMES, requestChannel } from '../../../src/shared/contract';
+import { isRequestName, parseRequest, REQUEST_NAMES, ackOf, actChannel, requestChannel } from '../../../src/shared/contract';
 import { initialKeyTracker, keyDown, keyIntent, keysLost, keyTick, keyUp, PANIC_HOLD_MS } from '../../../src/shared/keys';
 
 describe('contract validation', () => {
@@ -47,6 +47,13 @@ describe('contract validation', () => {
     expect(isRequestName('constructor')).toBe(false);
     expect(isRequestName('__proto__')).toBe(false);
     expect(new Set(REQUEST_NAMES.map(requestChannel)).size).toBe(REQUEST_NAMES.length);
+    // act's channels are their own: none is a request's.
+    expect(new Set([...REQUEST_NAMES.map(requestChannel), ...REQUEST_NAMES.map(actChannel)]).size).toBe(2 * REQUEST_NAMES.length);
+  });
+
+  it('acknowledges without the value, and keeps an error whole', () => {
+    expect(ackOf({ ok: true, value: { index: 3 } })).toEqual({ ok: true, value: null });
+    expect(ackOf({ ok: false, error: 'blocked' })).toEqual({ ok: false, error: 'blocked' });
   });
 });
 

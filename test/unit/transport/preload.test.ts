@@ -8,12 +8,12 @@ import { attachIpc } from '../../../src/main/transport/ipc';
 import type { Handlers } from '../../../src/main/transport/dispatch';
 
 describe('preload', () => {
-  it('exposes only request() and on() under window.api', async () => {
+  it('exposes only request(), act() and on() under window.api', async () => {
     expect(contextBridge).toBeDefined();
     await import('../../../src/preload/index');
     const api = exposed.api as StageApi;
     expect(Object.keys(exposed)).toEqual(['api']);
-    expect(Object.keys(api).sort()).toEqual(['on', 'request']);
+    expect(Object.keys(api).sort()).toEqual(['act', 'on', 'request']);
 
     const show = { index: 3 } as unknown as ShowState;
     const calls: number[] = [];
@@ -26,9 +26,13 @@ describe('preload', () => {
     attachIpc(ipcMain, handlers, (url) => url.startsWith('file:///app/'));
     expect(await api.request('goTo', 3)).toEqual({ ok: true, value: show });
     expect(calls).toEqual([3]);
+    // act runs the same request and answers without its value.
+    expect(await api.act('goTo', 4)).toEqual({ ok: true, value: null });
+    expect(calls).toEqual([3, 4]);
     // Names outside the contract never reach IPC.
     const bad = await (api.request as (n: string) => Promise<unknown>)('shell:openExternal');
     expect(bad).toEqual({ ok: false, error: 'unknown request "shell:openExternal"' });
+    expect(await (api.act as (n: string) => Promise<unknown>)('shell:openExternal')).toEqual({ ok: false, error: 'unknown request "shell:openExternal"' });
     expect(() => (api.on as (e: string, l: () => void) => void)('anything', () => {})).toThrow(/unknown event/);
 
     // Events reach listeners without Electron's event object; unsubscribe works.

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
-import { requestChannel, type AppState } from '../../../src/shared/contract';
+import { actChannel, requestChannel, type AppState } from '../../../src/shared/contract';
 import type { ShowState } from '../../../src/shared/show';
 import { dispatch, type Handlers } from '../../../src/main/transport/dispatch';
 import { attachIpc } from '../../../src/main/transport/ipc';
@@ -79,6 +79,13 @@ describe('IPC adapter', () => {
     const goTo = registered.get(requestChannel('goTo'))!;
     expect(await goTo({ senderFrame: { url: 'file:///app/index.html' } }, 'seven')).toMatchObject({ ok: false });
     expect(calls).toEqual(['next()']);
+    // act: the same request, the same checks, answered without the ShowState.
+    const actNext = registered.get(actChannel('next'))!;
+    expect(await actNext({ senderFrame: { url: 'file:///app/index.html' } })).toEqual({ ok: true, value: null });
+    expect(await actNext({ senderFrame: { url: 'https://evil.example/' } })).toMatchObject({ ok: false, error: expect.stringMatching(/refused/) });
+    const actGoTo = registered.get(actChannel('goTo'))!;
+    expect(await actGoTo({ senderFrame: { url: 'file:///app/index.html' } }, 'seven')).toMatchObject({ ok: false, error: expect.stringMatching(/bad arguments/) });
+    expect(calls).toEqual(['next()', 'next()']);
     const sent: unknown[] = [];
     ipc.broadcast(
       [
@@ -148,12 +155,19 @@ describe('web server', () => {
     ws.send(JSON.stringify({ id: 2, request: 'goTo', args: ['x'] }));
     ws.send('not json');
     ws.send(JSON.stringify({ id: 3, request: 'next' }));
+    ws.send(JSON.stringify({ id: 4, request: 'next', args: [], ack: true }));
+    ws.send(JSON.stringify({ id: 5, request: 'goTo', args: ['x'], ack: true }));
+    ws.send(JSON.stringify({ id: 6, request: 'next', args: [], ack: false }));
     await new Promise((ok) => setTimeout(ok, 300));
     expect(frames.slice(0, 5).map((f) => f.event)).toEqual(['deck', 'position', 'details', 'cluster', 'log']);
     expect(frames.find((f) => f.id === 1)?.reply).toEqual({ ok: true, value: fakeShow });
     expect(frames.find((f) => f.id === 2)?.reply?.ok).toBe(false);
     expect(frames.find((f) => f.id === 3)?.reply?.ok).toBe(false);
     expect(frames.filter((f) => f.id === -1).length).toBe(1);
+    // ack: true answers without the ShowState; an error stays whole; only `true` is a flag.
+    expect(frames.find((f) => f.id === 4)?.reply).toEqual({ ok: true, value: null });
+    expect(frames.find((f) => f.id === 5)?.reply).toMatchObject({ ok: false, error: expect.stringMatching(/bad arguments for "goTo"/) });
+    expect(frames.find((f) => f.id === 6)?.reply).toEqual({ ok: false, error: 'frame must be {id, request, args[]}' });
     server.broadcast('log', []);
     await new Promise((ok) => setTimeout(ok, 100));
     expect(frames.at(-1)).toEqual({ type: 'event', event: 'log', payload: [] });

@@ -22,16 +22,17 @@ const ALWAYS_OPEN: ConnectionStatus = { state: 'open', attempt: 0, since: 0, det
 
 function isStageApi(x: unknown): x is StageApi {
   if (typeof x !== 'object' || x === null) return false;
-  const o = x as { request?: unknown; on?: unknown };
-  return typeof o.request === 'function' && typeof o.on === 'function';
+  const o = x as { request?: unknown; act?: unknown; on?: unknown };
+  return typeof o.request === 'function' && typeof o.act === 'function' && typeof o.on === 'function';
 }
 
 /** A bridge that can never connect (a file:// page without the preload): every request fails in plain words. */
 function deadBridge(detail: string): Bridge {
   const status: ConnectionStatus = { state: 'closed', attempt: 0, since: Date.now(), detail, retryInMs: null };
+  const refuse = (name: RequestName): Promise<{ ok: false; error: string }> => Promise.resolve({ ok: false, error: `"${name}" not sent: ${detail}` });
   const api: StageApi = {
-    request: (name: RequestName, ..._args: unknown[]) =>
-      Promise.resolve({ ok: false as const, error: `"${name}" not sent: ${detail}` }),
+    request: (name: RequestName, ..._args: unknown[]) => refuse(name),
+    act: (name: RequestName, ..._args: unknown[]) => refuse(name),
     on: () => () => undefined
   };
   return { kind: 'none', api, status: () => status, onStatus: () => () => undefined };

@@ -168,7 +168,7 @@ function offsetOf(c: ClusterSnapshot, localNow: number): number {
   return Number.isFinite(c.now) && c.now > 0 ? c.now - localNow : 0;
 }
 
-/** Sends an intent; a failure lands in the store for the presenter to read. */
+/** Sends an intent (answered without the ShowState: the events carry it); a failure lands in the store for the presenter to read. */
 export async function sendRequest<K extends RequestName>(
   bridge: Bridge,
   store: StageStore,
@@ -176,7 +176,7 @@ export async function sendRequest<K extends RequestName>(
   ...args: RequestArgs<K>
 ): Promise<boolean> {
   try {
-    const r = await bridge.api.request(name, ...args);
+    const r = await bridge.api.act(name, ...args);
     if (!r.ok) {
       store.setState({ requestError: { at: Date.now(), text: `"${name}" failed: ${r.error}` } });
       return false;

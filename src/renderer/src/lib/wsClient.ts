@@ -18,7 +18,7 @@ import type {
   StateEvent,
   WsClientFrame
 } from '../../../shared/contract';
-import { EVENT_NAMES, WS_VIEW_PARAM, stateEvents, type ViewName } from '../../../shared/contract';
+import { EVENT_NAMES, WS_VIEW_PARAM, ackOf, stateEvents, type ViewName } from '../../../shared/contract';
 import { createEventTally, type EventTally } from './event-tally';
 
 /** The few things the client needs from a socket. */
@@ -237,7 +237,7 @@ export function createWsClient(opts: WsClientOptions): WsStageClient {
   // It stays for a server that did not (or whose first push failed).
   const refetchState = (): void => {
     const asked = events.mark();
-    void request('getState').then((r) => r.ok && events.fill(asked, r.value));
+    void (send('getState', [], false) as Promise<Reply<AppState>>).then((r) => r.ok && events.fill(asked, r.value));
   };
 
   function scheduleReconnect(detail: string): void {
@@ -291,7 +291,7 @@ export function createWsClient(opts: WsClientOptions): WsStageClient {
     }
   }
 
-  function request<K extends RequestName>(name: K, ...args: RequestArgs<K>): Promise<Reply<RequestResults[K]>> {
+  function send(name: RequestName, args: unknown[], ack: boolean): Promise<Reply<unknown>> {
     if (stopped) return Promise.resolve({ ok: false, error: 'the connection to the app is closed' });
     // While the page first connects, requests wait (up to the timeout). After a connection was
     // lost they fail at once: a "next" pressed during an outage must not fire seconds later.
@@ -299,14 +299,16 @@ export function createWsClient(opts: WsClientOptions): WsStageClient {
       return Promise.resolve({ ok: false, error: `not connected to the app, so "${name}" was not sent` });
     }
     const id = nextId++;
-    const body: WsClientFrame = { id, request: name, args: [...args] };
-    return new Promise<Reply<RequestResults[K]>>((resolve) => {
+    const body: WsClientFrame = ack ? { id, request: name, args, ack } : { id, request: name, args };
+    return new Promise<Reply<unknown>>((resolve) => {
+      const ms = SLOW_REQUESTS[name] ?? timeoutMs;
       const p: Pending = {
         name,
         frame: JSON.stringify(body),
         sent: false,
-        timer: setTimeout(() => settle(id, { ok: false, error: timeoutText(name, open, SLOW_REQUESTS[name] ?? timeoutMs) }), SLOW_REQUESTS[name] ?? timeoutMs),
-        resolve: resolve as (r: Reply<unknown>) => void
+        timer: setTimeout(() => settle(id, { ok: false, error: timeoutText(name, open, ms) }), ms),
+        // An acknowledgment carries no value, whatever a server sends.
+        resolve: ack ? (r) => resolve(ackOf(r)) : resolve
       };
       pending.set(id, p);
       trySend(id, p);
@@ -316,7 +318,8 @@ export function createWsClient(opts: WsClientOptions): WsStageClient {
   connect();
 
   return {
-    request,
+    request: <K extends RequestName>(name: K, ...args: RequestArgs<K>) => send(name, [...args], false) as Promise<Reply<RequestResults[K]>>,
+    act: (name, ...args) => send(name, [...args], true) as Promise<Reply<null>>,
     on: events.on,
     status: () => status,
     onStatus(listener) {
