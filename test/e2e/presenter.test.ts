@@ -230,6 +230,11 @@ describe('presenter and audience views together', () => {
     const logText = (await presenter.getByTestId('action-log').textContent()) ?? '';
     expect(logText).toMatch(/panic/);
     expect(logText).toMatch(/restore all/);
+    // A line's age shows in its hover title, worked out when the pointer comes (no render a second for it).
+    const when = presenter.getByTestId('action-log').locator('.p-log-when').first();
+    expect(await when.getAttribute('title')).toBeNull();
+    await when.hover();
+    expect(await when.getAttribute('title')).toMatch(/^(just now|\d+ s ago)$/);
     await presenter.screenshot({ path: join(shots, 'after-panic.png') });
     await audience.screenshot({ path: join(shots, 'audience-after-panic.png') });
   });

@@ -62,6 +62,11 @@ export function useNow(): number {
   return useSyncExternalStore(clock.subscribe, clock.read);
 }
 
+/** Main's clock now, read once (an event handler's), not followed. */
+export function serverNow(): number {
+  return Date.now() + stageStore.getState().clockOffsetMs;
+}
+
 /** Main's clock (what snapshot and show times are in), updated once a second. */
 export function useServerNow(): number {
   const local = useNow();
