@@ -20,15 +20,15 @@ import {
 const requests = new Set<string>(REQUEST_NAMES);
 const events = new Set<string>(EVENT_NAMES);
 
+/** A request on `channel`, or a plain refusal for a name outside the contract (it never reaches IPC). */
+function invoke<T>(channel: (name: RequestName) => string, name: RequestName, args: unknown[]): Promise<Reply<T>> {
+  if (!requests.has(name)) return Promise.resolve({ ok: false, error: `unknown request "${String(name)}"` });
+  return ipcRenderer.invoke(channel(name), ...args) as Promise<Reply<T>>;
+}
+
 const api: StageApi = {
-  request<K extends RequestName>(name: K, ...args: RequestArgs<K>): Promise<Reply<RequestResults[K]>> {
-    if (!requests.has(name)) return Promise.resolve({ ok: false, error: `unknown request "${String(name)}"` });
-    return ipcRenderer.invoke(requestChannel(name), ...args) as Promise<Reply<RequestResults[K]>>;
-  },
-  act<K extends RequestName>(name: K, ...args: RequestArgs<K>): Promise<Reply<null>> {
-    if (!requests.has(name)) return Promise.resolve({ ok: false, error: `unknown request "${String(name)}"` });
-    return ipcRenderer.invoke(actChannel(name), ...args) as Promise<Reply<null>>;
-  },
+  request: <K extends RequestName>(name: K, ...args: RequestArgs<K>) => invoke<RequestResults[K]>(requestChannel, name, args),
+  act: (name, ...args) => invoke<null>(actChannel, name, args),
   on<E extends EventName>(event: E, listener: (payload: EventPayloads[E]) => void): () => void {
     if (!events.has(event)) throw new Error(`unknown event "${String(event)}"`);
     const channel = eventChannel(event);
