@@ -1,13 +1,12 @@
 // The live cluster map: PD members in a row above, TiKV stores below, stable positions sorted
 // by name. A dead node greys out but stays where it was. Leader moves animate: bars glide,
 // and a "+3"/"−3" badge with a soft accent outline marks the stores that changed.
-import { createContext, memo, useContext, useEffect, useMemo, useRef, useState, type JSX } from 'react';
+import { createContext, memo, useContext, useEffect, useMemo, useState, type JSX } from 'react';
 import { shallow } from 'zustand/shallow';
 import type { ClusterSnapshot } from '../../../shared/cluster';
 import { agoText, compactOpsText, deltaText, intText, opsText, plainNumber } from '../lib/format';
 import {
   barPercent,
-  leaderDeltas,
   mapModel,
   mapRow,
   moreText,
@@ -20,82 +19,36 @@ import {
   type TikvCardModel,
   type TikvFigures
 } from '../lib/mapModel';
+import { followLeaders, nextDrop, NO_BADGES, pruneBadges, type Badge, type BadgeState } from '../lib/leaderBadges';
 import { CrownIcon, StateIcon } from './Icons';
 import { useStageClock } from './stageFeed';
 
-const BADGE_MS = 2600;
-const LEAVE_MS = 450;
-
-interface Badge {
-  delta: number;
-  burst: number;
-  leaving: boolean;
-}
-
 /**
- * Tracks leader-count changes between snapshots; a burst of changes adds up in one badge. Off
- * where no badge is drawn (chips): a large cluster whose leaders shuffle would otherwise keep a
- * timer per store going every second for nothing.
+ * The leader-move badges (lib/leaderBadges.ts), derived while the map renders the snapshot whose
+ * counts moved: React re-runs this render with the new state before it commits, so the counts and
+ * their badge paint together. One timer drops the badges whose fade (CSS) has run. Off where no
+ * badge is drawn (chips): a large cluster whose leaders shuffle would otherwise keep badges and a
+ * timer going every second for nothing; back on, the first snapshot is the baseline.
  */
-function useLeaderBadges(tikv: ClusterSnapshot['tikv'], enabled: boolean): Record<string, Badge> {
-  const prev = useRef<Map<string, number> | null>(null);
-  const timers = useRef(new Map<string, ReturnType<typeof setTimeout>>());
-  const bursts = useRef(0);
-  const [badges, setBadges] = useState<Record<string, Badge>>({});
-
+function useLeaderBadges(tikv: ClusterSnapshot['tikv'], enabled: boolean): Readonly<Record<string, Badge>> {
+  const [s, setS] = useState<BadgeState>(NO_BADGES);
+  const next = enabled ? followLeaders(s, tikv, Date.now()) : NO_BADGES;
+  if (next !== s) setS(next);
+  const drop = nextDrop(next);
   useEffect(() => {
-    if (!enabled) {
-      // Back on, the first snapshot is the baseline: no badge for what changed meanwhile.
-      prev.current = null;
-      return;
-    }
-    const { counts, deltas } = leaderDeltas(prev.current, tikv);
-    prev.current = counts;
-    if (deltas.size === 0) return;
-    setBadges((old) => {
-      const next = { ...old };
-      for (const [id, d] of deltas) {
-        const cur = old[id];
-        const sum = cur && !cur.leaving ? cur.delta + d : d;
-        if (sum === 0) delete next[id];
-        else next[id] = { delta: sum, burst: cur && !cur.leaving ? cur.burst : ++bursts.current, leaving: false };
-      }
-      return next;
-    });
-    for (const id of deltas.keys()) {
-      const t = timers.current.get(id);
-      if (t) clearTimeout(t);
-      timers.current.set(
-        id,
-        setTimeout(() => {
-          setBadges((old) => (old[id] ? { ...old, [id]: { ...old[id], leaving: true } } : old));
-          timers.current.set(
-            id,
-            setTimeout(() => {
-              timers.current.delete(id);
-              setBadges((old) => {
-                if (!old[id]?.leaving) return old;
-                const next = { ...old };
-                delete next[id];
-                return next;
-              });
-            }, LEAVE_MS)
-          );
-        }, BADGE_MS)
-      );
-    }
-  }, [tikv, enabled]);
-
-  useEffect(() => {
-    const all = timers.current;
-    return () => {
-      for (const t of all.values()) clearTimeout(t);
-      all.clear();
-    };
-  }, []);
-
-  return badges;
+    if (drop === null) return;
+    const t = setTimeout(() => setS((old) => pruneBadges(old, Date.now())), Math.max(0, drop - Date.now()));
+    return () => clearTimeout(t);
+  }, [drop]);
+  return next.badges;
 }
+
+/** A badge's element is new for each change, so its pop and its fade (CSS) start again. */
+const badgeKey = (b: Badge): string => `${b.burst}.${b.change}`;
+
+/** The accent ring of a card whose leaders just moved: it fades with the badge. */
+const MoveRing = ({ badge }: { badge: Badge | undefined }): JSX.Element | null =>
+  badge ? <span key={badgeKey(badge)} className="node-ring" aria-hidden="true" /> : null;
 
 function PdCard({ n, detail }: { n: PdCardModel; detail: boolean }): JSX.Element {
   return (
@@ -163,9 +116,10 @@ interface TikvCardProps {
 function TikvCard({ n, barMax, badge, detail }: TikvCardProps): JSX.Element {
   return (
     <div
-      className={`node node-tikv v-${n.visual}${n.dead ? ' dead' : ''}${badge && !badge.leaving ? ' moving' : ''}`}
+      className={`node node-tikv v-${n.visual}${n.dead ? ' dead' : ''}`}
       {...tikvNodeAttrs(n)}
     >
+      <MoveRing badge={badge} />
       <div className="node-head">
         <StateIcon visual={n.visual} />
         <span className="node-name">{n.name}</span>
@@ -177,7 +131,7 @@ function TikvCard({ n, barMax, badge, detail }: TikvCardProps): JSX.Element {
       <div className="metric">
         <span className="metric-label">leaders</span>
         {badge && (
-          <span key={badge.burst} className={`delta-badge${badge.leaving ? ' leaving' : ''}`}>
+          <span key={badgeKey(badge)} className="delta-badge">
             {deltaText(badge.delta)}
           </span>
         )}
@@ -221,13 +175,14 @@ const TikvCardM = memo(
  *  (its state and PD's view, its leaders and their moves, its heartbeat's age) in four lines. */
 function TikvTile({ n, badge }: { n: TikvCardModel; badge: Badge | undefined }): JSX.Element {
   return (
-    <div className={`node node-tikv node-tile v-${n.visual}${n.dead ? ' dead' : ''}${badge && !badge.leaving ? ' moving' : ''}`} {...tikvNodeAttrs(n)}>
+    <div className={`node node-tikv node-tile v-${n.visual}${n.dead ? ' dead' : ''}`} {...tikvNodeAttrs(n)}>
+      <MoveRing badge={badge} />
       <div className="node-head">
         <StateIcon visual={n.visual} />
         <span className="node-name">{n.name}</span>
         <span className="tile-leaders">
           {badge && (
-            <span key={badge.burst} className={`delta-badge${badge.leaving ? ' leaving' : ''}`}>
+            <span key={badgeKey(badge)} className="delta-badge">
               {deltaText(badge.delta)}
             </span>
           )}
