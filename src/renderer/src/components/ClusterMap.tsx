@@ -32,12 +32,13 @@ import { useStageClock } from './stageFeed';
  */
 function useLeaderBadges(tikv: ClusterSnapshot['tikv'], enabled: boolean): Readonly<Record<string, Badge>> {
   const [s, setS] = useState<BadgeState>(NO_BADGES);
-  const next = enabled ? followLeaders(s, tikv, Date.now()) : NO_BADGES;
+  // A monotonic clock: a wall clock set back (NTP, a time zone trip) must not keep a badge alive.
+  const next = enabled ? followLeaders(s, tikv, performance.now()) : NO_BADGES;
   if (next !== s) setS(next);
   const drop = nextDrop(next);
   useEffect(() => {
     if (drop === null) return;
-    const t = setTimeout(() => setS((old) => pruneBadges(old, Date.now())), Math.max(0, drop - Date.now()));
+    const t = setTimeout(() => setS((old) => pruneBadges(old, performance.now())), Math.max(0, drop - performance.now()));
     return () => clearTimeout(t);
   }, [drop]);
   return next.badges;

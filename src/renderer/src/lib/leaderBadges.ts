@@ -16,7 +16,7 @@ export interface Badge {
   burst: number;
   /** Changes in this burst so far; a new one restarts the badge's pop and fade. */
   change: number;
-  /** Client ms of the burst's last change: the badge is dropped at `at + BADGE_MS + LEAVE_MS`. */
+  /** When the burst last changed (the page's monotonic ms): the badge is dropped at `at + BADGE_MS + LEAVE_MS`. */
   at: number;
 }
 
@@ -69,7 +69,7 @@ export function pruneBadges(s: BadgeState, now: number): BadgeState {
   return badges ? { ...s, badges } : s;
 }
 
-/** When the next badge is to be dropped (client ms), or null with none showing. */
+/** When the next badge is to be dropped (the clock `at` is on), or null with none showing. */
 export function nextDrop(s: BadgeState): number | null {
   let at: number | null = null;
   for (const b of Object.values(s.badges)) at = Math.min(at ?? Infinity, b.at + BADGE_MS + LEAVE_MS);
