@@ -175,6 +175,7 @@ export function createPages(host: PageHost) {
   function open(win: PageWindow, preload: string | null): StandinPage {
     let page: Page | null = null;
     let chain: Promise<unknown> = Promise.resolve();
+    let loads: Promise<unknown> = Promise.resolve();
     const entry: Entry = { win, sp: undefined as unknown as StandinPage, programmatic: null };
     const sp: StandinPage = {
       ready: (async () => {
@@ -195,15 +196,22 @@ export function createPages(host: PageHost) {
         });
         return p;
       })(),
-      async load(url) {
-        const p = await sp.ready;
-        entry.programmatic = url;
-        try {
-          const res = await p.goto(toChromiumUrl(url), { waitUntil: 'load' });
-          if (res && res.status() >= 400) throw new Error(`ERR_HTTP_RESPONSE_CODE_FAILURE (${res.status()}) loading '${url}'`);
-        } finally {
-          entry.programmatic = null;
-        }
+      load(url) {
+        // One navigation at a time, as a window has: Electron's newer load replaces the one in
+        // flight, and the page ends on the newest URL either way. Overlapping page.goto calls
+        // on one Chromium page (three quick reloads) sometimes crashed its renderer here.
+        const run = loads.then(async () => {
+          const p = await sp.ready;
+          entry.programmatic = url;
+          try {
+            const res = await p.goto(toChromiumUrl(url), { waitUntil: 'load' });
+            if (res && res.status() >= 400) throw new Error(`ERR_HTTP_RESPONSE_CODE_FAILURE (${res.status()}) loading '${url}'`);
+          } finally {
+            entry.programmatic = null;
+          }
+        });
+        loads = run.catch(() => undefined);
+        return run;
       },
       electronUrl: () => (page ? toElectronUrl(page.url()) : ''),
       deliver(channel, args) {
